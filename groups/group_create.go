@@ -1,0 +1,173 @@
+package groups
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// CreateGroup creates a group (SPEC §1). The creating user becomes master
+// and member; an admin creating a group names at least one master.
+func (s *Store) CreateGroup(ctx context.Context, a Actor, spec GroupSpec) (*Group, error) {
+	if !a.Admin && a.Email == "" {
+		return nil, errorf(ErrUnauthenticated, "log in to create a group")
+	}
+	if spec.Name == nil {
+		return nil, errorf(ErrInvalid, "name is required")
+	}
+	g := &Group{Name: *spec.Name, Public: true, Notify: true, Features: AllOn(),
+		MailingList: MailingList{Enabled: true, SendRestriction: SendMembers}}
+	var id string
+	err := s.write(ctx, func(tx *wtx) error {
+		pol, err := s.policy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if pol.CreateGroups == "admins" && !a.Admin {
+			return errorf(ErrDenied, "the organisation policy lets only administrators create groups")
+		}
+		if id, err = s.chooseID(ctx, tx, spec.ID, *spec.Name); err != nil {
+			return err
+		}
+		g.ID = id
+		g.MailingList.Address = id + "@" + s.opts.MailDomains[0]
+		if err := s.applySpec(ctx, tx, a, pol, g, spec); err != nil {
+			return err
+		}
+		masters, members, err := s.initialMembers(a, spec)
+		if err != nil {
+			return err
+		}
+		gid, err := insertGroup(ctx, tx, g)
+		if err != nil {
+			return err
+		}
+		if err := s.insertMembers(ctx, tx, gid, g.External, masters, members); err != nil {
+			return err
+		}
+		if err := s.saveListSets(ctx, tx, gid, &g.MailingList); err != nil {
+			return err
+		}
+		tx.emit(Change{Kind: ChangeGroupCreated, GroupID: id})
+		if g.Notify {
+			return s.notifyGroup(ctx, tx, gid, a, fmt.Sprintf("Group %q was created", g.Name), describeGroup(g))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetGroup(ctx, a, id)
+}
+
+// chooseID validates a requested id or derives one from the name; an id
+// in use or retired is a conflict when requested, skipped when derived.
+func (s *Store) chooseID(ctx context.Context, tx *wtx, want *string, name string) (string, error) {
+	if want != nil {
+		if err := checkID(*want); err != nil {
+			return "", err
+		}
+		taken, err := idTaken(ctx, tx, *want)
+		if err != nil {
+			return "", err
+		}
+		if taken {
+			return "", errorf(ErrConflict, "the group id %q is taken or was used before; ids are never reused", *want)
+		}
+		return *want, nil
+	}
+	base := deriveID(name)
+	if base == "" {
+		base = "group"
+	}
+	for n := 1; ; n++ {
+		id := base
+		if n > 1 {
+			id = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken, err := idTaken(ctx, tx, id)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return id, nil
+		}
+	}
+}
+
+func idTaken(ctx context.Context, tx *wtx, id string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM groups WHERE id = ?) +
+		(SELECT COUNT(*) FROM retired_ids WHERE id = ?)`, id, id).Scan(&n)
+	return n > 0, err
+}
+
+// initialMembers returns the masters and plain members of a new group.
+func (s *Store) initialMembers(a Actor, spec GroupSpec) (masters, members []string, err error) {
+	if masters, err = normEmails("masters", spec.Masters); err != nil {
+		return nil, nil, err
+	}
+	if members, err = normEmails("members", spec.Members); err != nil {
+		return nil, nil, err
+	}
+	if a.Email != "" && !contains(masters, a.Email) {
+		masters = append([]string{a.Email}, masters...)
+	}
+	if len(masters) == 0 {
+		return nil, nil, errorf(ErrInvalid, "a group needs at least one master")
+	}
+	return masters, members, nil
+}
+
+func insertGroup(ctx context.Context, tx *wtx, g *Group) (int64, error) {
+	f, l := g.Features, g.MailingList
+	res, err := tx.ExecContext(ctx, `INSERT INTO groups (id, name, name_fold, description, public, external, notify,
+		f_message, f_note, f_event, f_task, f_folder, list_enabled, list_address, send_restriction, block_external,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.ID, g.Name, fold(g.Name), g.Description, g.Public, g.External, g.Notify,
+		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
+		tx.unix(), tx.unix())
+	if isUnique(err) {
+		return 0, errorf(ErrConflict, "the list address %s is already used by another group", l.Address)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// insertMembers adds masters then members, all of which must be users.
+func (s *Store) insertMembers(ctx context.Context, tx *wtx, gid int64, external bool, masters, members []string) error {
+	for _, m := range members {
+		if contains(masters, m) {
+			continue
+		}
+		if err := s.putMember(ctx, tx, gid, external, m, RoleMember); err != nil {
+			return err
+		}
+	}
+	for _, m := range masters {
+		if err := s.putMember(ctx, tx, gid, external, m, RoleMaster); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putMember inserts or updates one membership.
+func (s *Store) putMember(ctx context.Context, tx *wtx, gid int64, external bool, email, role string) error {
+	var uid int64
+	err := tx.QueryRowContext(ctx, `SELECT uid FROM users WHERE email = ?`, email).Scan(&uid)
+	if errors.Is(err, errNoRows) {
+		return errorf(ErrInvalid, "%s has no account; create the user first", email)
+	}
+	if err != nil {
+		return err
+	}
+	if !external && !s.IsInternal(email) {
+		return errorf(ErrInvalid, "%s is outside the organisation; only an external group may hold them", email)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO memberships (gid, uid, role) VALUES (?, ?, ?)
+		ON CONFLICT (gid, uid) DO UPDATE SET role = excluded.role`, gid, uid, role)
+	return err
+}

@@ -1,0 +1,124 @@
+package groups
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// UpdateGroup edits a group's settings. Masters and admins only. Members
+// change through SetMember and RemoveMember, not here.
+func (s *Store) UpdateGroup(ctx context.Context, a Actor, id string, spec GroupSpec) (*Group, error) {
+	if spec.ID != nil && *spec.ID != id {
+		return nil, errorf(ErrInvalid, "a group's id never changes")
+	}
+	if spec.Masters != nil || spec.Members != nil {
+		return nil, errorf(ErrInvalid, "change masters and members through /groups/%s/members", id)
+	}
+	err := s.write(ctx, func(tx *wtx) error {
+		f, _, err := s.loadFacts(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := decide(a, f, ActManage, ""); err != nil {
+			return err
+		}
+		g, gid, err := loadGroup(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		before := *g
+		pol, err := s.policy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := s.applySpec(ctx, tx, a, pol, g, spec); err != nil {
+			return err
+		}
+		if before.External && !g.External {
+			if err := s.checkNoOutsiders(ctx, tx, gid); err != nil {
+				return err
+			}
+		}
+		if err := updateGroupRow(ctx, tx, gid, g); err != nil {
+			return err
+		}
+		if spec.MailingList != nil {
+			if err := s.saveListSets(ctx, tx, gid, &g.MailingList); err != nil {
+				return err
+			}
+		}
+		tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id})
+		if changes := diffGroups(&before, g); g.Notify && changes != "" {
+			return s.notifyGroup(ctx, tx, gid, a, fmt.Sprintf("Group %q was edited", g.Name), changes)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetGroup(ctx, a, id)
+}
+
+func updateGroupRow(ctx context.Context, tx *wtx, gid int64, g *Group) error {
+	f, l := g.Features, g.MailingList
+	_, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, name_fold = ?, description = ?, public = ?,
+		external = ?, notify = ?, f_message = ?, f_note = ?, f_event = ?, f_task = ?, f_folder = ?,
+		list_enabled = ?, list_address = ?, send_restriction = ?, block_external = ?, updated_at = ?
+		WHERE gid = ?`, g.Name, fold(g.Name), g.Description, g.Public, g.External, g.Notify,
+		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
+		tx.unix(), gid)
+	if isUnique(err) {
+		return errorf(ErrConflict, "the list address %s is already used by another group", l.Address)
+	}
+	return err
+}
+
+func (s *Store) checkNoOutsiders(ctx context.Context, tx *wtx, gid int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?`, gid)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return err
+		}
+		if !s.IsInternal(e) {
+			return errorf(ErrConflict, "%s is outside the organisation; remove them before making the group internal", e)
+		}
+	}
+	return rows.Err()
+}
+
+// diffGroups says in lines what changed between two versions of a group,
+// for the notification mail; "" when nothing a member cares about did.
+func diffGroups(a, b *Group) string {
+	var out []string
+	add := func(what string, from, to any) {
+		if fmt.Sprint(from) != fmt.Sprint(to) {
+			out = append(out, fmt.Sprintf("%s: %v -> %v", what, from, to))
+		}
+	}
+	add("Name", a.Name, b.Name)
+	add("Description", a.Description, b.Description)
+	add("Public", a.Public, b.Public)
+	add("External", a.External, b.External)
+	add("Notifications", a.Notify, b.Notify)
+	for _, f := range AllFeatures() {
+		add("Feature "+f, a.Features.On(f), b.Features.On(f))
+	}
+	la, lb := a.MailingList, b.MailingList
+	add("List enabled", la.Enabled, lb.Enabled)
+	add("List address", la.Address, lb.Address)
+	add("Who may post", la.SendRestriction, lb.SendRestriction)
+	add("Block external senders", la.BlockExternal, lb.BlockExternal)
+	add("External members", la.ExternalMembers, lb.ExternalMembers)
+	add("Senders as the list", la.SendersAs, lb.SendersAs)
+	add("Allowed senders", la.Allowed, lb.Allowed)
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "\n") + "\n"
+}

@@ -1,0 +1,166 @@
+package groups
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of the model (SPEC §1).
+const (
+	MaxNameChars        = 100
+	MaxDescriptionChars = 300
+	MaxProfileBytes     = 1 << 20
+	MaxIDLength         = 64
+	MaxNoteTitleChars   = 200
+	MaxNoteBodyBytes    = 256 << 10
+	MinPasswordLength   = 8
+)
+
+// reservedSuffixes are local-part suffixes of a list's companion addresses;
+// no list address or group id may end in one.
+func reservedSuffixes() []string { return []string{"-owner", "-join", "-bounces", "-request"} }
+
+var idPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$`)
+
+// normEmail checks an email address (a bare addr-spec) and lower-cases it.
+func normEmail(field, s string) (string, error) {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || strings.ContainsAny(s, " \t\r\n<>\"") {
+		return "", errorf(ErrInvalid, "%s: %q is not a valid email address", field, s)
+	}
+	local, domain, _ := strings.Cut(s, "@")
+	if len(local) == 0 || len(local) > 64 || len(s) > 254 || !strings.Contains(domain, ".") && domain != "localhost" {
+		return "", errorf(ErrInvalid, "%s: %q is not a valid email address", field, s)
+	}
+	return strings.ToLower(s), nil
+}
+
+func normEmails(field string, in []string) ([]string, error) {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range in {
+		e, err := normEmail(field, s)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func domainOf(email string) string {
+	_, d, _ := strings.Cut(email, "@")
+	return d
+}
+
+// IsInternal reports whether email is in one of the internal domains.
+func (s *Store) IsInternal(email string) bool {
+	d := strings.ToLower(domainOf(email))
+	for _, id := range s.opts.InternalDomains {
+		if d == id {
+			return true
+		}
+	}
+	return false
+}
+
+// IsHosted reports whether domain is one of the mail domains groupd hosts.
+func (s *Store) IsHosted(domain string) bool {
+	d := strings.ToLower(domain)
+	for _, md := range s.opts.MailDomains {
+		if d == md {
+			return true
+		}
+	}
+	return false
+}
+
+func checkText(field, s string, min, max int) error {
+	if !utf8.ValidString(s) {
+		return errorf(ErrInvalid, "%s is not valid UTF-8", field)
+	}
+	n := utf8.RuneCountInString(s)
+	if n < min || n > max {
+		if min > 0 {
+			return errorf(ErrInvalid, "%s must be %d to %d characters long, not %d", field, min, max, n)
+		}
+		return errorf(ErrInvalid, "%s must be at most %d characters long, not %d", field, max, n)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' || r == '\u2028' || r == '\u2029' {
+			return errorf(ErrInvalid, "%s must not contain control characters", field)
+		}
+	}
+	return nil
+}
+
+func checkName(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errorf(ErrInvalid, "name must be 1 to %d characters long and not blank", MaxNameChars)
+	}
+	if strings.ContainsAny(s, "\n\t") {
+		return errorf(ErrInvalid, "name must be one line")
+	}
+	return checkText("name", s, 1, MaxNameChars)
+}
+
+func checkID(id string) error {
+	if len(id) > MaxIDLength || !idPattern.MatchString(id) {
+		return errorf(ErrInvalid, "id %q must be 1 to %d lower-case letters, digits, '.', '-' or '_', starting and ending with a letter or digit", id, MaxIDLength)
+	}
+	for _, suf := range reservedSuffixes() {
+		if strings.HasSuffix(id, suf) {
+			return errorf(ErrInvalid, "id %q must not end in %q: that address belongs to a list's companion", id, suf)
+		}
+	}
+	return nil
+}
+
+// checkListAddress validates a list address: a hosted domain, a local part
+// that is a valid id.
+func (s *Store) checkListAddress(addr string) (string, error) {
+	a, err := normEmail("mailing_list.address", addr)
+	if err != nil {
+		return "", err
+	}
+	local, domain, _ := strings.Cut(a, "@")
+	if !s.IsHosted(domain) {
+		return "", errorf(ErrInvalid, "mailing_list.address %q must be in one of the hosted mail domains (%s)", a, strings.Join(s.opts.MailDomains, ", "))
+	}
+	if err := checkID(local); err != nil {
+		return "", errorf(ErrInvalid, "mailing_list.address %q: its local part must be lower-case letters, digits, '.', '-' or '_' and not end in -owner, -join, -bounces or -request", a)
+	}
+	return a, nil
+}
+
+// deriveID makes an id from a name: ASCII letters and digits kept, the rest
+// folded to '-'. Empty for names with no ASCII letters or digits.
+func deriveID(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	id := b.String()
+	if len(id) > 40 {
+		id = id[:40]
+	}
+	id = strings.Trim(id, "-")
+	for _, suf := range reservedSuffixes() {
+		id = strings.TrimSuffix(id, suf)
+	}
+	return id
+}

@@ -38,12 +38,30 @@ func TestUsersAndAuthentication(t *testing.T) {
 		err  error
 		want error
 	}{
-		{"duplicate", func() error { _, e := s.CreateUser(ctx, admin, UserSpec{Email: str("alice@EXAMPLE.test"), Name: str("A"), Password: str("password1")}); return e }(), ErrConflict},
-		{"invalid email", func() error { _, e := s.CreateUser(ctx, admin, UserSpec{Email: str("alice"), Name: str("A"), Password: str("password1")}); return e }(), ErrInvalid},
-		{"display-name email", func() error { _, e := s.CreateUser(ctx, admin, UserSpec{Email: str("A <a@example.test>"), Name: str("A"), Password: str("password1")}); return e }(), ErrInvalid},
-		{"short password", func() error { _, e := s.CreateUser(ctx, admin, UserSpec{Email: str("b@example.test"), Name: str("B"), Password: str("short")}); return e }(), ErrInvalid},
-		{"user creates user", func() error { _, e := s.CreateUser(ctx, user("alice@example.test"), UserSpec{Email: str("c@example.test"), Name: str("C"), Password: str("password1")}); return e }(), ErrDenied},
-		{"user makes self admin", func() error { _, e := s.UpdateUser(ctx, user("alice@example.test"), "alice@example.test", UserSpec{Admin: boolp(true)}); return e }(), ErrDenied},
+		{"duplicate", func() error {
+			_, e := s.CreateUser(ctx, admin, UserSpec{Email: str("alice@EXAMPLE.test"), Name: str("A"), Password: str("password1")})
+			return e
+		}(), ErrConflict},
+		{"invalid email", func() error {
+			_, e := s.CreateUser(ctx, admin, UserSpec{Email: str("alice"), Name: str("A"), Password: str("password1")})
+			return e
+		}(), ErrInvalid},
+		{"display-name email", func() error {
+			_, e := s.CreateUser(ctx, admin, UserSpec{Email: str("A <a@example.test>"), Name: str("A"), Password: str("password1")})
+			return e
+		}(), ErrInvalid},
+		{"short password", func() error {
+			_, e := s.CreateUser(ctx, admin, UserSpec{Email: str("b@example.test"), Name: str("B"), Password: str("short")})
+			return e
+		}(), ErrInvalid},
+		{"user creates user", func() error {
+			_, e := s.CreateUser(ctx, user("alice@example.test"), UserSpec{Email: str("c@example.test"), Name: str("C"), Password: str("password1")})
+			return e
+		}(), ErrDenied},
+		{"user makes self admin", func() error {
+			_, e := s.UpdateUser(ctx, user("alice@example.test"), "alice@example.test", UserSpec{Admin: boolp(true)})
+			return e
+		}(), ErrDenied},
 		{"user reads another", func() error { _, e := s.GetUser(ctx, user("alice@example.test"), "bob@example.test"); return e }(), ErrDenied},
 		{"delete missing", s.DeleteUser(ctx, admin, "nobody@example.test"), ErrNotFound},
 	}

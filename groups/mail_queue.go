@@ -1,0 +1,182 @@
+package groups
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// OutboundItem is one recipient row of the outbound queue, claimed for
+// delivery.
+type OutboundItem struct {
+	RID      int64
+	OID      int64
+	Rcpt     string
+	Attempts int       // attempts before this one
+	Created  time.Time // when the message was queued
+}
+
+// ClaimOutbound marks up to limit due rows (state queued, next_try at or
+// before now) as held by the queue run lease, and returns them ordered by
+// message and recipient domain. Rows held by another lease (a run that
+// crashed) are due again: a lease lives only as long as its run.
+func (s *Store) ClaimOutbound(ctx context.Context, lease int64, now time.Time, limit int) ([]OutboundItem, error) {
+	var out []OutboundItem
+	err := s.write(ctx, func(tx *wtx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbound_rcpts SET lease = ?1
+			WHERE rid IN (SELECT rid FROM outbound_rcpts WHERE state = 'queued' AND next_try <= ?2 AND lease <> ?1
+			              ORDER BY next_try, rid LIMIT ?3)
+			RETURNING rid, oid, rcpt, attempts, (SELECT created_at FROM outbound o WHERE o.oid = outbound_rcpts.oid)`,
+			lease, now.Unix(), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it OutboundItem
+			var created int64
+			if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created); err != nil {
+				return err
+			}
+			it.Created = unixTime(created)
+			out = append(out, it)
+		}
+		return rows.Err()
+	})
+	sortItems(out)
+	return out, err
+}
+
+// sortItems orders by message, then recipient domain, then row.
+func sortItems(items []OutboundItem) {
+	slices.SortFunc(items, func(a, b OutboundItem) int {
+		return cmp.Or(cmp.Compare(a.OID, b.OID), cmp.Compare(domainOf(a.Rcpt), domainOf(b.Rcpt)), cmp.Compare(a.RID, b.RID))
+	})
+}
+
+// OutboundMessage is a queued message as the queue sends it.
+type OutboundMessage struct {
+	OID      int64
+	MailFrom string // with VERP, the bounce base: see VERPAddress
+	VERP     bool
+	Salt     string
+	Kind     string // "post", "forward" or "notice"
+	Data     []byte
+}
+
+// Envelope is the envelope sender for a transaction whose first recipient
+// row is rid.
+func (m *OutboundMessage) Envelope(rid int64) string {
+	if !m.VERP {
+		return m.MailFrom
+	}
+	return VERPAddress(m.MailFrom, VERPToken(rid, m.Salt))
+}
+
+// LoadOutbound reads queued message oid.
+func (s *Store) LoadOutbound(ctx context.Context, oid int64) (*OutboundMessage, error) {
+	m := &OutboundMessage{OID: oid}
+	err := s.rdb.QueryRowContext(ctx, `SELECT mail_from, verp, salt, kind, data FROM outbound WHERE oid = ?`, oid).
+		Scan(&m.MailFrom, &m.VERP, &m.Salt, &m.Kind, &m.Data)
+	if errors.Is(err, errNoRows) {
+		return nil, errorf(ErrNotFound, "no queued message %d", oid)
+	}
+	return m, err
+}
+
+// Delivery is the outcome of one transaction with the relay.
+type Delivery struct {
+	Sent   []int64   // rows the relay accepted
+	Retry  []Attempt // temporary failures
+	Failed []Attempt // permanent failures
+}
+
+// Attempt is a failed attempt for one row.
+type Attempt struct {
+	RID   int64
+	Next  time.Time // Retry: when to try again
+	Code  string    // enhanced status, e.g. "5.1.1"; "" when none
+	Error string    // the relay's answer or the network error
+}
+
+// FinishDelivery records a transaction's outcome in one transaction.
+// Permanent failures of a list post are reported to the group's masters,
+// and counted as hard bounces of external members unless they are policy
+// rejections (5.7.x); bounceLimit hard bounces disable one.
+func (s *Store) FinishDelivery(ctx context.Context, d Delivery, bounceLimit int) error {
+	return s.write(ctx, func(tx *wtx) error {
+		for _, rid := range d.Sent {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET state = 'sent', attempts = attempts + 1,
+				lease = 0, code = '2.0.0', last_error = '' WHERE rid = ?`, rid); err != nil {
+				return err
+			}
+		}
+		for _, a := range d.Retry {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET attempts = attempts + 1, lease = 0,
+				next_try = ?, code = ?, last_error = ? WHERE rid = ?`, a.Next.Unix(), a.Code, clip(a.Error), a.RID); err != nil {
+				return err
+			}
+		}
+		for _, a := range d.Failed {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET state = 'failed', attempts = attempts + 1,
+				lease = 0, code = ?, last_error = ? WHERE rid = ?`, a.Code, clip(a.Error), a.RID); err != nil {
+				return err
+			}
+		}
+		return s.reportFailures(ctx, tx, d.Failed, bounceLimit)
+	})
+}
+
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) > 500 {
+		return s[:500]
+	}
+	return s
+}
+
+// reportFailures tells the masters of each post's group which recipients
+// failed for good, and counts the hard bounces.
+func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, bounceLimit int) error {
+	type post struct {
+		gid     int64
+		subject string
+		lines   []string
+	}
+	byOID := map[int64]*post{}
+	var order []int64
+	for _, a := range failed {
+		var oid, gid int64
+		var rcpt, subject string
+		err := tx.QueryRowContext(ctx, `SELECT r.oid, r.rcpt, o.gid, o.subject FROM outbound_rcpts r
+			JOIN outbound o ON o.oid = r.oid WHERE r.rid = ? AND o.kind = 'post' AND o.gid IS NOT NULL`, a.RID).
+			Scan(&oid, &rcpt, &gid, &subject)
+		if errors.Is(err, errNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if byOID[oid] == nil {
+			byOID[oid] = &post{gid: gid, subject: subject}
+			order = append(order, oid)
+		}
+		byOID[oid].lines = append(byOID[oid].lines, fmt.Sprintf("  %s: %s", rcpt, a.Error))
+		if err := s.countBounce(ctx, tx, gid, rcpt, a.Code, a.Error, bounceLimit); err != nil {
+			return err
+		}
+	}
+	for _, oid := range order {
+		p := byOID[oid]
+		body := fmt.Sprintf("The post %q could not be delivered to these recipients, and will not be retried:\n\n%s\n",
+			p.subject, strings.Join(p.lines, "\n"))
+		if err := s.noticeMasters(ctx, tx, p.gid, "Undeliverable list mail", body); err != nil {
+			return err
+		}
+	}
+	return nil
+}

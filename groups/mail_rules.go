@@ -1,0 +1,173 @@
+package groups
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// Kinds of hosted mail address (SPEC §4).
+const (
+	MailList    = "list"    // <local>@: the list; posts fan out
+	MailOwner   = "owner"   // <local>-owner@: to the masters
+	MailJoin    = "join"    // <local>-join@: a join request
+	MailBounces = "bounces" // <local>-bounces+<token>@: bounces of a post
+)
+
+// MailTarget is what a hosted address is.
+type MailTarget struct {
+	Kind      string // MailList, MailOwner, MailJoin, MailBounces
+	Address   string // the address asked for, lower-case
+	List      string // the list address
+	GroupID   string
+	GroupName string
+	Archive   bool   // the group's message feature is on
+	Token     string // MailBounces: the VERP token ("" without one)
+}
+
+// Rules a post can break, in the order MayPost checks them.
+const (
+	RefuseNoList   = "no-list"  // the address is not (or no longer) a list
+	RefuseDisabled = "disabled" // the mailing list is switched off
+	RefuseExternal = "external" // block_external and the sender is outside
+	RefuseMembers  = "members"  // send_restriction members, sender is not one
+	RefuseListed   = "listed"   // send_restriction listed, sender not allowed
+)
+
+// Refusal is MayPost's answer when a sender may not post. It wraps
+// ErrNotFound (RefuseNoList) or ErrDenied (the others).
+type Refusal struct {
+	Rule string // one of the Refuse* constants
+	Msg  string // a sentence for the sender
+}
+
+func (r *Refusal) Error() string { return r.Msg }
+func (r *Refusal) Unwrap() error {
+	if r.Rule == RefuseNoList {
+		return ErrNotFound
+	}
+	return ErrDenied
+}
+
+// listRow is what the posting rule needs of a list.
+type listRow struct {
+	gid         int64
+	id, name    string
+	address     string
+	enabled     bool
+	restriction string
+	blockExt    bool
+	message     bool
+}
+
+func loadListRow(ctx context.Context, q querier, addr string) (*listRow, error) {
+	l := &listRow{}
+	err := q.QueryRowContext(ctx, `SELECT gid, id, name, list_address, list_enabled, send_restriction,
+		block_external, f_message FROM groups WHERE list_address = ?`, normAddr(addr)).
+		Scan(&l.gid, &l.id, &l.name, &l.address, &l.enabled, &l.restriction, &l.blockExt, &l.message)
+	if errors.Is(err, errNoRows) {
+		return nil, &Refusal{RefuseNoList, normAddr(addr) + " does not exist"}
+	}
+	return l, err
+}
+
+// MayPost is the posting rule of a mailing list (SPEC §1, §4): whether
+// sender may post to the list at address list. The mail server asks it
+// twice, with the envelope sender at RCPT and with each header From
+// address at DATA. nil means yes; a *Refusal says why not.
+func (s *Store) MayPost(ctx context.Context, list, sender string) error {
+	l, err := loadListRow(ctx, s.rdb, list)
+	if err != nil {
+		return err
+	}
+	return s.mayPost(ctx, s.rdb, l, normAddr(sender))
+}
+
+func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender string) error {
+	if !l.enabled {
+		return &Refusal{RefuseDisabled, l.address + " is not accepting mail: its mailing list is switched off"}
+	}
+	if l.blockExt && !s.IsInternal(sender) {
+		return &Refusal{RefuseExternal, l.address + " accepts mail only from addresses in " +
+			joinOr(s.opts.InternalDomains)}
+	}
+	switch l.restriction {
+	case SendAnyone:
+		return nil
+	case SendListed:
+		if ok, err := inListSet(ctx, q, l.gid, "allowed", sender); ok || err != nil {
+			return err
+		}
+		return &Refusal{RefuseListed, l.address + " accepts mail only from the senders its masters listed"}
+	}
+	// SendMembers: members, masters and external members.
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.uid = m.uid
+		WHERE m.gid = ? AND u.email = ?`, l.gid, sender).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	if ok, err := inListSet(ctx, q, l.gid, "external", sender); ok || err != nil {
+		return err
+	}
+	return &Refusal{RefuseMembers, l.address + " accepts mail only from members"}
+}
+
+func inListSet(ctx context.Context, q querier, gid int64, kind, addr string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM list_addresses WHERE address = ? AND kind = ? AND gid = ?`,
+		addr, kind, gid).Scan(&n)
+	return n > 0, err
+}
+
+func joinOr(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+// ResolveMailAddress says what the hosted address addr is: a list, one of
+// its companions (-owner, -join) or a bounce address of one of its posts.
+// An address that is none of these is ErrNotFound with a sentence.
+func (s *Store) ResolveMailAddress(ctx context.Context, addr string) (*MailTarget, error) {
+	addr = normAddr(addr)
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || !s.IsHosted(domain) {
+		return nil, errorf(ErrNotFound, "%s is not an address of this server", addr)
+	}
+	if i := strings.LastIndex(local, "-bounces+"); i >= 0 {
+		return s.resolveBounce(ctx, addr, local[i+len("-bounces+"):])
+	}
+	kind, base := MailList, local
+	for _, c := range []struct{ suffix, kind string }{{"-owner", MailOwner}, {"-join", MailJoin}, {"-bounces", MailBounces}} {
+		if b, found := strings.CutSuffix(local, c.suffix); found {
+			kind, base = c.kind, b
+		}
+	}
+	l, err := loadListRow(ctx, s.rdb, base+"@"+domain)
+	if err != nil {
+		var r *Refusal
+		if errors.As(err, &r) {
+			return nil, errorf(ErrNotFound, "there is no list %s here", addr)
+		}
+		return nil, err
+	}
+	return &MailTarget{Kind: kind, Address: addr, List: l.address, GroupID: l.id, GroupName: l.name, Archive: l.message}, nil
+}
+
+func (s *Store) resolveBounce(ctx context.Context, addr, token string) (*MailTarget, error) {
+	rid, salt, ok := ParseVERPToken(token)
+	var id, name, list string
+	var archive bool
+	err := s.rdb.QueryRowContext(ctx, `SELECT g.id, g.name, g.list_address, g.f_message
+		FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid JOIN groups g ON g.gid = o.gid
+		WHERE r.rid = ? AND o.salt = ? AND o.salt <> ''`, rid, salt).Scan(&id, &name, &list, &archive)
+	if !ok || errors.Is(err, errNoRows) {
+		return nil, errorf(ErrNotFound, "%s is not a bounce address of a current post", addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &MailTarget{Kind: MailBounces, Address: addr, List: list, GroupID: id, GroupName: name, Archive: archive, Token: token}, nil
+}

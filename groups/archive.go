@@ -30,8 +30,8 @@ func archiveTx(ctx context.Context, tx *wtx, groupID string, received time.Time,
 	if !on {
 		return 0, errorf(ErrNotFound, "the message feature is not available in this group")
 	}
-	var uid int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(uid), 0) + 1 FROM messages WHERE gid = ?`, gid).Scan(&uid); err != nil {
+	uid, err := imapNextUID(ctx, tx, gid)
+	if err != nil {
 		return 0, err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)

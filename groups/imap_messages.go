@@ -1,0 +1,122 @@
+package groups
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// ImapData says how much of each message ImapMessages loads.
+type ImapData int
+
+const (
+	ImapNoData   ImapData = iota // UID, date, size, flags only
+	ImapHeader                   // plus the header (up to the blank line)
+	ImapFullData                 // plus the whole message, byte for byte
+)
+
+// ImapQuery selects archived messages by UID range.
+type ImapQuery struct {
+	Min, Max uint32 // inclusive; Max 0 means no upper bound
+	Limit    int    // at most this many; 0 means 1000
+	Data     ImapData
+}
+
+// ImapMessage is one archived post with the asking user's flags.
+type ImapMessage struct {
+	UID      uint32
+	Received time.Time
+	Size     int64
+	Flags    []string // \Seen, \Answered, \Flagged, \Draft, then keywords
+	Data     []byte   // per ImapQuery.Data
+}
+
+// imapDataExpr is the SQL for the data column at each ImapData level. The
+// header cut uses the first CRLFCRLF (or LFLF) of the blob.
+func imapDataExpr(d ImapData) string {
+	switch d {
+	case ImapHeader:
+		return `CASE WHEN instr(m.data, X'0D0A0D0A') > 0 THEN substr(m.data, 1, instr(m.data, X'0D0A0D0A') + 3)
+			WHEN instr(m.data, X'0A0A') > 0 THEN substr(m.data, 1, instr(m.data, X'0A0A') + 1) ELSE m.data END`
+	case ImapFullData:
+		return `m.data`
+	}
+	return `NULL`
+}
+
+// ImapMessages returns the messages of the group's archive with UIDs in
+// [q.Min, q.Max], ascending, with a's flags. a must be allowed to read the
+// archive (ImapOpen's rule).
+func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q ImapQuery) ([]ImapMessage, error) {
+	acc, err := s.imapAccess(ctx, a, groupID)
+	if err != nil {
+		return nil, err
+	}
+	user, err := s.actorUID(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	hi := int64(q.Max)
+	if q.Max == 0 {
+		hi = 1<<32 - 1
+	}
+	if q.Limit <= 0 {
+		q.Limit = 1000
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT m.uid, m.received, m.size,
+		COALESCE(f.seen, 0), COALESCE(f.answered, 0), COALESCE(f.flagged, 0), COALESCE(f.draft, 0),
+		COALESCE(f.keywords, ''), `+imapDataExpr(q.Data)+`
+		FROM messages m LEFT JOIN imap_flags f ON f.gid = m.gid AND f.uid = m.uid AND f.user_id = ?
+		WHERE m.gid = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid LIMIT ?`,
+		user, acc.gid, q.Min, hi, q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ImapMessage
+	for rows.Next() {
+		var m ImapMessage
+		var received int64
+		var fl imapFlagRow
+		if err := rows.Scan(&m.UID, &received, &m.Size, &fl.seen, &fl.answered, &fl.flagged, &fl.draft,
+			&fl.keywords, &m.Data); err != nil {
+			return nil, err
+		}
+		m.Received = time.Unix(received, 0).UTC()
+		m.Flags = fl.list()
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// System flags kept per user (RFC 3501 §2.3.2). \Deleted and \Recent are
+// not: the archive cannot lose messages.
+const (
+	ImapSeen     = `\Seen`
+	ImapAnswered = `\Answered`
+	ImapFlagged  = `\Flagged`
+	ImapDraft    = `\Draft`
+)
+
+// imapFlagRow is one row of imap_flags.
+type imapFlagRow struct {
+	seen, answered, flagged, draft bool
+	keywords                       string
+}
+
+func (r imapFlagRow) list() []string {
+	out := []string{}
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{r.seen, ImapSeen}, {r.answered, ImapAnswered}, {r.flagged, ImapFlagged}, {r.draft, ImapDraft}} {
+		if x.on {
+			out = append(out, x.name)
+		}
+	}
+	return append(out, strings.Fields(r.keywords)...)
+}
+
+func (r imapFlagRow) empty() bool {
+	return !r.seen && !r.answered && !r.flagged && !r.draft && r.keywords == ""
+}

@@ -1,0 +1,115 @@
+package imap
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+)
+
+// errLineTooLong ends a connection whose client sent an overlong line.
+var errLineTooLong = errors.New("imap: line too long")
+
+// listener hands the library connections wrapped with the per-address
+// connection cap and the line-length cap.
+type listener struct {
+	net.Listener
+	srv *Server
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ip := remoteIP(c.RemoteAddr())
+		if !l.srv.conns.acquire(ip) {
+			l.srv.log.Warn("connection refused: too many from one address", "ip", ip)
+			go refuse(c, "* BYE [UNAVAILABLE] Too many connections from your address; try again later\r\n")
+			continue
+		}
+		return &limitedConn{Conn: c, max: l.srv.opts.MaxLineLength, release: func() { l.srv.conns.release(ip) }}, nil
+	}
+}
+
+func refuse(c net.Conn, msg string) {
+	c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	c.Write([]byte(msg))
+	c.Close()
+}
+
+func remoteIP(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return host
+}
+
+// limitedConn ends the connection with BYE when a line (bytes between two
+// LFs, literals included) grows beyond max. RFC 3501 §7.1.5: BYE may be
+// sent when the server closes the connection.
+type limitedConn struct {
+	net.Conn
+	max     int
+	line    int
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	for _, b := range p[:n] {
+		if b == '\n' {
+			c.line = 0
+			continue
+		}
+		c.line++
+		if c.line > c.max {
+			c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			fmt.Fprintf(c.Conn, "* BYE [TOOBIG] Line too long: the limit is %d bytes\r\n", c.max)
+			c.Conn.Close()
+			return 0, errLineTooLong
+		}
+	}
+	return n, err
+}
+
+func (c *limitedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+// connLimit counts connections per address.
+type connLimit struct {
+	mu  sync.Mutex
+	max int
+	n   map[string]int
+}
+
+func newConnLimit(max int) *connLimit { return &connLimit{max: max, n: map[string]int{}} }
+
+func (l *connLimit) acquire(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n[ip] >= l.max {
+		return false
+	}
+	l.n[ip]++
+	return true
+}
+
+func (l *connLimit) release(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n[ip] <= 1 {
+		delete(l.n, ip)
+	} else {
+		l.n[ip]--
+	}
+}

@@ -1,0 +1,27 @@
+// Package imap serves each group's message archive over IMAP4rev1
+// (RFC 3501), read-only, with github.com/emersion/go-imap/v2's imapserver.
+//
+// A user logs in with their groupd email and password (LOGIN or
+// AUTHENTICATE PLAIN, throttled per address) and finds, under the "Groups"
+// hierarchy, one mailbox per group they belong to with the message feature
+// on, named by the group's name (UTF-8 internally; the library speaks
+// modified UTF-7, or UTF-8 after ENABLE UTF8=ACCEPT, RFC 6855). INBOX
+// exists and stays empty because clients expect it.
+//
+// Every post the list archived is a message; UIDs come from the archive
+// and never go back, UIDVALIDITY is fixed for a group's life. FETCH
+// returns the archived bytes unchanged. SEARCH runs over the archive.
+// Flags (\Seen, \Answered, \Flagged, \Draft, keywords) are kept per user.
+// APPEND, EXPUNGE, COPY, MOVE, CREATE, DELETE and RENAME answer NO.
+//
+// The server follows groups' change feed: IDLE and the next command
+// announce new posts (EXISTS); a member removed, a feature switched off, a
+// group deleted or its archive purged ends a session that has the mailbox
+// selected with BYE, and LIST stops showing it at once (LIST asks the
+// store every time).
+//
+// What it stores: nothing of its own beyond the groups store's
+// imap_mailboxes (UID counters) and imap_flags (per-user flags) tables,
+// reached through groups.Store's Imap* methods. Permission questions go to
+// groups.Store.Authorize there.
+package imap

@@ -1,0 +1,105 @@
+package imap
+
+import (
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"groupd/groups"
+)
+
+// hub follows the store's change feed with one subscription and tells the
+// sessions that have a group's mailbox selected what changed.
+type hub struct {
+	sub  *groups.Subscription
+	log  *slog.Logger
+	done chan struct{}
+
+	mu      sync.Mutex
+	watches map[string]map[*watch]struct{} // by group id
+}
+
+// watch is one selected mailbox's view of the feed. The session reads the
+// flags on its next command or while idling.
+type watch struct {
+	groupID string
+	wake    chan struct{} // capacity 1: "look at the flags"
+	fresh   atomic.Bool   // new posts may have arrived
+	dirty   atomic.Bool   // access may have changed: ask the store again
+	purged  atomic.Bool   // the archive was purged
+}
+
+func newHub(store *groups.Store, log *slog.Logger) *hub {
+	h := &hub{sub: store.Subscribe(), log: log, done: make(chan struct{}), watches: map[string]map[*watch]struct{}{}}
+	go h.run()
+	return h
+}
+
+func (h *hub) run() {
+	defer close(h.done)
+	for c := range h.sub.C {
+		h.dispatch(c)
+	}
+}
+
+func (h *hub) close() {
+	h.sub.Close()
+	<-h.done
+}
+
+// dispatch marks the watches a change concerns (SPEC §1: a removed member,
+// a disabled feature, a purge or a deletion take effect at once).
+func (h *hub) dispatch(c groups.Change) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	mark := func(w *watch) {
+		switch {
+		case c.Kind == groups.ChangeData && c.Feature == groups.FeatureMessage:
+			w.fresh.Store(true)
+		case c.Kind == groups.ChangePurged && c.Feature == groups.FeatureMessage:
+			w.purged.Store(true)
+		case c.Kind == groups.ChangeData || c.Kind == groups.ChangePurged || c.Kind == groups.ChangeMemberAdded:
+			return // another feature's data, or someone joining: nothing for us
+		default:
+			w.dirty.Store(true)
+		}
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+	if c.GroupID == "" {
+		if c.Kind != groups.ChangePolicy {
+			return
+		}
+		for _, ws := range h.watches {
+			for w := range ws {
+				mark(w)
+			}
+		}
+		return
+	}
+	for w := range h.watches[c.GroupID] {
+		mark(w)
+	}
+}
+
+func (h *hub) add(groupID string) *watch {
+	w := &watch{groupID: groupID, wake: make(chan struct{}, 1)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.watches[groupID] == nil {
+		h.watches[groupID] = map[*watch]struct{}{}
+	}
+	h.watches[groupID][w] = struct{}{}
+	return w
+}
+
+func (h *hub) remove(w *watch) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.watches[w.groupID], w)
+	if len(h.watches[w.groupID]) == 0 {
+		delete(h.watches, w.groupID)
+	}
+}

@@ -1,0 +1,178 @@
+package imap
+
+import (
+	"strings"
+	"unicode"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+)
+
+// The hierarchy (RFC 3501 §5.1.1): INBOX, and "Groups/<group name>".
+const (
+	delim      = '/'
+	inbox      = "INBOX"
+	groupsRoot = "Groups"
+)
+
+// mailbox is a name the user can select.
+type mailbox struct {
+	name    string // full IMAP name, UTF-8
+	groupID string // "" for INBOX
+}
+
+// mailboxes lists the user's mailboxes: INBOX, then one per group whose
+// archive they may read (asked of the store each time, so a lost
+// membership vanishes at once). Names that would collide get the group id.
+func (s *session) mailboxes() ([]mailbox, error) {
+	mbs, err := s.srv.store.ImapMailboxes(s.ctx, s.actor)
+	if err != nil {
+		return nil, toIMAP(err)
+	}
+	count := map[string]int{}
+	for _, mb := range mbs {
+		count[strings.ToLower(cleanName(mb.Name, mb.GroupID))]++
+	}
+	out := []mailbox{{name: inbox}}
+	for _, mb := range mbs {
+		n := cleanName(mb.Name, mb.GroupID)
+		if count[strings.ToLower(n)] > 1 {
+			n += " (" + mb.GroupID + ")"
+		}
+		out = append(out, mailbox{name: groupsRoot + string(delim) + n, groupID: mb.GroupID})
+	}
+	return out, nil
+}
+
+// cleanName makes a group name one mailbox level: the delimiter becomes
+// U+2215 (∕) and control characters spaces; any script stays as is (the
+// library encodes it as modified UTF-7, RFC 3501 §5.1.3, or sends UTF-8
+// after ENABLE UTF8=ACCEPT, RFC 6855).
+func cleanName(name, id string) string {
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r == delim:
+			return '∕'
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return id
+	}
+	return name
+}
+
+// resolve finds the mailbox with the given name (INBOX case-insensitive,
+// others exact, RFC 3501 §5.1).
+func (s *session) resolve(name string) (mailbox, error) {
+	if strings.EqualFold(name, inbox) {
+		return mailbox{name: inbox}, nil
+	}
+	if strings.TrimSuffix(name, string(delim)) == groupsRoot {
+		return mailbox{}, errNoSelect
+	}
+	list, err := s.mailboxes()
+	if err != nil {
+		return mailbox{}, err
+	}
+	for _, mb := range list {
+		if mb.name == name {
+			return mb, nil
+		}
+	}
+	return mailbox{}, errNoMailbox
+}
+
+// List answers LIST and LSUB (RFC 3501 §6.3.8, §6.3.9). Every mailbox is
+// subscribed.
+func (s *session) List(w *imapserver.ListWriter, ref string, patterns []string, options *goimap.ListOptions) error {
+	if len(patterns) == 0 || (len(patterns) == 1 && patterns[0] == "") {
+		// The hierarchy delimiter and root name.
+		return w.WriteList(&goimap.ListData{Attrs: []goimap.MailboxAttr{goimap.MailboxAttrNoSelect}, Delim: delim})
+	}
+	list, err := s.mailboxes()
+	if err != nil {
+		return err
+	}
+	entries := listEntries(list, options)
+	for _, e := range entries {
+		for _, p := range patterns {
+			if matches(e.Mailbox, ref, p) {
+				if err := w.WriteList(e); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func listEntries(list []mailbox, options *goimap.ListOptions) []*goimap.ListData {
+	sub := options.SelectSubscribed || options.ReturnSubscribed
+	attrs := func(a ...goimap.MailboxAttr) []goimap.MailboxAttr {
+		if sub {
+			a = append(a, goimap.MailboxAttrSubscribed)
+		}
+		return a
+	}
+	var out []*goimap.ListData
+	rootKids := goimap.MailboxAttrHasNoChildren
+	if len(list) > 1 {
+		rootKids = goimap.MailboxAttrHasChildren
+	}
+	for _, mb := range list {
+		out = append(out, &goimap.ListData{Attrs: attrs(goimap.MailboxAttrHasNoChildren), Delim: delim, Mailbox: mb.name})
+		if mb.name == inbox {
+			out = append(out, &goimap.ListData{Attrs: attrs(goimap.MailboxAttrNoSelect, rootKids), Delim: delim, Mailbox: groupsRoot})
+		}
+	}
+	return out
+}
+
+func matches(name, ref, pattern string) bool {
+	if name == inbox && strings.EqualFold(ref+pattern, inbox) {
+		return true
+	}
+	return imapserver.MatchList(name, delim, ref, pattern)
+}
+
+// Status answers STATUS (RFC 3501 §6.3.10).
+func (s *session) Status(name string, options *goimap.StatusOptions) (*goimap.StatusData, error) {
+	mb, err := s.resolve(name)
+	if err != nil {
+		return nil, err
+	}
+	var n, unseen uint32
+	var size int64
+	data := &goimap.StatusData{Mailbox: mb.name, UIDValidity: 1, UIDNext: 1}
+	if mb.groupID != "" {
+		info, err := s.srv.store.ImapOpen(s.ctx, s.actor, mb.groupID)
+		if err != nil {
+			return nil, toIMAP(err)
+		}
+		n, unseen, size = info.Messages, info.Unseen, info.Size
+		data.UIDValidity, data.UIDNext = info.UIDValidity, goimap.UID(info.UIDNext)
+	}
+	if options.NumMessages {
+		data.NumMessages = &n
+	}
+	if options.NumUnseen {
+		data.NumUnseen = &unseen
+	}
+	if options.Size {
+		data.Size = &size
+	}
+	if options.NumRecent {
+		var zero uint32
+		data.NumRecent = &zero
+	}
+	if options.NumDeleted {
+		var zero uint32
+		data.NumDeleted = &zero
+	}
+	return data, nil
+}

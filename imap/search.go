@@ -1,0 +1,191 @@
+package imap
+
+import (
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+
+	"groupd/groups"
+)
+
+// Search answers SEARCH and UID SEARCH (RFC 3501 §6.4.4) over the selected
+// archive: sequence and UID sets, internal and sent dates, sizes, the
+// user's flags, header fields, BODY and TEXT (case-insensitive substring,
+// also inside base64 and quoted-printable parts).
+func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteria, options *goimap.SearchOptions) (*goimap.SearchData, error) {
+	if err := s.checkSelected(); err != nil {
+		return nil, err
+	}
+	sel := s.sel
+	all := make([]int, len(sel.uids))
+	for i := range all {
+		all[i] = i
+	}
+	var hits []int
+	level := searchLevel(criteria)
+	for _, b := range batches(all, s.srv.opts.FetchBatch) {
+		if !sel.anyMayMatch(b, criteria) {
+			continue
+		}
+		msgs, err := s.load(b, level)
+		if err != nil {
+			return nil, err
+		}
+		for _, pos := range b {
+			if m := msgs[sel.uids[pos]]; m != nil && sel.match(pos, &candidate{m: m}, criteria) {
+				hits = append(hits, pos)
+			}
+		}
+	}
+	return sel.searchData(kind, hits), nil
+}
+
+func (sel *selected) searchData(kind imapserver.NumKind, hits []int) *goimap.SearchData {
+	data := &goimap.SearchData{Count: uint32(len(hits))}
+	num := func(pos int) uint32 {
+		if kind == imapserver.NumKindUID {
+			return sel.uids[pos]
+		}
+		return uint32(pos + 1)
+	}
+	if len(hits) > 0 {
+		data.Min, data.Max = num(hits[0]), num(hits[len(hits)-1])
+	}
+	if kind == imapserver.NumKindUID {
+		set := goimap.UIDSet{}
+		for _, p := range hits {
+			set.AddNum(goimap.UID(num(p)))
+		}
+		data.All = set
+	} else {
+		set := goimap.SeqSet{}
+		for _, p := range hits {
+			set.AddNum(num(p))
+		}
+		data.All = set
+	}
+	return data
+}
+
+// searchLevel is how much of each message the criteria need.
+func searchLevel(c *goimap.SearchCriteria) groups.ImapData {
+	if len(c.Text) > 0 || len(c.Body) > 0 {
+		return groups.ImapFullData
+	}
+	level := groups.ImapNoData
+	if len(c.Header) > 0 || !c.SentSince.IsZero() || !c.SentBefore.IsZero() {
+		level = groups.ImapHeader
+	}
+	for i := range c.Not {
+		level = max(level, searchLevel(&c.Not[i]))
+	}
+	for i := range c.Or {
+		level = max(level, searchLevel(&c.Or[i][0]), searchLevel(&c.Or[i][1]))
+	}
+	return level
+}
+
+// anyMayMatch skips loading a batch that the top-level sets rule out.
+func (sel *selected) anyMayMatch(batch []int, c *goimap.SearchCriteria) bool {
+	for _, pos := range batch {
+		if sel.inSets(pos, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func (sel *selected) inSets(pos int, c *goimap.SearchCriteria) bool {
+	n, top := uint32(len(sel.uids)), sel.uids[len(sel.uids)-1]
+	for _, set := range c.SeqNum {
+		if !rangesContain(seqRanges(set), uint32(pos+1), n) {
+			return false
+		}
+	}
+	for _, set := range c.UID {
+		if !rangesContain(uidRanges(set), sel.uids[pos], top) {
+			return false
+		}
+	}
+	return true
+}
+
+// match evaluates the criteria for the message at pos (RFC 3501 §6.4.4:
+// all keys must match).
+func (sel *selected) match(pos int, m *candidate, c *goimap.SearchCriteria) bool {
+	if !sel.inSets(pos, c) {
+		return false
+	}
+	if !matchDate(m.m.Received, c.Since, c.Before) {
+		return false
+	}
+	if (c.Larger != 0 && m.m.Size <= c.Larger) || (c.Smaller != 0 && m.m.Size >= c.Smaller) {
+		return false
+	}
+	for _, f := range c.Flag {
+		if !hasFlag(m.m.Flags, string(f)) {
+			return false
+		}
+	}
+	for _, f := range c.NotFlag {
+		if hasFlag(m.m.Flags, string(f)) {
+			return false
+		}
+	}
+	if !m.matchContent(c) {
+		return false
+	}
+	for i := range c.Not {
+		if sel.match(pos, m, &c.Not[i]) {
+			return false
+		}
+	}
+	for i := range c.Or {
+		if !sel.match(pos, m, &c.Or[i][0]) && !sel.match(pos, m, &c.Or[i][1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchDate compares dates only, disregarding time and zone (RFC 3501
+// §6.4.4, BEFORE/ON/SINCE).
+func matchDate(t, since, before time.Time) bool {
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if !since.IsZero() && t.Before(since) {
+		return false
+	}
+	if !before.IsZero() && !t.Before(before) {
+		return false
+	}
+	return true
+}
+
+type span struct{ lo, hi uint32 }
+
+func seqRanges(set goimap.SeqSet) []span {
+	out := make([]span, len(set))
+	for i, r := range set {
+		out[i] = span{r.Start, r.Stop}
+	}
+	return out
+}
+
+func uidRanges(set goimap.UIDSet) []span {
+	out := make([]span, len(set))
+	for i, r := range set {
+		out[i] = span{uint32(r.Start), uint32(r.Stop)}
+	}
+	return out
+}
+
+func rangesContain(spans []span, x, star uint32) bool {
+	for _, r := range spans {
+		lo, hi := ordered(r.lo, r.hi, star)
+		if x >= lo && x <= hi {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,189 @@
+package imap
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+
+	"groupd/groups"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Store is the groups model. Required.
+	Store *groups.Store
+	// Logger. Default: discard. Tagged component=imap and per connection.
+	Logger *slog.Logger
+	// TLSConfig enables STARTTLS (RFC 3501 §6.2.1). Nil: plaintext only.
+	// Authentication is allowed without TLS either way for now.
+	TLSConfig *tls.Config
+	// MaxLineLength caps one line a client sends, in bytes; a longer line
+	// ends the connection with BYE. Default 32768 (RFC 7162 §4 asks for at
+	// least 8192). The library's own cap on a whole command is 50 KiB.
+	MaxLineLength int
+	// MaxConnsPerIP caps simultaneous connections from one address; more
+	// are greeted with BYE. Default 200.
+	MaxConnsPerIP int
+	// MaxConcurrentLogins caps password checks running at once (each costs
+	// an argon2id hash); a login waiting longer than LoginWait gets NO.
+	// Default 4.
+	MaxConcurrentLogins int
+	// LoginWait is how long a login waits for a slot. Default 10s.
+	LoginWait time.Duration
+	// MaxLoginFailures is how many failed logins one address may make per
+	// LoginWindow before further logins are refused. Default 20.
+	MaxLoginFailures int
+	// LoginWindow is the failure-counting window. Default 1 minute.
+	LoginWindow time.Duration
+	// FetchBatch is how many messages FETCH and SEARCH load per query.
+	// Default 500.
+	FetchBatch int
+}
+
+func (o *Options) fill() error {
+	if o.Store == nil {
+		return errors.New("imap: Options.Store is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	o.Logger = o.Logger.With("component", "imap")
+	setDefault(&o.MaxLineLength, 32768)
+	setDefault(&o.MaxConnsPerIP, 200)
+	setDefault(&o.MaxConcurrentLogins, 4)
+	setDefault(&o.MaxLoginFailures, 20)
+	setDefault(&o.FetchBatch, 500)
+	if o.LoginWait <= 0 {
+		o.LoginWait = 10 * time.Second
+	}
+	if o.LoginWindow <= 0 {
+		o.LoginWindow = time.Minute
+	}
+	return nil
+}
+
+func setDefault(v *int, d int) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
+// Server is groupd's IMAP server. Create it with NewServer.
+type Server struct {
+	opts     Options
+	store    *groups.Store
+	log      *slog.Logger
+	imap     *imapserver.Server
+	hub      *hub
+	throttle *throttle
+	conns    *connLimit
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	closed   bool
+}
+
+// NewServer returns a server for opts. It follows the store's change feed
+// until Shutdown.
+func NewServer(opts Options) (*Server, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:     opts,
+		store:    opts.Store,
+		log:      opts.Logger,
+		throttle: newThrottle(opts),
+		conns:    newConnLimit(opts.MaxConnsPerIP),
+		sessions: map[*session]struct{}{},
+	}
+	s.hub = newHub(opts.Store, opts.Logger)
+	s.imap = imapserver.New(&imapserver.Options{
+		NewSession:   s.newSession,
+		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {}},
+		Logger:       logAdapter{opts.Logger},
+		TLSConfig:    opts.TLSConfig,
+		InsecureAuth: true,
+	})
+	return s, nil
+}
+
+// Serve accepts IMAP connections on l until Shutdown. It returns nil after
+// Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.imap.Serve(&listener{Listener: l, srv: s})
+	if err != nil && s.isClosed() {
+		return nil
+	}
+	return err
+}
+
+// Shutdown says BYE to every session, closes the listeners and the
+// connections, and stops following the change feed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	var list []*session
+	for sess := range s.sessions {
+		list = append(list, sess)
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		for _, sess := range list {
+			sess.conn.Bye("groupd is shutting down")
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	err := s.imap.Close()
+	s.hub.close()
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("imap: shutdown: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+func (s *Server) track(sess *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.sessions[sess] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sessions, sess)
+}
+
+// logAdapter sends the library's messages to slog.
+type logAdapter struct{ log *slog.Logger }
+
+func (l logAdapter) Printf(format string, args ...any) {
+	l.log.Warn(fmt.Sprintf(format, args...))
+}

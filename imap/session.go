@@ -1,0 +1,111 @@
+package imap
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"reflect"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+
+	"groupd/groups"
+)
+
+// session is one IMAP connection's state.
+type session struct {
+	srv   *Server
+	conn  *imapserver.Conn
+	log   *slog.Logger
+	ip    string
+	ctx   context.Context
+	stop  context.CancelFunc
+	actor groups.Actor // zero until logged in
+	sel   *selected    // nil unless a mailbox is selected
+}
+
+var _ imapserver.SessionIMAP4rev2 = (*session)(nil)
+
+func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+	ctx, stop := context.WithCancel(context.Background())
+	sess := &session{srv: s, conn: c, ip: remoteIP(c.NetConn().RemoteAddr()), ctx: ctx, stop: stop}
+	sess.log = s.log.With("remote", c.NetConn().RemoteAddr().String())
+	if !s.track(sess) {
+		stop()
+		return nil, nil, &goimap.Error{Type: goimap.StatusResponseTypeBye, Text: "groupd is shutting down"}
+	}
+	return sess, nil, nil
+}
+
+func (s *session) Close() error {
+	s.unselect()
+	s.stop()
+	s.srv.untrack(s)
+	return nil
+}
+
+// Login checks the credentials with the store, throttled per address
+// (RFC 3501 §6.2.3; AUTHENTICATE PLAIN comes here too).
+func (s *session) Login(username, password string) error {
+	var user *groups.User
+	err := s.srv.throttle.check(s.ip, func() (bool, error) {
+		u, err := s.srv.store.Authenticate(s.ctx, username, password)
+		if errors.Is(err, groups.ErrUnauthenticated) {
+			return true, errLogin
+		}
+		user = u
+		return false, err
+	})
+	if err != nil {
+		s.log.Info("login failed", "user", username, "err", err)
+		return err
+	}
+	s.actor = groups.UserActor(user)
+	s.log = s.log.With("user", user.Email)
+	s.log.Info("logged in")
+	return nil
+}
+
+// Namespace: one personal namespace with "/" (RFC 2342).
+func (s *session) Namespace() (*goimap.NamespaceData, error) {
+	return &goimap.NamespaceData{Personal: []goimap.NamespaceDescriptor{{Prefix: "", Delim: delim}}}, nil
+}
+
+// Commands that would change the archive or the mailbox set: NO.
+
+func (s *session) Create(string, *goimap.CreateOptions) error         { return errNoCreate }
+func (s *session) Delete(string) error                                { return errNoDelete }
+func (s *session) Rename(string, string, *goimap.RenameOptions) error { return errNoRename }
+
+func (s *session) Append(string, goimap.LiteralReader, *goimap.AppendOptions) (*goimap.AppendData, error) {
+	return nil, errNoAppend
+}
+
+func (s *session) Copy(goimap.NumSet, string) (*goimap.CopyData, error) { return nil, errNoCopy }
+
+func (s *session) Move(*imapserver.MoveWriter, goimap.NumSet, string) error { return errNoMove }
+
+// Expunge refuses EXPUNGE and UID EXPUNGE. CLOSE also calls it, with a
+// writer that has no connection (imapserver's handleUnselect); CLOSE must
+// still close the mailbox, and there is nothing to expunge, so it passes.
+func (s *session) Expunge(w *imapserver.ExpungeWriter, uids *goimap.UIDSet) error {
+	if uids == nil && reflect.ValueOf(w).Elem().Field(0).IsNil() {
+		return nil
+	}
+	return errNoExpunge
+}
+
+// Subscribe: every group mailbox is subscribed; subscribing to one that
+// exists succeeds, anything else is NONEXISTENT.
+func (s *session) Subscribe(mailbox string) error {
+	_, err := s.resolve(mailbox)
+	return err
+}
+
+func (s *session) Unsubscribe(mailbox string) error {
+	if _, err := s.resolve(mailbox); err != nil {
+		return err
+	}
+	return &goimap.Error{Type: goimap.StatusResponseTypeNo, Code: goimap.ResponseCodeCannot,
+		Text: "Group mailboxes stay subscribed while you are a member"}
+}

@@ -1,0 +1,62 @@
+package imap
+
+import (
+	"strings"
+
+	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+
+	"groupd/groups"
+)
+
+// Store answers STORE and UID STORE (RFC 3501 §6.4.6) on the user's own
+// flags; other members never see them. EXAMINE makes it NO, \Deleted too.
+func (s *session) Store(w *imapserver.FetchWriter, numSet goimap.NumSet, flags *goimap.StoreFlags, options *goimap.StoreOptions) error {
+	if err := s.checkSelected(); err != nil {
+		return err
+	}
+	sel := s.sel
+	if sel.readOnly {
+		return errExamine
+	}
+	if sel.mb.groupID == "" {
+		return nil // INBOX is empty
+	}
+	for _, f := range flags.Flags {
+		if f == goimap.FlagDeleted || strings.EqualFold(string(f), string(goimap.FlagDeleted)) {
+			return errNoDeleted
+		}
+	}
+	op := groups.ImapFlagsSet
+	switch flags.Op {
+	case goimap.StoreFlagsAdd:
+		op = groups.ImapFlagsAdd
+	case goimap.StoreFlagsDel:
+		op = groups.ImapFlagsDel
+	}
+	pos := sel.indices(numSet)
+	uids := make([]uint32, len(pos))
+	for i, p := range pos {
+		uids[i] = sel.uids[p]
+	}
+	got, err := s.srv.store.ImapStoreFlags(s.ctx, s.actor, sel.mb.groupID, uids, op, fromFlags(flags.Flags))
+	if err != nil {
+		return s.lost(err)
+	}
+	if flags.Silent {
+		return nil
+	}
+	for _, p := range pos {
+		f, ok := got[sel.uids[p]]
+		if !ok {
+			continue
+		}
+		rw := w.CreateMessage(uint32(p + 1))
+		rw.WriteUID(goimap.UID(sel.uids[p]))
+		rw.WriteFlags(toFlags(f))
+		if err := rw.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -161,3 +161,6 @@ func wantNo(t testing.TB, what string, err error, want string) {
 	}
 }
 
+func bg() context.Context { return context.Background() }
+
+func adminActor() groups.Actor { return groups.AdminActor() }

@@ -13,9 +13,9 @@ import (
 func TestListShowsTheUsersGroups(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	mkGroup(t, e.store, "secret", "Secret plans", false)              // alice only, private
+	mkGroup(t, e.store, "secret", "Secret plans", false)                     // alice only, private
 	mkGroup(t, e.store, "intl", "Ünïcødé 日本 & co", true, "bob@example.test") // any script
-	mkGroup(t, e.store, "slash", "R&D/ops", true, "bob@example.test")      // the delimiter in a name
+	mkGroup(t, e.store, "slash", "R&D/ops", true, "bob@example.test")        // the delimiter in a name
 
 	alice := e.login(t, "alice@example.test")
 	want := []string{"INBOX", "Groups", "Groups/R&D∕ops", "Groups/Secret plans", "Groups/Team", "Groups/Ünïcødé 日本 & co"}

@@ -39,7 +39,10 @@ func (c *candidate) matchContent(cr *goimap.SearchCriteria) bool {
 	}
 	if !cr.SentSince.IsZero() || !cr.SentBefore.IsZero() {
 		t, err := c.parsedHeader().Date()
-		if err != nil || !matchDate(t, cr.SentSince, cr.SentBefore) {
+		if err != nil || t.IsZero() {
+			t = c.m.Received // no usable Date: the internal date, as Dovecot does
+		}
+		if !matchDate(t, cr.SentSince, cr.SentBefore) {
 			return false
 		}
 	}

@@ -1,0 +1,177 @@
+package smtp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/groups"
+)
+
+// worker runs one SMTP transaction at a time with the relay, keeping its
+// connection open between transactions.
+type worker struct {
+	q     *Queue
+	c     *gosmtp.Client
+	cache *msgCache
+}
+
+func (w *worker) close() {
+	if w.c != nil {
+		w.c.Quit()
+		w.c.Close()
+		w.c = nil
+	}
+}
+
+// outcome collects what happened to a batch's rows.
+type outcome struct {
+	q   *Queue
+	now time.Time
+	d   groups.Delivery
+}
+
+// fail records a failure of it: permanent for a 5xx answer (or past
+// GiveUp), else a retry.
+func (o *outcome) fail(it groups.OutboundItem, err error) {
+	code, text := describe(err)
+	a := groups.Attempt{RID: it.RID, Code: code, Error: text}
+	var se *gosmtp.SMTPError
+	if errors.As(err, &se) && se.Code >= 500 {
+		o.d.Failed = append(o.d.Failed, a)
+		return
+	}
+	if a.Next = o.q.retryAt(it, o.now); a.Next.IsZero() {
+		a.Error = "gave up after " + o.q.opts.GiveUp.String() + ": " + text
+		o.d.Failed = append(o.d.Failed, a)
+		return
+	}
+	o.d.Retry = append(o.d.Retry, a)
+}
+
+func (o *outcome) failAll(items []groups.OutboundItem, err error) {
+	for _, it := range items {
+		o.fail(it, err)
+	}
+}
+
+// deliver sends one batch: MAIL, one RCPT per row, DATA (RFC 5321 §3.3),
+// then records each row's outcome in one store transaction.
+func (w *worker) deliver(b batch) {
+	o := &outcome{q: w.q, now: w.q.opts.Now()}
+	ctx := context.Background()
+	msg, err := w.cache.get(ctx, w.q.store, b.oid)
+	if err != nil {
+		o.failAll(b.items, err)
+	} else if err := w.transact(msg, b.items, o); err != nil {
+		w.q.log.Warn("relay transaction", "relay", w.q.opts.Relay, "err", err)
+		w.close()
+	}
+	if err := w.q.store.FinishDelivery(ctx, o.d, w.q.opts.BounceLimit); err != nil {
+		w.q.log.Error("recording deliveries", "err", err)
+	}
+	w.q.log.Debug("batch", "oid", b.oid, "sent", len(o.d.Sent), "retry", len(o.d.Retry), "failed", len(o.d.Failed))
+}
+
+// transact runs the SMTP transaction; an error means the connection is
+// unusable (the rows' outcomes are recorded in o either way).
+func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundItem, o *outcome) error {
+	c, err := w.client()
+	if err != nil {
+		o.failAll(items, err)
+		return err
+	}
+	if err := c.Mail(msg.Envelope(items[0].RID), &gosmtp.MailOptions{Size: int64(len(msg.Data))}); err != nil {
+		o.failAll(items, err)
+		return connErr(c, err)
+	}
+	var accepted []groups.OutboundItem
+	for i, it := range items {
+		if err := c.Rcpt(it.Rcpt, nil); err != nil {
+			if !isSMTP(err) {
+				o.failAll(items[i:], err) // the connection is gone: retry
+				o.failAll(accepted, err)
+				return err
+			}
+			o.fail(it, err)
+			continue
+		}
+		accepted = append(accepted, it)
+	}
+	if len(accepted) == 0 {
+		return connErr(c, c.Reset())
+	}
+	wc, err := c.Data()
+	if err == nil {
+		if _, err = wc.Write(msg.Data); err == nil {
+			err = wc.Close()
+		}
+	}
+	if err != nil {
+		o.failAll(accepted, err)
+		return connErr(c, err)
+	}
+	for _, it := range accepted {
+		o.d.Sent = append(o.d.Sent, it.RID)
+	}
+	return nil
+}
+
+// client is the worker's connection to the relay, dialled when needed.
+func (w *worker) client() (*gosmtp.Client, error) {
+	if w.c != nil {
+		return w.c, nil
+	}
+	c, err := gosmtp.Dial(w.q.opts.Relay)
+	if err != nil {
+		return nil, err
+	}
+	c.CommandTimeout = w.q.opts.Timeout
+	c.SubmissionTimeout = w.q.opts.Timeout
+	if err := c.Hello(w.q.opts.Hostname); err != nil {
+		c.Close()
+		return nil, err
+	}
+	w.c = c
+	return c, nil
+}
+
+// connErr: after an SMTP answer the connection goes on (with RSET); after
+// anything else it is dropped.
+func connErr(c *gosmtp.Client, err error) error {
+	if err == nil {
+		return nil
+	}
+	if isSMTP(err) && c.Reset() == nil {
+		return nil
+	}
+	return err
+}
+
+func isSMTP(err error) bool {
+	var se *gosmtp.SMTPError
+	return errors.As(err, &se)
+}
+
+// describe gives an error's enhanced code and text for the queue row.
+func describe(err error) (code, text string) {
+	var se *gosmtp.SMTPError
+	if errors.As(err, &se) {
+		e := se.EnhancedCode
+		if e != gosmtp.NoEnhancedCode && e != gosmtp.EnhancedCodeNotSet {
+			code = fmt.Sprintf("%d.%d.%d", e[0], e[1], e[2])
+		} else {
+			code = fmt.Sprintf("%d.0.0", se.Code/100)
+		}
+		return code, fmt.Sprintf("%d %s %s", se.Code, code, se.Message)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return "4.4.1", "relay unreachable: " + err.Error()
+	}
+	return "4.0.0", err.Error()
+}

@@ -1,0 +1,24 @@
+// Package smtp is groupd's mail: the inbound SMTP server for list
+// addresses (SPEC §4) and the outbound queue that hands mail to the relay.
+//
+// Inbound ([Server]): RCPT accepts a hosted list address and its -owner,
+// -join and -bounces+<token> companions, and nothing else (550 5.1.1 for
+// an unknown local part, 550 5.7.1 for any other domain: never a relay).
+// The list's posting rule, groups.Store.MayPost, is asked at RCPT with the
+// envelope sender and at DATA with each header From address. An accepted
+// post gets the list headers (RFC 2369, RFC 2919, Precedence, X-Loop) and
+// is committed with one queue row per recipient and its archive entry in
+// one SQLite transaction (grouped across sessions) before 250 is answered.
+// Mail carrying the list's X-Loop, automatic mail (Auto-Submitted other
+// than "no") and bounces (null sender) are accepted and not fanned out.
+//
+// Outbound ([Queue]): claims due rows of the queue, batches recipients of
+// one message and one domain (up to 100 RCPT) into one transaction with
+// the relay, retries temporary failures on a schedule kept in SQLite,
+// records permanent ones per recipient (reported to the masters), and
+// resumes after a restart or a crash: rows held by a dead run are due
+// again, so at most the transactions in flight at a crash are repeated.
+//
+// What it stores: nothing of its own; everything goes through the groups
+// store (tables outbound, outbound_rcpts, messages, list_bounces).
+package smtp

@@ -1,0 +1,72 @@
+package smtp
+
+import (
+	"errors"
+	"strconv"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/groups"
+)
+
+// Every answer this package gives a sender that is not go-smtp's own is
+// made here (RFC 5321 §4.2 codes, RFC 3463 enhanced codes).
+
+func smtpErr(code int, enh gosmtp.EnhancedCode, msg string) *gosmtp.SMTPError {
+	return &gosmtp.SMTPError{Code: code, EnhancedCode: enh, Message: msg}
+}
+
+// errRelay: a recipient outside the hosted domains. Never a relay.
+func errRelay(addr string) error {
+	return smtpErr(550, gosmtp.EnhancedCode{5, 7, 1}, "relaying denied: this server accepts mail only for its lists, not for "+addr)
+}
+
+func errBadAddress(addr string) error {
+	return smtpErr(501, gosmtp.EnhancedCode{5, 1, 3}, "bad address syntax: "+addr)
+}
+
+func errTooLarge(limit int64) error {
+	return smtpErr(552, gosmtp.EnhancedCode{5, 3, 4}, "the message is larger than this server accepts ("+sizeText(limit)+")")
+}
+
+func errHeaderTooLarge(lines int) error {
+	return smtpErr(552, gosmtp.EnhancedCode{5, 3, 4}, "the message header is too large (more than "+strconv.Itoa(lines)+" lines or 1 MiB)")
+}
+
+func errMalformed(what string) error {
+	return smtpErr(554, gosmtp.EnhancedCode{5, 6, 0}, what)
+}
+
+func errTemporary() error {
+	return smtpErr(451, gosmtp.EnhancedCode{4, 3, 0}, "the message could not be stored just now; please try again later")
+}
+
+// mapStoreErr turns an error of the groups store into an answer: a
+// refusal of the posting rule, an unknown address, or a temporary failure.
+func mapStoreErr(err error) error {
+	var r *groups.Refusal
+	if errors.As(err, &r) {
+		switch r.Rule {
+		case groups.RefuseNoList:
+			return smtpErr(550, gosmtp.EnhancedCode{5, 1, 1}, r.Msg)
+		case groups.RefuseDisabled:
+			return smtpErr(550, gosmtp.EnhancedCode{5, 2, 1}, r.Msg)
+		}
+		return smtpErr(550, gosmtp.EnhancedCode{5, 7, 1}, r.Msg)
+	}
+	if errors.Is(err, groups.ErrNotFound) {
+		return smtpErr(550, gosmtp.EnhancedCode{5, 1, 1}, groups.Message(err))
+	}
+	return errTemporary()
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(int(n>>20)) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(int(n>>10)) + " KiB"
+	}
+	return strconv.Itoa(int(n)) + " bytes"
+}
+

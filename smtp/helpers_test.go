@@ -1,0 +1,351 @@
+package smtp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/groups"
+)
+
+// Test world: lists.example.test is hosted, example.test is internal.
+const (
+	listDomain = "lists.example.test"
+	alice      = "alice@example.test" // master of team
+	bob        = "bob@example.test"   // member of team
+	carol      = "carol@example.test" // internal, not a member
+	partner    = "partner@other.example"
+	stranger   = "eve@elsewhere.example"
+	teamList   = "team@" + listDomain
+)
+
+func newStore(t testing.TB) *groups.Store {
+	t.Helper()
+	st, err := groups.Open(groups.Options{
+		Path:            filepath.Join(t.TempDir(), "groupd.db"),
+		MailDomains:     []string{listDomain},
+		InternalDomains: []string{"example.test"},
+		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func addUsers(t testing.TB, st *groups.Store, emails ...string) {
+	t.Helper()
+	for _, e := range emails {
+		_, err := st.CreateUser(context.Background(), groups.AdminActor(),
+			groups.UserSpec{Email: ptr(e), Name: ptr(strings.Split(e, "@")[0]), Password: ptr("password1")})
+		if err != nil {
+			t.Fatalf("create user %s: %v", e, err)
+		}
+	}
+}
+
+// addGroup creates a group without notifications (they would reach the
+// relay too); list edits the list settings.
+func addGroup(t testing.TB, st *groups.Store, id string, masters, members []string, list *groups.ListSpec) *groups.Group {
+	t.Helper()
+	g, err := st.CreateGroup(context.Background(), groups.AdminActor(), groups.GroupSpec{
+		ID: ptr(id), Name: ptr(strings.ToUpper(id[:1]) + id[1:]), Notify: ptr(false), External: ptr(true),
+		Masters: masters, Members: members, MailingList: list,
+	})
+	if err != nil {
+		t.Fatalf("create group %s: %v", id, err)
+	}
+	return g
+}
+
+// world is a store with the team group: alice master, bob member,
+// partner external member, and the real server on loopback.
+type world struct {
+	st    *groups.Store
+	addr  string
+	relay *relay
+}
+
+func newWorld(t *testing.T, list *groups.ListSpec, opt func(*Options)) *world {
+	t.Helper()
+	st := newStore(t)
+	addUsers(t, st, alice, bob, carol)
+	if list == nil {
+		list = &groups.ListSpec{}
+	}
+	if list.ExternalMembers == nil {
+		list.ExternalMembers = &[]string{partner}
+	}
+	addGroup(t, st, "team", []string{alice}, []string{bob}, list)
+	w := &world{st: st, relay: startRelay(t)}
+	w.addr = startServer(t, st, opt)
+	return w
+}
+
+func startServer(t testing.TB, st *groups.Store, opt func(*Options)) string {
+	t.Helper()
+	o := Options{Store: st, Hostname: listDomain}
+	if opt != nil {
+		opt(&o)
+	}
+	srv, err := NewServer(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { srv.Serve(l); close(done) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		<-done
+	})
+	return l.Addr().String()
+}
+
+// startQueue runs a Queue against the world's relay until the test ends.
+func (w *world) startQueue(t testing.TB, opt func(*QueueOptions)) {
+	t.Helper()
+	o := QueueOptions{Store: w.st, Relay: w.relay.addr, Hostname: listDomain, PollInterval: 20 * time.Millisecond}
+	if opt != nil {
+		opt(&o)
+	}
+	q, err := NewQueue(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("queue: %v", err)
+		}
+	})
+}
+
+// send posts data with go-smtp's client and returns the first refusal.
+func send(t testing.TB, addr, from string, rcpts []string, data string) error {
+	t.Helper()
+	c, err := gosmtp.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("client.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Mail(from, nil); err != nil {
+		return err
+	}
+	for _, r := range rcpts {
+		if err := c.Rcpt(r, nil); err != nil {
+			return err
+		}
+	}
+	wc, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(wc, data); err != nil {
+		return err
+	}
+	if err := wc.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// wantCode checks a refusal's code and enhanced code, e.g. 550, "5.7.1".
+func wantCode(t testing.TB, err error, code int, enh string) *gosmtp.SMTPError {
+	t.Helper()
+	var se *gosmtp.SMTPError
+	if !errors.As(err, &se) {
+		t.Fatalf("got %v, want %d %s", err, code, enh)
+	}
+	e := se.EnhancedCode
+	got := fmt.Sprintf("%d.%d.%d", e[0], e[1], e[2])
+	if se.Code != code || got != enh {
+		t.Fatalf("got %d %s %q, want %d %s", se.Code, got, se.Message, code, enh)
+	}
+	return se
+}
+
+func post(from, subject, body string, extra ...string) string {
+	h := "From: " + from + "\r\nTo: " + teamList + "\r\nSubject: " + subject +
+		"\r\nMessage-ID: <" + strings.ReplaceAll(subject, " ", ".") + "@client.example>\r\n"
+	for _, e := range extra {
+		h += e + "\r\n"
+	}
+	return h + "\r\n" + body + "\r\n"
+}
+
+// relay is a go-smtp server standing in as the smarthost, recording each
+// transaction it accepts.
+type relay struct {
+	addr string
+	mu   sync.Mutex
+	got  []envelope
+	// rcpt, when set, answers RCPT TO (nil accepts).
+	rcpt func(to string) error
+	// delay, when set, slows each DATA down.
+	delay time.Duration
+}
+
+type envelope struct {
+	From  string
+	Rcpts []string
+	Data  []byte
+}
+
+func startRelay(t testing.TB) *relay {
+	t.Helper()
+	r := &relay{}
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
+		return &relaySession{r: r}, nil
+	}))
+	srv.Domain = "relay.example"
+	srv.MaxRecipients = 1000
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.addr = l.Addr().String()
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return r
+}
+
+type relaySession struct {
+	r   *relay
+	env envelope
+}
+
+func (s *relaySession) Reset()        { s.env = envelope{} }
+func (s *relaySession) Logout() error { return nil }
+func (s *relaySession) Mail(from string, _ *gosmtp.MailOptions) error {
+	s.env = envelope{From: from}
+	return nil
+}
+func (s *relaySession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	s.r.mu.Lock()
+	f := s.r.rcpt
+	s.r.mu.Unlock()
+	if f != nil {
+		if err := f(to); err != nil {
+			return err
+		}
+	}
+	s.env.Rcpts = append(s.env.Rcpts, to)
+	return nil
+}
+func (s *relaySession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.r.mu.Lock()
+	d := s.r.delay
+	s.r.mu.Unlock()
+	time.Sleep(d)
+	s.env.Data = b
+	s.r.mu.Lock()
+	s.r.got = append(s.r.got, s.env)
+	s.r.mu.Unlock()
+	return nil
+}
+
+func (r *relay) setRcpt(f func(string) error) {
+	r.mu.Lock()
+	r.rcpt = f
+	r.mu.Unlock()
+}
+
+// envelopes returns what the relay got so far.
+func (r *relay) envelopes() []envelope {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]envelope{}, r.got...)
+}
+
+// received maps each recipient to the messages it got.
+func (r *relay) received() map[string][][]byte {
+	out := map[string][][]byte{}
+	for _, e := range r.envelopes() {
+		for _, rc := range e.Rcpts {
+			out[rc] = append(out[rc], e.Data)
+		}
+	}
+	return out
+}
+
+// waitRcpts waits until the relay has seen at least n recipients.
+func (r *relay) waitRcpts(t testing.TB, n int) map[string][][]byte {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := r.received()
+		total := 0
+		for _, v := range got {
+			total += len(v)
+		}
+		if total >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("relay got %d recipients, want %d: %v", total, n, keys(got))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// quiet asserts that the relay gets nothing more within d.
+func (r *relay) quiet(t testing.TB, d time.Duration, want int) {
+	t.Helper()
+	time.Sleep(d)
+	total := 0
+	for _, v := range r.received() {
+		total += len(v)
+	}
+	if total != want {
+		t.Fatalf("relay got %d recipients, want %d: %v", total, want, keys(r.received()))
+	}
+}
+
+func keys(m map[string][][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// header returns the value of the first field called name in data.
+func header(data []byte, name string) string {
+	head, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
+	for _, line := range strings.Split(string(head), "\r\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok && strings.EqualFold(k, name) {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}

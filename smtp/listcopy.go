@@ -1,0 +1,119 @@
+package smtp
+
+import (
+	"bytes"
+	"mime"
+	"strings"
+	"time"
+
+	"groupd/groups"
+)
+
+// dropped are header fields of an incoming post that the list replaces:
+// another list's List-* fields and Precedence (RFC 2369 §2, RFC 2919).
+var dropped = map[string]bool{
+	"list-id": true, "list-post": true, "list-owner": true, "list-help": true,
+	"list-archive": true, "list-subscribe": true, "list-unsubscribe": true,
+	"precedence": true, "return-path": true,
+}
+
+// listCopy is the message as the list sends it: a Received field, the
+// list's header fields, then the sender's header fields byte for byte
+// (less those in dropped; with a subject prefix when prefix is not "")
+// and the body byte for byte, so that the author's DKIM signature of the
+// body and the usual signed fields still verifies.
+func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string) []byte {
+	var b bytes.Buffer
+	b.Grow(len(m.raw) + 1024)
+	b.WriteString(received)
+	local, domain, _ := strings.Cut(t.List, "@")
+	owner := local + "-owner@" + domain
+	// RFC 2919 §3: List-Id: phrase <local.domain>.
+	b.WriteString("List-Id: " + phrase(t.GroupName) + " <" + local + "." + domain + ">\r\n")
+	// RFC 2369 §3.
+	b.WriteString("List-Post: <mailto:" + t.List + ">\r\n")
+	b.WriteString("List-Owner: <mailto:" + owner + ">\r\n")
+	b.WriteString("List-Help: <mailto:" + owner + "?subject=help>\r\n")
+	b.WriteString("List-Subscribe: <mailto:" + local + "-join@" + domain + ">\r\n")
+	if archive != "" {
+		b.WriteString("List-Archive: <" + archive + ">\r\n")
+	}
+	b.WriteString("Precedence: list\r\n")
+	b.WriteString("X-Loop: " + t.List + "\r\n")
+	for _, f := range splitFields(m.header) {
+		name := strings.ToLower(strings.TrimSpace(string(f[:max(bytes.IndexByte(f, ':'), 0)])))
+		switch {
+		case dropped[name]:
+			continue
+		case name == "subject" && prefix != "":
+			b.Write(prefixSubject(f, prefix))
+			continue
+		}
+		b.Write(f)
+	}
+	b.Write(m.body)
+	return b.Bytes()
+}
+
+// splitFields cuts a header block into its fields, each with its folded
+// continuation lines and its CRLF.
+func splitFields(h []byte) [][]byte {
+	var out [][]byte
+	start := 0
+	for i := 0; i < len(h); {
+		j := bytes.Index(h[i:], []byte("\r\n"))
+		next := len(h)
+		if j >= 0 {
+			next = i + j + 2
+		}
+		if next < len(h) && h[next] != ' ' && h[next] != '\t' {
+			out = append(out, h[start:next])
+			start = next
+		}
+		i = next
+	}
+	if start < len(h) {
+		f := append([]byte{}, h[start:]...)
+		if !bytes.HasSuffix(f, []byte("\r\n")) {
+			f = append(f, "\r\n"...)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// prefixSubject puts prefix before the subject unless it is already in it
+// (a reply: "Re: [Team] ...").
+func prefixSubject(field []byte, prefix string) []byte {
+	i := bytes.IndexByte(field, ':')
+	value := bytes.TrimLeft(field[i+1:], " \t")
+	dec, err := new(mime.WordDecoder).DecodeHeader(string(value))
+	if err == nil && strings.Contains(dec, strings.TrimSpace(prefix)) {
+		return field
+	}
+	return append([]byte("Subject: "+encodeWord(prefix)+" "), value...)
+}
+
+// phrase makes a display name safe for a header: a quoted string when it
+// is ASCII, an RFC 2047 encoded word otherwise. Group names hold no
+// control characters; oneLine makes sure of it.
+func phrase(name string) string {
+	name = oneLine(name)
+	for _, r := range name {
+		if r >= 0x80 {
+			return mime.QEncoding.Encode("utf-8", name)
+		}
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
+}
+
+func encodeWord(s string) string {
+	s = oneLine(s)
+	return mime.QEncoding.Encode("utf-8", s)
+}
+
+// receivedField is the trace field of RFC 5321 §4.4.
+func receivedField(helo, remote, host, id, rcpt string, now time.Time) string {
+	return "Received: from " + oneLine(helo) + " (" + remote + ")\r\n\tby " + host +
+		" (groupd) with ESMTP id " + id + "\r\n\tfor <" + rcpt + ">; " + now.Format(time.RFC1123Z) + "\r\n"
+}

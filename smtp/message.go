@@ -1,0 +1,144 @@
+package smtp
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"strings"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	gomessage "github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+)
+
+const maxHeaderBytes = 1 << 20
+
+// message is a received message, checked and with CRLF line endings.
+type message struct {
+	raw    []byte           // the whole message
+	header []byte           // the header block, without the blank line
+	body   []byte           // from the blank line on (it included)
+	h      textproto.Header // parsed header
+}
+
+// readMessage reads DATA up to limit bytes and checks what every message
+// must be: no NUL (RFC 5321 §4.1.1.4 text), a header block of bounded size
+// that parses (RFC 5322 §2.2).
+func readMessage(r io.Reader, limit int64, maxLines int) (*message, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		var se *gosmtp.SMTPError
+		if errors.As(err, &se) {
+			return nil, se
+		}
+		if errors.Is(err, gosmtp.ErrTooLongLine) {
+			return nil, errMalformed("a line of the message is too long (RFC 5321 §4.5.3.1.6)")
+		}
+		return nil, err
+	}
+	if int64(len(raw)) > limit {
+		return nil, errTooLarge(limit)
+	}
+	if bytes.IndexByte(raw, 0) >= 0 {
+		return nil, errMalformed("the message contains NUL characters, which mail may not carry")
+	}
+	raw = toCRLF(raw)
+	m := &message{raw: raw}
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	switch {
+	case bytes.HasPrefix(raw, []byte("\r\n")):
+		return nil, errMalformed("the message has no header")
+	case end < 0:
+		m.header, m.body = bytes.TrimSuffix(raw, []byte("\r\n")), []byte("\r\n")
+	default:
+		m.header, m.body = raw[:end], raw[end+2:]
+	}
+	if len(m.header) > maxHeaderBytes || bytes.Count(m.header, []byte("\n")) >= maxLines {
+		return nil, errHeaderTooLarge(maxLines)
+	}
+	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(append(append([]byte{}, m.header...), "\r\n\r\n"...))))
+	if err != nil {
+		return nil, errMalformed("the message header is malformed (RFC 5322 §2.2)")
+	}
+	m.h = h
+	return m, nil
+}
+
+// toCRLF makes every line end in CRLF: bare LF becomes CRLF (RFC 5321
+// §2.3.8 forbids bare LF; they are common all the same).
+func toCRLF(b []byte) []byte {
+	if bytes.Count(b, []byte("\n")) == bytes.Count(b, []byte("\r\n")) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+len(b)/32)
+	for i, c := range b {
+		if c == '\n' && (i == 0 || b[i-1] != '\r') {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// fromAddrs parses the From header (RFC 5322 §3.6.2), encoded words and
+// all; every author must pass the posting rule.
+func (m *message) fromAddrs() ([]*mail.Address, error) {
+	h := mail.Header{Header: gomessage.Header{Header: m.h}}
+	list, err := h.AddressList("From")
+	if err != nil || len(list) == 0 {
+		return nil, errMalformed("the message has no valid From header (RFC 5322 §3.6.2)")
+	}
+	return list, nil
+}
+
+// autoSubmitted reports whether the message is automatic (RFC 3834 §5).
+func (m *message) autoSubmitted() bool {
+	v := strings.ToLower(strings.TrimSpace(m.h.Get("Auto-Submitted")))
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	return v != "" && v != "no"
+}
+
+// hasLoop reports whether the message already went through address: an
+// X-Loop naming it, or a List-Id that is its own.
+func (m *message) hasLoop(address string) bool {
+	for _, v := range m.h.Values("X-Loop") {
+		if strings.EqualFold(strings.TrimSpace(v), address) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *message) messageID() string {
+	h := mail.Header{Header: gomessage.Header{Header: m.h}}
+	id, _ := h.MessageID()
+	return id
+}
+
+// subject is the decoded Subject, one line.
+func (m *message) subject() string {
+	dec := new(mime.WordDecoder)
+	s, err := dec.DecodeHeader(m.h.Get("Subject"))
+	if err != nil {
+		s = m.h.Get("Subject")
+	}
+	return oneLine(s)
+}
+
+// oneLine drops control characters (CR, LF, NUL...) from text decoded out
+// of a header, so that it can go into another header without starting a
+// new one (header injection).
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+}

@@ -1,0 +1,35 @@
+package smtp
+
+import (
+	"context"
+
+	"groupd/groups"
+)
+
+// msgCache keeps a worker's last few queued messages, so that the batches
+// of one post read its data once.
+type msgCache struct {
+	m     map[int64]*groups.OutboundMessage
+	order []int64
+}
+
+const msgCacheSize = 4
+
+func newMsgCache() *msgCache { return &msgCache{m: map[int64]*groups.OutboundMessage{}} }
+
+func (c *msgCache) get(ctx context.Context, st *groups.Store, oid int64) (*groups.OutboundMessage, error) {
+	if m, ok := c.m[oid]; ok {
+		return m, nil
+	}
+	m, err := st.LoadOutbound(ctx, oid)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.order) >= msgCacheSize {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[oid] = m
+	c.order = append(c.order, oid)
+	return m, nil
+}

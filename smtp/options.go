@@ -1,0 +1,155 @@
+package smtp
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"groupd/groups"
+)
+
+// Options configure the inbound Server.
+type Options struct {
+	// Store is the groups model. Required.
+	Store *groups.Store
+	// Logger. Default: discard.
+	Logger *slog.Logger
+	// Hostname is the name in the greeting and in Received. Default:
+	// "localhost".
+	Hostname string
+	// MaxMessageBytes is the SIZE limit (552 5.3.4). Default 25 MiB.
+	MaxMessageBytes int64
+	// MaxRecipients per transaction (452 4.5.3 beyond). Default 100.
+	MaxRecipients int
+	// MaxLineLength of a command or message line. Default 2000 (twice
+	// RFC 5321's 1000, as go-smtp does).
+	MaxLineLength int
+	// MaxHeaderLines of a message's header block. Default 1000.
+	MaxHeaderLines int
+	// ReadTimeout and WriteTimeout bound each read and write on a
+	// connection. Default 5 minutes (RFC 5321 §4.5.3.2).
+	ReadTimeout, WriteTimeout time.Duration
+	// SubjectPrefix puts "[<group name>] " before the Subject of posts.
+	// Default off.
+	SubjectPrefix bool
+	// ArchiveURL is the List-Archive URL of a group. Default
+	// imap://<Hostname>/<group id>.
+	ArchiveURL func(groupID string) string
+	// BounceLimit is how many hard bounces disable an external member.
+	// Default 5.
+	BounceLimit int
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+}
+
+func (o *Options) fill() error {
+	if o.Store == nil {
+		return errors.New("smtp: Options.Store is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Hostname == "" {
+		o.Hostname = "localhost"
+	}
+	if o.MaxMessageBytes <= 0 {
+		o.MaxMessageBytes = 25 << 20
+	}
+	if o.MaxRecipients <= 0 {
+		o.MaxRecipients = 100
+	}
+	if o.MaxLineLength <= 0 {
+		o.MaxLineLength = 2000
+	}
+	if o.MaxHeaderLines <= 0 {
+		o.MaxHeaderLines = 1000
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 5 * time.Minute
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 5 * time.Minute
+	}
+	if o.ArchiveURL == nil {
+		host := o.Hostname
+		o.ArchiveURL = func(id string) string { return "imap://" + host + "/" + id }
+	}
+	if o.BounceLimit <= 0 {
+		o.BounceLimit = groups.DefaultBounceLimit
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return nil
+}
+
+// QueueOptions configure the outbound Queue.
+type QueueOptions struct {
+	// Store is the groups model. Required.
+	Store *groups.Store
+	// Logger. Default: discard.
+	Logger *slog.Logger
+	// Relay is the smarthost, host:port. Required.
+	Relay string
+	// Hostname is the EHLO name. Default "localhost".
+	Hostname string
+	// Concurrency is how many transactions run at once. Default 8.
+	Concurrency int
+	// BatchSize is the most recipients of one domain in one transaction.
+	// Default 100.
+	BatchSize int
+	// Retry is the back-off after each failed attempt; the last entry
+	// repeats. Default 1m, 5m, 15m, 1h, 4h.
+	Retry []time.Duration
+	// GiveUp is how long after queueing a temporary failure becomes
+	// permanent. Default 5 days.
+	GiveUp time.Duration
+	// PollInterval is how often the queue looks for due rows when the
+	// change feed is quiet (retries). Default 5s.
+	PollInterval time.Duration
+	// Timeout bounds each command to the relay. Default 2 minutes.
+	Timeout time.Duration
+	// BounceLimit is how many hard bounces disable an external member.
+	// Default 5.
+	BounceLimit int
+	// Now returns the current time (tests move it to reach retries).
+	// Default time.Now.
+	Now func() time.Time
+}
+
+func (o *QueueOptions) fill() error {
+	if o.Store == nil || o.Relay == "" {
+		return errors.New("smtp: QueueOptions.Store and Relay are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Hostname == "" {
+		o.Hostname = "localhost"
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.BatchSize <= 0 || o.BatchSize > 100 {
+		o.BatchSize = 100
+	}
+	if len(o.Retry) == 0 {
+		o.Retry = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour}
+	}
+	if o.GiveUp <= 0 {
+		o.GiveUp = 5 * 24 * time.Hour
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 5 * time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 2 * time.Minute
+	}
+	if o.BounceLimit <= 0 {
+		o.BounceLimit = groups.DefaultBounceLimit
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package smtp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"log/slog"
+	"sync"
+	"time"
+
+	"groupd/groups"
+)
+
+// Queue delivers the outbound queue to the relay.
+type Queue struct {
+	opts  QueueOptions
+	log   *slog.Logger
+	store *groups.Store
+}
+
+// NewQueue makes a Queue; Run starts it.
+func NewQueue(opts QueueOptions) (*Queue, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	return &Queue{opts: opts, log: opts.Logger.With("component", "queue"), store: opts.Store}, nil
+}
+
+// batch is up to BatchSize rows of one message and one recipient domain:
+// one SMTP transaction.
+type batch struct {
+	oid   int64
+	items []groups.OutboundItem
+}
+
+// Run delivers until ctx is done, then waits for the transactions in
+// flight to finish and be recorded. It wakes on the change feed when mail
+// is queued and polls every PollInterval for retries that fall due.
+func (q *Queue) Run(ctx context.Context) error {
+	sub := q.store.Subscribe()
+	defer sub.Close()
+	lease := newLease()
+	jobs := make(chan batch)
+	var wg sync.WaitGroup
+	for i := 0; i < q.opts.Concurrency; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &worker{q: q, cache: newMsgCache()}
+			defer w.close()
+			for b := range jobs {
+				w.deliver(b)
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(jobs)
+	tick := time.NewTicker(q.opts.PollInterval)
+	defer tick.Stop()
+	feed := sub.C
+	for {
+		n, err := q.dispatch(ctx, lease, jobs)
+		if err != nil && ctx.Err() == nil {
+			q.log.Error("claiming queued mail", "err", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case _, ok := <-feed:
+			if !ok {
+				feed = nil // store closed; keep polling until ctx ends
+			}
+		}
+	}
+}
+
+// dispatch claims due rows and hands them to the workers, batch by batch.
+// The claim is small (a few batches per worker), so rows are held only
+// shortly before they go out.
+func (q *Queue) dispatch(ctx context.Context, lease int64, jobs chan<- batch) (int, error) {
+	items, err := q.store.ClaimOutbound(ctx, lease, q.opts.Now(), q.opts.Concurrency*q.opts.BatchSize)
+	if err != nil {
+		return 0, err
+	}
+	for _, b := range q.split(items) {
+		select {
+		case jobs <- b:
+		case <-ctx.Done():
+			return len(items), nil
+		}
+	}
+	return len(items), nil
+}
+
+// split groups claimed rows (sorted by message, domain) into batches.
+func (q *Queue) split(items []groups.OutboundItem) []batch {
+	var out []batch
+	for _, it := range items {
+		n := len(out)
+		if n == 0 || out[n-1].oid != it.OID || domain(out[n-1].items[0].Rcpt) != domain(it.Rcpt) ||
+			len(out[n-1].items) >= q.opts.BatchSize {
+			out = append(out, batch{oid: it.OID})
+			n++
+		}
+		out[n-1].items = append(out[n-1].items, it)
+	}
+	return out
+}
+
+// retryAt is when a row that failed its attempt'th attempt (1-based) is
+// tried again; zero when it is past GiveUp and fails for good.
+func (q *Queue) retryAt(it groups.OutboundItem, now time.Time) time.Time {
+	attempt := it.Attempts + 1
+	d := q.opts.Retry[min(attempt, len(q.opts.Retry))-1]
+	next := now.Add(d)
+	if next.Sub(it.Created) > q.opts.GiveUp {
+		return time.Time{}
+	}
+	return next
+}
+
+func newLease() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>2) + 1
+}
+
+func domain(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == '@' {
+			return addr[i+1:]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,77 @@
+package smtp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// Server is the inbound SMTP server for list addresses.
+type Server struct {
+	opts   Options
+	log    *slog.Logger
+	srv    *gosmtp.Server
+	commit *committer
+}
+
+// NewServer makes a Server; Serve starts it.
+func NewServer(opts Options) (*Server, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, log: opts.Logger.With("component", "smtp"), commit: &committer{store: opts.Store}}
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(s.newSession))
+	srv.Domain = opts.Hostname
+	srv.MaxMessageBytes = opts.MaxMessageBytes
+	srv.MaxRecipients = opts.MaxRecipients
+	srv.MaxLineLength = opts.MaxLineLength
+	srv.ReadTimeout = opts.ReadTimeout
+	srv.WriteTimeout = opts.WriteTimeout
+	srv.EnableSMTPUTF8 = true
+	srv.ErrorLog = slogPrinter{s.log}
+	s.srv = srv
+	return s, nil
+}
+
+// Serve accepts connections on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.srv.Serve(l)
+	if err == gosmtp.ErrServerClosed {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting connections and waits, until ctx is done, for
+// the sessions in progress to end. What was answered 250 is on disk.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if err != nil && err != gosmtp.ErrServerClosed {
+		s.srv.Close()
+		return err
+	}
+	return nil
+}
+
+func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	id := make([]byte, 6)
+	rand.Read(id)
+	remote := "unknown"
+	if c.Conn() != nil {
+		remote = c.Conn().RemoteAddr().String()
+	}
+	sid := hex.EncodeToString(id)
+	return &session{srv: s, conn: c, id: sid, remote: remote,
+		log: s.log.With("session", sid, "remote", remote)}, nil
+}
+
+// slogPrinter lets go-smtp report its internal errors to the logger.
+type slogPrinter struct{ log *slog.Logger }
+
+func (p slogPrinter) Printf(format string, v ...any) { p.log.Error("go-smtp", "msg", fmt.Sprintf(format, v...)) }
+func (p slogPrinter) Println(v ...any)               { p.log.Error("go-smtp", "msg", fmt.Sprint(v...)) }

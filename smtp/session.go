@@ -1,0 +1,179 @@
+package smtp
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/groups"
+)
+
+// session is one SMTP connection's state (RFC 5321 §3.3).
+type session struct {
+	srv     *Server
+	conn    *gosmtp.Conn
+	id      string
+	remote  string
+	log     *slog.Logger
+	from    string // envelope sender, lower-case; "" for the null sender
+	targets []*groups.MailTarget
+}
+
+const lookupTimeout = 30 * time.Second
+
+func (s *session) Reset() {
+	s.from = ""
+	s.targets = nil
+}
+
+func (s *session) Logout() error { return nil }
+
+// Mail takes the envelope sender (RFC 5321 §4.1.1.2); the null sender
+// "<>" marks a bounce.
+func (s *session) Mail(from string, _ *gosmtp.MailOptions) error {
+	s.Reset()
+	if from != "" {
+		if _, err := mail.ParseAddress("<" + from + ">"); err != nil || !strings.Contains(from, "@") {
+			return errBadAddress(from)
+		}
+	}
+	s.from = strings.ToLower(from)
+	return nil
+}
+
+// Rcpt decides on each recipient (SPEC §4): hosted lists and their
+// companions only, and the list's posting rule for the envelope sender.
+func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	addr := strings.ToLower(to)
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok || local == "" {
+		return errBadAddress(to)
+	}
+	st := s.srv.opts.Store
+	if !st.IsHosted(domain) {
+		s.log.Info("relay refused", "from", s.from, "rcpt", addr)
+		return errRelay(addr)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	t, err := st.ResolveMailAddress(ctx, addr)
+	if err != nil {
+		return mapStoreErr(err)
+	}
+	if t.Kind == groups.MailList && s.from != "" {
+		if err := st.MayPost(ctx, t.List, s.from); err != nil {
+			s.log.Info("post refused at RCPT", "from", s.from, "list", t.List, "why", err)
+			return mapStoreErr(err)
+		}
+	}
+	for _, x := range s.targets {
+		if x.Address == t.Address {
+			return nil
+		}
+	}
+	s.targets = append(s.targets, t)
+	return nil
+}
+
+// Data reads the message, checks it, and stores what it means for each
+// recipient before answering (SPEC §4: durable before 250).
+func (s *session) Data(r io.Reader) error {
+	o := s.srv.opts
+	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines)
+	if err != nil {
+		s.log.Info("message refused", "from", s.from, "err", err)
+		if _, ok := err.(*gosmtp.SMTPError); ok {
+			return err
+		}
+		return errMalformed("the message could not be read")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	var posts []*groups.Post
+	var later []func() error
+	for _, t := range s.targets {
+		switch t.Kind {
+		case groups.MailList:
+			p, err := s.post(ctx, m, t)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				posts = append(posts, p)
+			}
+		case groups.MailOwner:
+			later = append(later, s.owner(ctx, m, t))
+		case groups.MailJoin:
+			later = append(later, s.join(m, t))
+		case groups.MailBounces:
+			later = append(later, s.bounce(ctx, m, t))
+		}
+	}
+	if len(posts) > 0 {
+		if err := s.srv.commit.commit(posts); err != nil {
+			s.log.Error("storing posts", "err", err)
+			return errTemporary()
+		}
+		for _, p := range posts {
+			if p.Err != nil {
+				return mapStoreErr(p.Err)
+			}
+			s.log.Info("post accepted", "list", p.List, "from", p.Sender, "recipients", p.Recipients, "bytes", len(p.Data))
+		}
+	}
+	for _, f := range later {
+		if f == nil {
+			continue
+		}
+		if err := f(); err != nil {
+			s.log.Error("companion mail", "err", err)
+			return errTemporary()
+		}
+	}
+	return nil
+}
+
+// post checks a message for list t and makes its list copy; nil when the
+// message is accepted but not fanned out (bounce, robot, loop).
+func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*groups.Post, error) {
+	switch {
+	case s.from == "":
+		s.log.Info("bounce to a list address dropped", "list", t.List)
+		return nil, nil
+	case m.hasLoop(t.List):
+		s.log.Info("looping mail dropped", "list", t.List, "from", s.from)
+		return nil, nil
+	case m.autoSubmitted():
+		s.log.Info("automatic mail dropped", "list", t.List, "from", s.from)
+		return nil, nil
+	}
+	authors, err := m.fromAddrs()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range authors {
+		if err := s.srv.opts.Store.MayPost(ctx, t.List, a.Address); err != nil {
+			s.log.Info("post refused at DATA", "from", a.Address, "list", t.List, "why", err)
+			return nil, mapStoreErr(err)
+		}
+	}
+	o := s.srv.opts
+	now := o.Now()
+	prefix, archive := "", ""
+	if o.SubjectPrefix {
+		prefix = "[" + t.GroupName + "]"
+	}
+	if t.Archive {
+		archive = o.ArchiveURL(t.GroupID)
+	}
+	rcv := receivedField(s.conn.Hostname(), s.remote, o.Hostname, s.id, t.List, now)
+	return &groups.Post{
+		List: t.List, Sender: authors[0].Address, Data: listCopy(m, t, rcv, prefix, archive),
+		MessageID: m.messageID(), Subject: m.subject(), Received: now,
+	}, nil
+}

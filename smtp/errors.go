@@ -69,4 +69,3 @@ func sizeText(n int64) string {
 	}
 	return strconv.Itoa(int(n)) + " bytes"
 }
-

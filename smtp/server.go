@@ -73,5 +73,7 @@ func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
 // slogPrinter lets go-smtp report its internal errors to the logger.
 type slogPrinter struct{ log *slog.Logger }
 
-func (p slogPrinter) Printf(format string, v ...any) { p.log.Error("go-smtp", "msg", fmt.Sprintf(format, v...)) }
-func (p slogPrinter) Println(v ...any)               { p.log.Error("go-smtp", "msg", fmt.Sprint(v...)) }
+func (p slogPrinter) Printf(format string, v ...any) {
+	p.log.Error("go-smtp", "msg", fmt.Sprintf(format, v...))
+}
+func (p slogPrinter) Println(v ...any) { p.log.Error("go-smtp", "msg", fmt.Sprint(v...)) }

@@ -1,0 +1,28 @@
+// Package folder serves groups' shared folders over WebDAV (RFC 4918,
+// class 1 and 2) under /dav/files/ (SPEC §3): PROPFIND /dav/files/ lists
+// the user's groups that have the folder feature on, and
+// /dav/files/<group-id>/… is that group's folder.
+//
+// It is built on golang.org/x/net/webdav, which brings PROPFIND and
+// PROPPATCH with dead properties, COPY, MOVE, MKCOL, DELETE and the If:
+// header, behind interfaces (FileSystem, LockSystem) that this package
+// implements over the groups store. Around it this package adds what x/net
+// lacks: HTTP Basic authentication against groups.Store, path confinement,
+// GET and HEAD straight from blob files (Range, sendfile), LOCK and
+// UNLOCK with shared locks and locks persisted in SQLite, lockdiscovery,
+// quotas (RFC 4331) with 507 before the body is read, PROPFIND Depth:
+// infinity refused (propfind-finite-depth), and MOVE's default Overwrite: T.
+//
+// What it stores: nothing itself. Through groups it keeps entries in the
+// files table, contents as blobs under the store's blob directory (a PUT
+// streams to a temporary file in Options.TempDir, is fsynced and renamed
+// into place before its row is committed, so a failed or cancelled upload
+// leaves the previous version), dead properties in file_props, locks in
+// file_locks and quotas in folder_quota.
+//
+// Client quirks: the Windows mini-redirector gets MS-Author-Via: DAV and an
+// answer to OPTIONS and PROPFIND on "/" when the handler is also mounted
+// there; macOS Finder's ._* and .DS_Store files are stored like any file
+// (Finder needs to read back what it wrote) and count towards the quota;
+// gvfs's probing PROPFINDs of the prefix and "/" are answered.
+package folder

@@ -1,0 +1,133 @@
+package groups
+
+import "context"
+
+// Prop is a dead property of a folder entry (RFC 4918 §4), its value kept
+// verbatim as inner XML.
+type Prop struct {
+	Space, Local string
+	Lang         string
+	Inner        string
+}
+
+// PropPatch sets (or, with Remove, removes) properties, as one
+// instruction of a PROPPATCH (RFC 4918 §9.2).
+type PropPatch struct {
+	Remove bool
+	Props  []Prop
+}
+
+// MaxDeadProps bounds the dead properties of one entry, and
+// MaxPropBytes the value of one.
+const (
+	MaxDeadProps = 100
+	MaxPropBytes = 64 << 10
+)
+
+// Props reads the dead properties of the entry at p.
+func (f *Folder) Props(ctx context.Context, p string) ([]Prop, error) {
+	fi, err := f.Stat(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if fi.fid == 0 {
+		return nil, nil
+	}
+	rows, err := f.s.rdb.QueryContext(ctx, `SELECT space, local, lang, inner FROM file_props
+		WHERE fid = ? ORDER BY space, local`, fi.fid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Prop
+	for rows.Next() {
+		var pr Prop
+		if err := rows.Scan(&pr.Space, &pr.Local, &pr.Lang, &pr.Inner); err != nil {
+			return nil, err
+		}
+		out = append(out, pr)
+	}
+	return out, rows.Err()
+}
+
+// PatchProps applies the patches to the entry at p, all or none.
+func (f *Folder) PatchProps(ctx context.Context, p string, patches []PropPatch) error {
+	if err := f.checkWrite(); err != nil {
+		return err
+	}
+	for _, pp := range patches {
+		for _, pr := range pp.Props {
+			if len(pr.Inner) > MaxPropBytes || len(pr.Space)+len(pr.Local) > 1024 {
+				return errorf(ErrTooLarge, "a property value is at most %d bytes", MaxPropBytes)
+			}
+		}
+	}
+	return f.s.write(ctx, func(tx *wtx) error {
+		if err := f.ensureRoot(ctx, tx); err != nil {
+			return err
+		}
+		fi, err := f.stat(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		for _, pp := range patches {
+			if err := patchTx(ctx, tx, fi.fid, pp); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM file_props WHERE fid = ?`, fi.fid).Scan(&n); err != nil {
+			return err
+		}
+		if n > MaxDeadProps {
+			return errorf(ErrTooLarge, "an entry holds at most %d properties", MaxDeadProps)
+		}
+		return nil
+	})
+}
+
+func patchTx(ctx context.Context, tx *wtx, fid int64, pp PropPatch) error {
+	for _, pr := range pp.Props {
+		var err error
+		if pp.Remove {
+			_, err = tx.ExecContext(ctx, `DELETE FROM file_props WHERE fid = ? AND space = ? AND local = ?`,
+				fid, pr.Space, pr.Local)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO file_props (fid, space, local, lang, inner) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (fid, space, local) DO UPDATE SET lang = excluded.lang, inner = excluded.inner`,
+				fid, pr.Space, pr.Local, pr.Lang, pr.Inner)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ChildProps reads the dead properties of every entry directly inside
+// dir, by name, in one query (a PROPFIND of Depth 1).
+func (f *Folder) ChildProps(ctx context.Context, dir string) (map[string][]Prop, error) {
+	lo, hi := subtree(dir)
+	off := 1
+	if dir != "" {
+		off = len(dir) + 2
+	}
+	rows, err := f.s.rdb.QueryContext(ctx, `SELECT f.path, p.space, p.local, p.lang, p.inner
+		FROM files f JOIN file_props p ON p.fid = f.fid
+		WHERE f.gid = ? AND f.path >= ? AND f.path < ? AND instr(substr(f.path, ?), '/') = 0
+		ORDER BY f.path, p.space, p.local`, f.gid, lo, hi, off)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]Prop{}
+	for rows.Next() {
+		var path string
+		var pr Prop
+		if err := rows.Scan(&path, &pr.Space, &pr.Local, &pr.Lang, &pr.Inner); err != nil {
+			return nil, err
+		}
+		out[path] = append(out[path], pr)
+	}
+	return out, rows.Err()
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	netmail "net/mail"
 	"strings"
 
 	gosmtp "github.com/emersion/go-smtp"
@@ -89,8 +90,18 @@ func toCRLF(b []byte) []byte {
 func (m *message) fromAddrs() ([]*mail.Address, error) {
 	h := mail.Header{Header: gomessage.Header{Header: m.h}}
 	list, err := h.AddressList("From")
-	if err != nil || len(list) == 0 {
+	if err == nil && len(list) > 0 {
+		return list, nil
+	}
+	// go-message refuses some decoded names (control characters); the
+	// standard parser is more lenient. Names are made one line on use.
+	std, err := (&netmail.AddressParser{WordDecoder: new(mime.WordDecoder)}).ParseList(m.h.Get("From"))
+	if err != nil || len(std) == 0 {
 		return nil, errMalformed("the message has no valid From header (RFC 5322 §3.6.2)")
+	}
+	list = list[:0]
+	for _, a := range std {
+		list = append(list, &mail.Address{Name: a.Name, Address: a.Address})
 	}
 	return list, nil
 }

@@ -3,6 +3,7 @@ package imap
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -71,13 +72,25 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 		}
 		c.line++
 		if c.line > c.max {
-			c.SetWriteDeadline(time.Now().Add(5 * time.Second))
-			fmt.Fprintf(c.Conn, "* BYE [TOOBIG] Line too long: the limit is %d bytes\r\n", c.max)
-			c.Conn.Close()
+			c.tooLong()
 			return 0, errLineTooLong
 		}
 	}
 	return n, err
+}
+
+// tooLong says BYE, then half-closes and drains briefly so that the
+// client can read the BYE before the connection goes (closing with unread
+// input would reset it).
+func (c *limitedConn) tooLong() {
+	c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(c.Conn, "* BYE [TOOBIG] Line too long: the limit is %d bytes\r\n", c.max)
+	if tc, ok := c.Conn.(*net.TCPConn); ok {
+		tc.CloseWrite()
+		tc.SetReadDeadline(time.Now().Add(time.Second))
+		io.Copy(io.Discard, io.LimitReader(tc, 1<<20))
+	}
+	c.Conn.Close()
 }
 
 func (c *limitedConn) Close() error {

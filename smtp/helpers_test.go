@@ -121,7 +121,8 @@ func startServer(t testing.TB, st *groups.Store, opt func(*Options)) string {
 }
 
 // startQueue runs a Queue against the world's relay until the test ends.
-func (w *world) startQueue(t testing.TB, opt func(*QueueOptions)) {
+// The returned func stops it early.
+func (w *world) startQueue(t testing.TB, opt func(*QueueOptions)) (stop func()) {
 	t.Helper()
 	o := QueueOptions{Store: w.st, Relay: w.relay.addr, Hostname: listDomain, PollInterval: 20 * time.Millisecond}
 	if opt != nil {
@@ -134,12 +135,17 @@ func (w *world) startQueue(t testing.TB, opt func(*QueueOptions)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("queue: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("queue: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // send posts data with go-smtp's client and returns the first refusal.

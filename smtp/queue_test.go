@@ -1,0 +1,176 @@
+package smtp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/groups"
+)
+
+// clock is a test clock the queue reads; tests move it on to reach
+// retries.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// TestRetryTemporaryFailure: a 451 at RCPT is retried after the back-off
+// (persisted), and the others are not sent twice.
+func TestRetryTemporaryFailure(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	var refusals atomic.Int32
+	w.relay.setRcpt(func(to string) error {
+		if to == partner && refusals.Add(1) <= 2 {
+			return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		}
+		return nil
+	})
+	clk := &clock{t: time.Now()}
+	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now })
+	if err := send(t, w.addr, bob, []string{teamList}, post(bob, "retry", "x")); err != nil {
+		t.Fatal(err)
+	}
+	w.relay.waitRcpts(t, 2)
+	w.relay.quiet(t, 150*time.Millisecond, 2) // not before the back-off
+	clk.add(61 * time.Second)                 // first back-off: 1 minute
+	time.Sleep(150 * time.Millisecond)
+	if refusals.Load() != 2 {
+		t.Fatalf("partner tried %d times after 1 minute, want 2", refusals.Load())
+	}
+	w.relay.quiet(t, 0, 2)
+	clk.add(5*time.Minute + time.Second) // second back-off: 5 minutes
+	got := w.relay.waitRcpts(t, 3)
+	if len(got[partner]) != 1 || len(got[alice]) != 1 || len(got[bob]) != 1 {
+		t.Fatalf("copies: %v", got)
+	}
+}
+
+// TestGiveUpAfterDays: a temporary failure past GiveUp becomes
+// permanent, and the masters are told.
+func TestGiveUpAfterDays(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	w.relay.setRcpt(func(to string) error {
+		if to == partner {
+			return &gosmtp.SMTPError{Code: 450, EnhancedCode: gosmtp.EnhancedCode{4, 2, 1}, Message: "mailbox busy"}
+		}
+		return nil
+	})
+	clk := &clock{t: time.Now()}
+	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now; o.GiveUp = 10 * time.Minute })
+	send(t, w.addr, bob, []string{teamList}, post(bob, "give up", "x"))
+	w.relay.waitRcpts(t, 2)
+	for i := 0; i < 4; i++ {
+		clk.add(6 * time.Minute)
+		time.Sleep(100 * time.Millisecond)
+	}
+	got := w.relay.waitRcpts(t, 3)
+	if len(got[alice]) != 2 || !strings.Contains(string(got[alice][1]), partner) {
+		t.Fatalf("alice did not get a failure report: %q", got[alice])
+	}
+}
+
+// TestPermanentFailureReported: a 5xx at RCPT is recorded and reported to
+// the masters (only), and the post is not retried.
+func TestPermanentFailureReported(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	w.relay.setRcpt(func(to string) error {
+		if to == partner {
+			return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		}
+		return nil
+	})
+	w.startQueue(t, nil)
+	send(t, w.addr, bob, []string{teamList}, post(bob, "unlucky post", "x"))
+	got := w.relay.waitRcpts(t, 3)
+	if len(got[alice]) != 2 || len(got[bob]) != 1 {
+		t.Fatalf("alice %d, bob %d messages", len(got[alice]), len(got[bob]))
+	}
+	report := string(got[alice][1])
+	for _, want := range []string{partner, "5.1.1", "unlucky post", "Undeliverable"} {
+		if !strings.Contains(report, want) {
+			t.Fatalf("report lacks %q:\n%s", want, report)
+		}
+	}
+	hard, _, _ := w.st.BounceState(context.Background(), "team", partner)
+	if hard != 1 {
+		t.Fatalf("hard bounces %d, want 1", hard)
+	}
+	w.relay.quiet(t, 150*time.Millisecond, 3)
+}
+
+// TestBatchesByDomain: 150 members in one domain and 3 in another go out
+// in transactions of at most 100 recipients of one domain.
+func TestBatchesByDomain(t *testing.T) {
+	st := newStore(t)
+	var members []string
+	for i := 0; i < 150; i++ {
+		members = append(members, fmt.Sprintf("m%03d@example.test", i))
+	}
+	addUsers(t, st, members...)
+	addGroup(t, st, "big", members[:1], members, &groups.ListSpec{SendRestriction: ptr("anyone"),
+		ExternalMembers: &[]string{"a@one.example", "b@one.example", "c@two.example"}})
+	w := &world{st: st, relay: startRelay(t)}
+	w.addr = startServer(t, st, nil)
+	w.startQueue(t, nil)
+	if err := send(t, w.addr, stranger, []string{"big@" + listDomain}, "From: "+stranger+"\r\nSubject: big\r\n\r\nx\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	got := w.relay.waitRcpts(t, 153)
+	if len(got) != 153 {
+		t.Fatalf("%d distinct recipients, want 153", len(got))
+	}
+	for _, e := range w.relay.envelopes() {
+		if len(e.Rcpts) > 100 {
+			t.Fatalf("a transaction with %d recipients", len(e.Rcpts))
+		}
+		for _, r := range e.Rcpts {
+			if domain(r) != domain(e.Rcpts[0]) {
+				t.Fatalf("a transaction mixes domains: %v", e.Rcpts)
+			}
+		}
+	}
+	if n := len(w.relay.envelopes()); n > 5 {
+		t.Fatalf("%d transactions for 3 domains, want at most 5", n)
+	}
+}
+
+// TestQueueResumes: mail queued while no queue runs (or while the relay
+// is down) goes out once a queue runs and the relay answers.
+func TestQueueResumes(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	send(t, w.addr, bob, []string{teamList}, post(bob, "while down", "x"))
+	w.relay.quiet(t, 100*time.Millisecond, 0)
+	w.startQueue(t, nil)
+	w.relay.waitRcpts(t, 3)
+}
+
+// TestRelayDown: an unreachable relay is a temporary failure.
+func TestRelayDown(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	clk := &clock{t: time.Now()}
+	good := w.relay.addr
+	w.relay.addr = "127.0.0.1:1"
+	stop := w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now })
+	send(t, w.addr, bob, []string{teamList}, post(bob, "relay down", "x"))
+	time.Sleep(150 * time.Millisecond)
+	stop()
+	w.relay.addr = good
+	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now })
+	w.relay.quiet(t, 100*time.Millisecond, 0) // the back-off holds
+	clk.add(2 * time.Minute)
+	w.relay.waitRcpts(t, 3)
+}

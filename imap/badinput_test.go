@@ -92,7 +92,7 @@ func TestBadCommandsAndLiterals(t *testing.T) {
 		{"a5 SEARCH CHARSET KOI8-R TEXT x\r\n", "a5 NO [BADCHARSET]"},
 		{"a6 FETCH 1 BODY[]\r\n", "a6 BAD"}, // no mailbox selected
 		{"a7 SELECT \"Groups/Team\"\r\n", "a7 OK"},
-		{"a8 FETCH x:y FLAGS\r\n", "a8 "}, // the library answers NO [SERVERBUG] to a bad set; the session goes on
+		{"a8 FETCH x:y FLAGS\r\n", "a8 "},                    // the library answers NO [SERVERBUG] to a bad set; the session goes on
 		{"a9 UID FETCH 7777:* UID\r\n", "* 1 FETCH (UID 1)"}, // N:* names the last message (RFC 3501 §9)
 		{"b1 STORE 1 +FLAGS (\\Recent)\r\n", "b1 BAD"},
 		{"b2 NOOP\r\n", "b2 OK"},

@@ -164,3 +164,7 @@ func wantNo(t testing.TB, what string, err error, want string) {
 func bg() context.Context { return context.Background() }
 
 func adminActor() groups.Actor { return groups.AdminActor() }
+
+func userActor(email string) groups.Actor { return groups.Actor{Email: email} }
+
+func imapQueryAll() groups.ImapQuery { return groups.ImapQuery{Data: groups.ImapFullData} }

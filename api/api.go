@@ -16,15 +16,116 @@ type Options struct {
 	AdminToken string
 	// Logger. Default: discard.
 	Logger *slog.Logger
-	// MaxBodyBytes bounds request bodies. Default 1 MiB.
+	// MaxBodyBytes bounds JSON request bodies. Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxConvertBytes bounds the mbox of POST /api/v1/groups/convert.
+	// Default 25 MiB.
+	MaxConvertBytes int64
 }
 
-// New returns the handler for /api/v1/.
+// server holds what every handler needs; it has no mutable state.
+type server struct {
+	store      *groups.Store
+	adminToken []byte
+	log        *slog.Logger
+	maxBody    int64
+	maxConvert int64
+	mux        *http.ServeMux
+}
+
+// New returns the handler for /api/v1/. It serves full paths
+// (/api/v1/groups/...), so the caller mounts it at "/api/" unchanged.
 func New(opts Options) (http.Handler, error) {
 	if opts.Store == nil || opts.AdminToken == "" {
 		return nil, errors.New("api: Store and AdminToken are required")
 	}
-	mux := http.NewServeMux()
-	return mux, nil
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.MaxConvertBytes <= 0 {
+		opts.MaxConvertBytes = 25 << 20
+	}
+	s := &server{
+		store:      opts.Store,
+		adminToken: []byte(opts.AdminToken),
+		log:        opts.Logger.With("component", "api"),
+		maxBody:    opts.MaxBodyBytes,
+		maxConvert: opts.MaxConvertBytes,
+		mux:        http.NewServeMux(),
+	}
+	s.routes()
+	return s, nil
+}
+
+// routes registers every route of SPEC §3 under /api/v1/.
+func (s *server) routes() {
+	h := func(pattern string, fn handlerFunc) { s.mux.Handle(pattern, s.handle(fn)) }
+	h("POST /api/v1/users", s.createUser)
+	h("GET /api/v1/users", s.listUsers)
+	h("GET /api/v1/users/{email}", s.getUser)
+	h("PATCH /api/v1/users/{email}", s.updateUser)
+	h("DELETE /api/v1/users/{email}", s.deleteUser)
+
+	h("POST /api/v1/groups", s.createGroup)
+	h("GET /api/v1/groups", s.listGroups)
+	h("GET /api/v1/autocomplete", s.autocomplete)
+	h("POST /api/v1/groups/convert", s.convert)
+	h("GET /api/v1/groups/{id}", s.getGroup)
+	h("PATCH /api/v1/groups/{id}", s.updateGroup)
+	h("DELETE /api/v1/groups/{id}", s.deleteGroup)
+	h("POST /api/v1/groups/{id}/purge", s.purge)
+
+	h("GET /api/v1/groups/{id}/members", s.listMembers)
+	h("PUT /api/v1/groups/{id}/members/{email}", s.putMember)
+	h("DELETE /api/v1/groups/{id}/members/{email}", s.deleteMember)
+
+	h("GET /api/v1/groups/{id}/notes", s.listNotes)
+	h("POST /api/v1/groups/{id}/notes", s.createNote)
+	h("GET /api/v1/groups/{id}/notes/{note}", s.getNote)
+	h("PATCH /api/v1/groups/{id}/notes/{note}", s.updateNote)
+	h("DELETE /api/v1/groups/{id}/notes/{note}", s.deleteNote)
+
+	h("GET /api/v1/groups/{id}/profile", s.getProfile)
+	h("PUT /api/v1/groups/{id}/profile", s.putProfile)
+
+	h("GET /api/v1/policy", s.getPolicy)
+	h("PUT /api/v1/policy", s.putPolicy)
+}
+
+// ServeHTTP authenticates every request, then routes it. Requests the
+// mux has no route for get its 404 or 405 as a JSON error.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	if _, err := s.authenticate(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.noRoute(w, r, h)
+}
+
+// handlerFunc serves one route for an authenticated actor; an error it
+// returns is answered by fail.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, a groups.Actor) error
+
+// handle authenticates the request and runs fn.
+func (s *server) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := s.authenticate(r)
+		if err == nil {
+			err = fn(w, r, a)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	})
 }

@@ -15,44 +15,11 @@ func (s *Store) CreateGroup(ctx context.Context, a Actor, spec GroupSpec) (*Grou
 	if spec.Name == nil {
 		return nil, errorf(ErrInvalid, "name is required")
 	}
-	g := &Group{Name: *spec.Name, Public: true, Notify: true, Features: AllOn(),
-		MailingList: MailingList{Enabled: true, SendRestriction: SendMembers}}
 	var id string
 	err := s.write(ctx, func(tx *wtx) error {
-		pol, err := s.policy(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if pol.CreateGroups == "admins" && !a.Admin {
-			return errorf(ErrDenied, "the organisation policy lets only administrators create groups")
-		}
-		if id, err = s.chooseID(ctx, tx, spec.ID, *spec.Name); err != nil {
-			return err
-		}
-		g.ID = id
-		g.MailingList.Address = id + "@" + s.opts.MailDomains[0]
-		if err := s.applySpec(ctx, tx, a, pol, g, spec); err != nil {
-			return err
-		}
-		masters, members, err := s.initialMembers(a, spec)
-		if err != nil {
-			return err
-		}
-		gid, err := insertGroup(ctx, tx, g)
-		if err != nil {
-			return err
-		}
-		if err := s.insertMembers(ctx, tx, gid, g.External, masters, members); err != nil {
-			return err
-		}
-		if err := s.saveListSets(ctx, tx, gid, &g.MailingList); err != nil {
-			return err
-		}
-		tx.emit(Change{Kind: ChangeGroupCreated, GroupID: id})
-		if g.Notify {
-			return s.notifyGroup(ctx, tx, gid, a, fmt.Sprintf("Group %q was created", g.Name), describeGroup(g))
-		}
-		return nil
+		var err error
+		id, err = s.createGroupTx(ctx, tx, a, spec)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,44 @@
+// Package api is groupd's HTTP JSON API (SPEC §3): accounts, groups,
+// members, list settings, notes, profile images, search, autocomplete,
+// conversation conversion and the organisation policy, under /api/v1/.
+//
+// Every request is authenticated (auth.go): "Authorization: Bearer
+// <admin token>" acts as an administrator, HTTP Basic with a user's email
+// and password as that user. Every rule (who may see, edit, manage) is the
+// groups package's; this package only decodes requests, calls the Store
+// and encodes answers. Bodies are JSON bounded by Options.MaxBodyBytes,
+// decoded strictly (unknown fields, wrong types and trailing data are
+// 400s); errors are {"error": sentence, "code": code}, mapped from the
+// groups sentinels in errors.go and nowhere else. A private group answers
+// an outsider byte for byte as a group that does not exist.
+//
+// The package stores nothing of its own: all state is the Store's.
+//
+// Routes and answers:
+//
+//	POST   /api/v1/users                          201 user, Location
+//	GET    /api/v1/users?limit=&offset=           200 {"users": [user]}
+//	GET    /api/v1/users/{email}                  200 user
+//	PATCH  /api/v1/users/{email}                  200 user
+//	DELETE /api/v1/users/{email}                  204
+//	POST   /api/v1/groups                         201 group, Location
+//	GET    /api/v1/groups?view=&q=&limit=&offset= 200 {"groups": [summary]}
+//	GET    /api/v1/autocomplete?q=&limit=         200 {"groups": [summary]}
+//	POST   /api/v1/groups/convert?name=&id=...    201 group, Location (body: mbox)
+//	GET    /api/v1/groups/{id}                    200 group
+//	PATCH  /api/v1/groups/{id}                    200 group
+//	DELETE /api/v1/groups/{id}                    204
+//	POST   /api/v1/groups/{id}/purge              204 (body {"features": [...]})
+//	GET    /api/v1/groups/{id}/members            200 {"members": [member]}
+//	PUT    /api/v1/groups/{id}/members/{email}    200 member (body {"role": ...} or empty)
+//	DELETE /api/v1/groups/{id}/members/{email}    204
+//	GET    /api/v1/groups/{id}/notes              200 {"notes": [note]}
+//	POST   /api/v1/groups/{id}/notes              201 note, Location
+//	GET    /api/v1/groups/{id}/notes/{note}       200 note
+//	PATCH  /api/v1/groups/{id}/notes/{note}       200 note
+//	DELETE /api/v1/groups/{id}/notes/{note}       204
+//	GET    /api/v1/groups/{id}/profile            200 image/png or image/jpeg
+//	PUT    /api/v1/groups/{id}/profile            204 (body: the image)
+//	GET    /api/v1/policy                         200 policy
+//	PUT    /api/v1/policy                         200 policy
+package api

@@ -1,0 +1,52 @@
+package groups
+
+import (
+	"context"
+	"fmt"
+)
+
+// createGroupTx is the body of CreateGroup's transaction, shared with
+// ConvertConversation so that a converted group obeys every rule of a
+// created one: the policy, the id, the settings, the initial members, the
+// list's address sets and the creation notice. It returns the new id.
+func (s *Store) createGroupTx(ctx context.Context, tx *wtx, a Actor, spec GroupSpec) (string, error) {
+	g := &Group{Name: *spec.Name, Public: true, Notify: true, Features: AllOn(),
+		MailingList: MailingList{Enabled: true, SendRestriction: SendMembers}}
+	pol, err := s.policy(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	if pol.CreateGroups == "admins" && !a.Admin {
+		return "", errorf(ErrDenied, "the organisation policy lets only administrators create groups")
+	}
+	id, err := s.chooseID(ctx, tx, spec.ID, *spec.Name)
+	if err != nil {
+		return "", err
+	}
+	g.ID = id
+	g.MailingList.Address = id + "@" + s.opts.MailDomains[0]
+	if err := s.applySpec(ctx, tx, a, pol, g, spec); err != nil {
+		return "", err
+	}
+	masters, members, err := s.initialMembers(a, spec)
+	if err != nil {
+		return "", err
+	}
+	gid, err := insertGroup(ctx, tx, g)
+	if err != nil {
+		return "", err
+	}
+	if err := s.insertMembers(ctx, tx, gid, g.External, masters, members); err != nil {
+		return "", err
+	}
+	if err := s.saveListSets(ctx, tx, gid, &g.MailingList); err != nil {
+		return "", err
+	}
+	tx.emit(Change{Kind: ChangeGroupCreated, GroupID: id})
+	if g.Notify {
+		if err := s.notifyGroup(ctx, tx, gid, a, fmt.Sprintf("Group %q was created", g.Name), describeGroup(g)); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
+}

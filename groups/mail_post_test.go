@@ -1,0 +1,105 @@
+package groups
+
+import (
+	"context"
+	"testing"
+)
+
+func countRows(t *testing.T, s *Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.rdb.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestAcceptPostsAtomic: in one batch, a post that breaks the rule leaves
+// no row at all; the good post is stored whole (message, one row per
+// recipient, archive entry).
+func TestAcceptPostsAtomic(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "a@example.test", "b@example.test", "c@example.test")
+	mustGroup(t, s, admin, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false), External: boolp(true),
+		Masters: []string{"a@example.test"}, Members: []string{"b@example.test"},
+		MailingList: &ListSpec{ExternalMembers: &[]string{"x@other.example", "b@example.test"}}})
+	good := &Post{List: "team@lists.example.test", Sender: "b@example.test", Data: []byte("Subject: ok\r\n\r\nx\r\n"), MessageID: "m1@x"}
+	bad := &Post{List: "team@lists.example.test", Sender: "c@example.test", Data: []byte("Subject: no\r\n\r\nx\r\n")}
+	gone := &Post{List: "nope@lists.example.test", Sender: "b@example.test", Data: []byte("x")}
+	if err := s.AcceptPosts(ctx, []*Post{bad, good, gone}); err != nil {
+		t.Fatal(err)
+	}
+	var r *Refusal
+	if !asRefusal(bad.Err, &r) || r.Rule != RefuseMembers || !asRefusal(gone.Err, &r) || r.Rule != RefuseNoList {
+		t.Fatalf("errors %v, %v", bad.Err, gone.Err)
+	}
+	if good.Err != nil || good.Recipients != 3 || good.ArchiveUID != 1 {
+		t.Fatalf("good post: %+v", good)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM outbound WHERE kind = 'post'`); n != 1 {
+		t.Fatalf("%d posts queued, want 1", n)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts`); n != 3 {
+		t.Fatalf("%d recipient rows, want 3", n)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM messages`); n != 1 {
+		t.Fatalf("%d archived, want 1", n)
+	}
+}
+
+func asRefusal(err error, r **Refusal) bool {
+	x, ok := err.(*Refusal)
+	*r = x
+	return ok
+}
+
+// TestAcceptPostNoArchiveWhenFeatureOff: the archive is skipped when the
+// group's message feature is off, or the policy disables it.
+func TestAcceptPostNoArchiveWhenFeatureOff(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "a@example.test")
+	mustGroup(t, s, admin, GroupSpec{ID: str("t1"), Name: str("T1"), Notify: boolp(false), Masters: []string{"a@example.test"},
+		Features: &FeatureSpec{Message: boolp(false)}})
+	mustGroup(t, s, admin, GroupSpec{ID: str("t2"), Name: str("T2"), Notify: boolp(false), Masters: []string{"a@example.test"}})
+	if _, err := s.SetPolicy(ctx, admin, Policy{CreateGroups: "everyone", DisabledFeatures: []string{"message"}}); err != nil {
+		t.Fatal(err)
+	}
+	p1 := &Post{List: "t1@lists.example.test", Sender: "a@example.test", Data: []byte("x")}
+	p2 := &Post{List: "t2@lists.example.test", Sender: "a@example.test", Data: []byte("x")}
+	if err := s.AcceptPosts(ctx, []*Post{p1, p2}); err != nil || p1.Err != nil || p2.Err != nil {
+		t.Fatal(err, p1.Err, p2.Err)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM messages`); n != 0 {
+		t.Fatalf("%d archived, want 0", n)
+	}
+}
+
+// TestVERPAddress: the local part stays within 64 characters and the
+// token comes back out.
+func TestVERPAddress(t *testing.T) {
+	long := "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl"
+	tok := VERPToken(123456789, "abc123")
+	a := VERPAddress(BounceBase(long+"@lists.example.test"), tok)
+	local, _, _ := cutAt(a)
+	if len(local) > 64 {
+		t.Fatalf("%s: local part %d", a, len(local))
+	}
+	rid, salt, ok := ParseVERPToken(tok)
+	if !ok || rid != 123456789 || salt != "abc123" {
+		t.Fatalf("parse %q: %d %q %v", tok, rid, salt, ok)
+	}
+	if got := VERPAddress("team-bounces@l.example", tok); got != "team-bounces+"+tok+"@l.example" {
+		t.Fatalf("short list: %s", got)
+	}
+}
+
+func cutAt(a string) (string, string, bool) {
+	for i := len(a) - 1; i >= 0; i-- {
+		if a[i] == '@' {
+			return a[:i], a[i+1:], true
+		}
+	}
+	return a, "", false
+}

@@ -144,6 +144,11 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	}
 	r.URL.Path, r.URL.RawPath = h.opts.Prefix+name, ""
+	rq.name = name
+	if ih := r.Header.Get("If"); ih != "" {
+		rq.ifTokens = ifTokens(ih)
+		r.Header.Set("If", absoluteTags(ih, r.Host))
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		h.serveGet(w, r, rq, name)
@@ -162,13 +167,26 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 		if !h.checkPut(w, r, rq, name) {
 			return
 		}
+	case "MKCOL":
+		if gid, p := split(name); p == "" {
+			// Groups are made through the API; an existing one is a
+			// collection that exists (405).
+			if _, err := rq.folder(gid); gid == "" || err == nil {
+				fail(w, http.StatusMethodNotAllowed, "")
+			} else {
+				fail(w, http.StatusForbidden, "groups are created through the API")
+			}
+			return
+		}
 	case "COPY", "MOVE":
-		if err := cleanDestination(r, h.opts.Prefix); err != nil {
+		dest, err := cleanDestination(r, h.opts.Prefix)
+		if err != nil {
 			var ep *errPath
 			errors.As(err, &ep)
 			fail(w, ep.code, ep.msg)
 			return
 		}
+		rq.dest = dest
 		if r.Method == "MOVE" && r.Header.Get("Overwrite") == "" {
 			r.Header.Set("Overwrite", "T") // RFC 4918 §10.6: absent means T
 		}

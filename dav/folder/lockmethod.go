@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -146,7 +147,7 @@ func (h *handler) activeLock(gid string, lk *groups.Lock, now time.Time) string 
 	if lk.OwnerXML != "" {
 		owner = "<D:owner>" + lk.OwnerXML + "</D:owner>"
 	}
-	left := max(int64(lk.Expires.Sub(now)/time.Second), 0)
+	left := max(int64(math.Round(lk.Expires.Sub(now).Seconds())), 0)
 	root := (&url.URL{Path: h.opts.Prefix + "/" + gid + "/" + lk.Path}).EscapedPath()
 	return `<D:activelock xmlns:D="DAV:"><D:locktype><D:write/></D:locktype>` +
 		`<D:lockscope><D:` + scope + `/></D:lockscope><D:depth>` + depth + `</D:depth>` + owner +

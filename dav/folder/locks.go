@@ -42,8 +42,11 @@ func (ls locksys) covering(name string) ([]groups.Lock, error) {
 }
 
 // Confirm checks one list of an If: header (RFC 4918 §10.4): every
-// condition holds, and every lock on the resources is named by a token of
-// the list that belongs to the user.
+// condition of the list holds for its resource, and every lock on the
+// resources the request changes is named by a token of the header that
+// belongs to the user (§10.4.1: all tokens of the header are submitted).
+// The resources are taken from the request, not from name0 and name1:
+// a list tagged with another resource must not unlock this one.
 func (ls locksys) Confirm(_ time.Time, name0, name1 string, conds ...webdav.Condition) (func(), error) {
 	target := name0
 	if target == "" {
@@ -53,29 +56,34 @@ func (ls locksys) Confirm(_ time.Time, name0, name1 string, conds ...webdav.Cond
 	if err != nil {
 		return nil, err
 	}
-	tokens := map[string]bool{}
-	for _, c := range conds {
-		if c.Token != "" && !c.Not {
-			tokens[c.Token] = true
-		}
+	if !ok {
+		return nil, webdav.ErrConfirmationFailed
 	}
-	for _, name := range []string{name0, name1} {
-		if name == "" {
-			continue
-		}
+	for _, name := range ls.changes() {
 		locks, err := ls.covering(name)
 		if err != nil {
 			return nil, err
 		}
-		if ok && !ls.named(locks, tokens) {
+		if !ls.named(locks, ls.ifTokens) {
 			// The conditions hold but a lock is not named: 423, not 412.
-			ls.lockFail, ok = true, false
+			ls.lockFail = true
+			return nil, webdav.ErrConfirmationFailed
 		}
 	}
-	if !ok {
-		return nil, webdav.ErrConfirmationFailed
-	}
 	return func() {}, nil
+}
+
+// changes lists the resources the request changes: the request URI (not
+// for COPY) and the destination of COPY and MOVE.
+func (ls locksys) changes() []string {
+	var out []string
+	if ls.method != "COPY" {
+		out = append(out, ls.name)
+	}
+	if ls.dest != "" {
+		out = append(out, ls.dest)
+	}
+	return out
 }
 
 // named reports whether each lock in locks, or for shared locks on one

@@ -66,26 +66,26 @@ func split(name string) (gid, p string) {
 
 // cleanDestination checks and rewrites the Destination header of COPY and
 // MOVE (RFC 4918 §10.3) to a cleaned path on this server.
-func cleanDestination(r *http.Request, prefix string) error {
+func cleanDestination(r *http.Request, prefix string) (string, error) {
 	d := r.Header.Get("Destination")
 	if d == "" {
-		return badPath(http.StatusBadRequest, "COPY and MOVE need a Destination header")
+		return "", badPath(http.StatusBadRequest, "COPY and MOVE need a Destination header")
 	}
 	u, err := url.Parse(d)
 	if err != nil {
-		return badPath(http.StatusBadRequest, "the Destination header is not a URL")
+		return "", badPath(http.StatusBadRequest, "the Destination header is not a URL")
 	}
 	if u.Host != "" && u.Host != r.Host {
-		return badPath(http.StatusBadGateway, "the destination is on another server")
+		return "", badPath(http.StatusBadGateway, "the destination is on another server")
 	}
 	name, err := cleanURLPath(u, prefix)
 	if err != nil {
 		var ep *errPath
 		if errors.As(err, &ep) && ep.code == http.StatusNotFound {
-			return badPath(http.StatusBadGateway, "the destination is outside the group folders")
+			return "", badPath(http.StatusBadGateway, "the destination is outside the group folders")
 		}
-		return err
+		return "", err
 	}
 	r.Header.Set("Destination", (&url.URL{Path: prefix + name}).EscapedPath())
-	return nil
+	return name, nil
 }

@@ -15,6 +15,11 @@ type request struct {
 	ctx    context.Context
 	actor  groups.Actor
 	method string
+	name   string // the request's resource
+	dest   string // the Destination of COPY and MOVE
+
+	// ifTokens are the state tokens the If: header names, negated or not.
+	ifTokens map[string]bool
 
 	folders map[string]*groups.Folder
 	ferrs   map[string]error

@@ -1,0 +1,59 @@
+package folder
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"groupd/groups"
+)
+
+const quotaProps = `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>`
+
+func TestQuota(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{DefaultQuota: 100})
+	e.put("bob", "/dav/files/team/a", strings.Repeat("a", 60))
+	b := e.want(207, "bob", "PROPFIND", "/dav/files/team/", quotaProps, hdr{"Depth": "0"})
+	mustContain(t, b, "<D:quota-used-bytes>60</D:quota-used-bytes>", "<D:quota-available-bytes>40</D:quota-available-bytes>")
+	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/", propfindAll, hdr{"Depth": "0"})
+	mustNotContain(t, b, "quota-used-bytes") // RFC 4331 §3: not in allprop
+
+	// Known length: refused before the body is read.
+	e.want(507, "bob", "PUT", "/dav/files/team/b", strings.Repeat("b", 41), nil)
+	// Replacing a file counts only the difference.
+	e.put("bob", "/dav/files/team/a", strings.Repeat("c", 100))
+	e.want(507, "bob", "PUT", "/dav/files/team/b", "b", nil)
+	// Unknown length (chunked): stopped when it goes over; nothing changes.
+	e.put("bob", "/dav/files/team/a", strings.Repeat("d", 50))
+	req, _ := http.NewRequest("PUT", e.srv.URL+"/dav/files/team/a", io.MultiReader(strings.NewReader(strings.Repeat("e", 150))))
+	req.SetBasicAuth("bob@example.test", pw)
+	req.ContentLength = -1
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 507 {
+		t.Fatalf("chunked PUT over quota: %d", resp.StatusCode)
+	}
+	if got := e.get("bob", "/dav/files/team/a"); got != strings.Repeat("d", 50) {
+		t.Fatalf("the previous version is gone: %q", got)
+	}
+	// COPY counts too.
+	e.put("bob", "/dav/files/team/c", "0123456789")
+	e.want(507, "bob", "COPY", "/dav/files/team/a", "", hdr{"Destination": "/dav/files/team/a2"})
+
+	// The administrator raises the quota.
+	if err := e.store.SetFolderQuota(context.Background(), groups.Actor{Email: "alice@example.test"}, "team", 1000); err == nil {
+		t.Fatal("a master set a quota")
+	}
+	if err := e.store.SetFolderQuota(context.Background(), groups.AdminActor(), "team", 1000); err != nil {
+		t.Fatal(err)
+	}
+	e.put("bob", "/dav/files/team/b", strings.Repeat("b", 500))
+	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/", quotaProps, hdr{"Depth": "0"})
+	mustContain(t, b, "<D:quota-used-bytes>560</D:quota-used-bytes>", "<D:quota-available-bytes>440</D:quota-available-bytes>")
+}

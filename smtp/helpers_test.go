@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"path/filepath"
 	"strings"
@@ -229,6 +230,7 @@ func startRelay(t testing.TB) *relay {
 		return &relaySession{r: r}, nil
 	}))
 	srv.Domain = "relay.example"
+	srv.ErrorLog = log.New(io.Discard, "", 0)
 	srv.MaxRecipients = 1000
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

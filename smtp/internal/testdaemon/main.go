@@ -1,0 +1,126 @@
+// Command testdaemon runs groupd's mail side alone, for the crash test and
+// the benchmark: it opens the store, optionally seeds a list, serves
+// inbound SMTP and runs the outbound queue until SIGTERM or SIGINT. It is
+// not the product's daemon (that is groupd), only a process to kill.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"groupd/groups"
+	"groupd/smtp"
+)
+
+func main() {
+	db := flag.String("db", "", "SQLite database path (required)")
+	listen := flag.String("listen", "127.0.0.1:0", "inbound SMTP address")
+	addrFile := flag.String("addr-file", "", "write the bound address here once listening")
+	relay := flag.String("relay", "", "relay host:port (required)")
+	concurrency := flag.Int("concurrency", 8, "outbound transactions at once")
+	seed := flag.Int("seed", 0, "create list big@ with this many external members at sink.example, if missing")
+	maxBytes := flag.Int64("max-bytes", 25<<20, "largest message accepted")
+	verbose := flag.Bool("v", false, "log at debug level")
+	flag.Parse()
+	if *db == "" || *relay == "" {
+		fmt.Fprintln(os.Stderr, "usage: testdaemon -db FILE -relay HOST:PORT [-listen ADDR] [-addr-file F] [-seed N]")
+		os.Exit(2)
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if err := run(log, *db, *listen, *addrFile, *relay, *concurrency, *seed, *maxBytes); err != nil {
+		log.Error("testdaemon", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency, seed int, maxBytes int64) error {
+	st, err := groups.Open(groups.Options{Path: db, MailDomains: []string{"lists.example.test"},
+		InternalDomains: []string{"example.test"}, Hostname: "lists.example.test", Logger: log,
+		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if seed > 0 {
+		if err := seedList(st, seed); err != nil {
+			return err
+		}
+	}
+	srv, err := smtp.NewServer(smtp.Options{Store: st, Logger: log, Hostname: "lists.example.test", MaxMessageBytes: maxBytes})
+	if err != nil {
+		return err
+	}
+	q, err := smtp.NewQueue(smtp.QueueOptions{Store: st, Logger: log, Relay: relay, Hostname: "lists.example.test",
+		Concurrency: concurrency})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	if addrFile != "" {
+		if err := os.WriteFile(addrFile+".tmp", []byte(l.Addr().String()), 0o600); err != nil {
+			return err
+		}
+		if err := os.Rename(addrFile+".tmp", addrFile); err != nil {
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	qdone := make(chan error, 1)
+	go func() { qdone <- q.Run(ctx) }()
+	sdone := make(chan error, 1)
+	go func() { sdone <- srv.Serve(l) }()
+	log.Info("testdaemon ready", "smtp", l.Addr().String(), "relay", relay)
+	select {
+	case <-ctx.Done():
+	case err := <-sdone:
+		return err
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	return errors.Join(err, <-qdone)
+}
+
+// seedList creates big@lists.example.test (anyone may post) with n
+// external members r<i>@sink.example, unless it exists.
+func seedList(st *groups.Store, n int) error {
+	ctx := context.Background()
+	admin := groups.AdminActor()
+	if _, err := st.GetGroup(ctx, admin, "big"); err == nil {
+		return nil
+	}
+	email := "owner@example.test"
+	name, pw := "Owner", "password1"
+	if _, err := st.CreateUser(ctx, admin, groups.UserSpec{Email: &email, Name: &name, Password: &pw}); err != nil &&
+		!errors.Is(err, groups.ErrConflict) {
+		return err
+	}
+	ext := make([]string, n)
+	for i := range ext {
+		ext[i] = fmt.Sprintf("r%05d@sink.example", i)
+	}
+	id, gname, anyone := "big", "Big", "anyone"
+	f, t := false, true
+	_, err := st.CreateGroup(ctx, admin, groups.GroupSpec{ID: &id, Name: &gname, Notify: &f, External: &t,
+		Masters: []string{email}, MailingList: &groups.ListSpec{SendRestriction: &anyone, ExternalMembers: &ext}})
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	return nil
+}

@@ -31,6 +31,7 @@ type server struct {
 	maxBody    int64
 	maxConvert int64
 	mux        *http.ServeMux
+	csrf       *http.CrossOriginProtection
 }
 
 // New returns the handler for /api/v1/. It serves full paths
@@ -55,6 +56,7 @@ func New(opts Options) (http.Handler, error) {
 		maxBody:    opts.MaxBodyBytes,
 		maxConvert: opts.MaxConvertBytes,
 		mux:        http.NewServeMux(),
+		csrf:       http.NewCrossOriginProtection(),
 	}
 	s.routes()
 	return s, nil
@@ -101,6 +103,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Content-Type-Options", "nosniff")
+	// Browsers attach cached Basic credentials to cross-site requests;
+	// refuse state changes that a browser marks as cross-origin (CSRF).
+	// curl and scripts send no Sec-Fetch-Site or Origin and pass.
+	if err := s.csrf.Check(r); err != nil {
+		s.fail(w, r, &groups.Error{Kind: groups.ErrDenied, Msg: "cross-origin requests from a browser are refused"})
+		return
+	}
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
 		s.mux.ServeHTTP(w, r)
@@ -128,4 +137,16 @@ func (s *server) handle(fn handlerFunc) http.Handler {
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// Route returns the pattern of the API route that serves r, such as
+// "GET /api/v1/groups/{id}", or "" when none does, so that the daemon can
+// count and time requests per route without one series per group id.
+func Route(h http.Handler, r *http.Request) string {
+	s, ok := h.(*server)
+	if !ok {
+		return ""
+	}
+	_, pattern := s.mux.Handler(r)
+	return pattern
 }

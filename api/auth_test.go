@@ -1,6 +1,8 @@
 package api
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -46,5 +48,51 @@ func TestUnknownRouteAndMethod(t *testing.T) {
 	e.wantErr(405, "method_not_allowed", "not allowed", r)
 	if allow := r.header.Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "PUT") {
 		t.Errorf("Allow %q", allow)
+	}
+}
+
+func TestCrossOriginRefused(t *testing.T) {
+	e := newEnv(t)
+	e.users("alice@example.test")
+	req := func(method, origin, site string) resp {
+		hreq, _ := http.NewRequest(method, e.srv.URL+"/api/v1/groups", strings.NewReader(`{"name": "CSRF"}`))
+		hreq.SetBasicAuth("alice@example.test", "password1")
+		if origin != "" {
+			hreq.Header.Set("Origin", origin)
+		}
+		if site != "" {
+			hreq.Header.Set("Sec-Fetch-Site", site)
+		}
+		res, err := e.srv.Client().Do(hreq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return resp{status: res.StatusCode, header: res.Header, body: body}
+	}
+	e.wantErr(403, "forbidden", "cross-origin", req("POST", "https://evil.example", ""))
+	e.wantErr(403, "forbidden", "cross-origin", req("POST", "", "cross-site"))
+	e.want(200, req("GET", "https://evil.example", "cross-site"))
+	e.want(201, req("POST", "", "same-origin"))
+	if got := e.list(admin, "/api/v1/groups"); got != "csrf" {
+		t.Errorf("groups %q: only the same-origin request may create one", got)
+	}
+}
+
+func TestRoute(t *testing.T) {
+	h, err := New(Options{Store: newEnv(t).store, AdminToken: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/api/v1/groups/team/notes/7": "GET /api/v1/groups/{id}/notes/{note}",
+		"/api/v1/groups":              "GET /api/v1/groups",
+		"/api/v1/nothing":             "",
+	} {
+		r, _ := http.NewRequest("GET", "http://x"+path, nil)
+		if got := Route(h, r); got != want {
+			t.Errorf("Route(%s) = %q, want %q", path, got, want)
+		}
 	}
 }

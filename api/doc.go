@@ -12,6 +12,16 @@
 // groups sentinels in errors.go and nowhere else. A private group answers
 // an outsider byte for byte as a group that does not exist.
 //
+// Error codes: bad_request 400 (malformed JSON, unknown field, wrong type,
+// trailing data, bad query parameter, a body that is no mbox),
+// unauthenticated 401 (with WWW-Authenticate: Basic realm="groupd"),
+// forbidden 403 (also cross-origin browser writes), not_found 404,
+// method_not_allowed 405 (with Allow), conflict 409, too_large 413 (a body
+// over MaxBodyBytes or MaxConvertBytes), invalid 422 (a rule of the model:
+// an invalid email, a name too long, a profile that is not a PNG/JPEG or is
+// over 1 MiB, a conversation with fewer than 3 participants), internal 500
+// (logged; the sentence is generic).
+//
 // The package stores nothing of its own: all state is the Store's.
 //
 // Routes and answers:

@@ -30,7 +30,7 @@ func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		if err == nil || isJSONSyntax(err) {
-			return badRequest("the body holds more than one JSON value")
+			return badRequest("the body holds more than one JSON value, or data after it")
 		}
 		return s.jsonError(err)
 	}

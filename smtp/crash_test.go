@@ -73,7 +73,7 @@ func TestCrashMidDelivery(t *testing.T) {
 	r.mu.Lock()
 	r.delay = 100 * time.Millisecond
 	r.mu.Unlock()
-	d := startDaemon(t, bin, db, r.addr, "-seed", "2000", "-concurrency", "4")
+	d := startDaemon(t, bin, db, r.addr, "-seed", "big:2000", "-concurrency", "4")
 	if err := send(t, d.addr, stranger, []string{"big@" + listDomain}, "From: "+stranger+"\r\nSubject: crash\r\n\r\nsurvive\r\n"); err != nil {
 		t.Fatal(err)
 	}

@@ -73,6 +73,8 @@ func (w *worker) deliver(b batch) {
 	}
 	if err := w.q.store.FinishDelivery(ctx, o.d, w.q.opts.BounceLimit); err != nil {
 		w.q.log.Error("recording deliveries", "err", err)
+	} else if f := w.q.opts.OnDelivery; f != nil {
+		f(len(o.d.Sent), len(o.d.Retry), len(o.d.Failed))
 	}
 	w.q.log.Debug("batch", "oid", b.oid, "sent", len(o.d.Sent), "retry", len(o.d.Retry), "failed", len(o.d.Failed))
 }

@@ -112,6 +112,10 @@ type QueueOptions struct {
 	// BounceLimit is how many hard bounces disable an external member.
 	// Default 5.
 	BounceLimit int
+	// OnDelivery, when set, is called after each transaction's outcome is
+	// recorded, with its counts of rows sent, to retry and failed (for
+	// metrics and benchmarks). Default none.
+	OnDelivery func(sent, retry, failed int)
 	// Now returns the current time (tests move it to reach retries).
 	// Default time.Now.
 	Now func() time.Time

@@ -13,6 +13,9 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -26,7 +29,8 @@ func main() {
 	addrFile := flag.String("addr-file", "", "write the bound address here once listening")
 	relay := flag.String("relay", "", "relay host:port (required)")
 	concurrency := flag.Int("concurrency", 8, "outbound transactions at once")
-	seed := flag.Int("seed", 0, "create list big@ with this many external members at sink.example, if missing")
+	seed := flag.String("seed", "", "lists to create if missing, as NAME:MEMBERS,... (external members r<i>@sink.example)")
+	expect := flag.Int("expect", 0, "print \"delivered N UNIXNANO\" on stdout once N recipients were handed to the relay")
 	maxBytes := flag.Int64("max-bytes", 25<<20, "largest message accepted")
 	verbose := flag.Bool("v", false, "log at debug level")
 	flag.Parse()
@@ -39,13 +43,13 @@ func main() {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	if err := run(log, *db, *listen, *addrFile, *relay, *concurrency, *seed, *maxBytes); err != nil {
+	if err := run(log, *db, *listen, *addrFile, *relay, *concurrency, *seed, *expect, *maxBytes); err != nil {
 		log.Error("testdaemon", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency, seed int, maxBytes int64) error {
+func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency int, seed string, expect int, maxBytes int64) error {
 	st, err := groups.Open(groups.Options{Path: db, MailDomains: []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"}, Hostname: "lists.example.test", Logger: log,
 		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}})
@@ -53,8 +57,13 @@ func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency, seed
 		return err
 	}
 	defer st.Close()
-	if seed > 0 {
-		if err := seedList(st, seed); err != nil {
+	for _, spec := range strings.Split(seed, ",") {
+		name, n, ok := strings.Cut(spec, ":")
+		count, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			continue
+		}
+		if err := seedList(st, name, count); err != nil {
 			return err
 		}
 	}
@@ -63,7 +72,7 @@ func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency, seed
 		return err
 	}
 	q, err := smtp.NewQueue(smtp.QueueOptions{Store: st, Logger: log, Relay: relay, Hostname: "lists.example.test",
-		Concurrency: concurrency})
+		Concurrency: concurrency, OnDelivery: reporter(expect)})
 	if err != nil {
 		return err
 	}
@@ -97,12 +106,26 @@ func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency, seed
 	return errors.Join(err, <-qdone)
 }
 
-// seedList creates big@lists.example.test (anyone may post) with n
+// reporter prints when expect recipients in all were handed over.
+func reporter(expect int) func(sent, retry, failed int) {
+	if expect <= 0 {
+		return nil
+	}
+	var total atomic.Int64
+	return func(sent, _, _ int) {
+		n := total.Add(int64(sent))
+		if n >= int64(expect) && n-int64(sent) < int64(expect) {
+			fmt.Printf("delivered %d %d\n", n, time.Now().UnixNano())
+		}
+	}
+}
+
+// seedList creates <id>@lists.example.test (anyone may post) with n
 // external members r<i>@sink.example, unless it exists.
-func seedList(st *groups.Store, n int) error {
+func seedList(st *groups.Store, id string, n int) error {
 	ctx := context.Background()
 	admin := groups.AdminActor()
-	if _, err := st.GetGroup(ctx, admin, "big"); err == nil {
+	if _, err := st.GetGroup(ctx, admin, id); err == nil {
 		return nil
 	}
 	email := "owner@example.test"
@@ -115,7 +138,7 @@ func seedList(st *groups.Store, n int) error {
 	for i := range ext {
 		ext[i] = fmt.Sprintf("r%05d@sink.example", i)
 	}
-	id, gname, anyone := "big", "Big", "anyone"
+	gname, anyone := strings.ToUpper(id[:1])+id[1:], "anyone"
 	f, t := false, true
 	_, err := st.CreateGroup(ctx, admin, groups.GroupSpec{ID: &id, Name: &gname, Notify: &f, External: &t,
 		Masters: []string{email}, MailingList: &groups.ListSpec{SendRestriction: &anyone, ExternalMembers: &ext}})

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# bench/smtp.sh — groupd's mail path with Postfix's smtp-sink as the relay.
+# Prints (a) the time from 250 to the last of 10,000 recipients handed to
+# the relay and (b) the durable acceptance rate with smtp-source (20
+# sessions, 4 KB posts, 100-member list), each beside the raw
+# smtp-source -> smtp-sink figure of the same run, as a ratio.
+# Needs the Debian postfix package (smtp-sink, smtp-source). Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in smtp-sink smtp-source; do
+	command -v "$tool" >/dev/null || { echo "bench/smtp.sh: $tool missing (apt-get install postfix)" >&2; exit 1; }
+done
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/testdaemon" ./smtp/internal/testdaemon
+go build -o "$bin/smtpbench" ./smtp/internal/smtpbench
+"$bin/smtpbench" -daemon "$bin/testdaemon" "$@"

@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -29,31 +30,48 @@ type Post struct {
 // transaction. A post that breaks a rule gets its Err and leaves nothing;
 // the others are stored. The returned error means nothing was stored.
 func (s *Store) AcceptPosts(ctx context.Context, posts []*Post) error {
-	return s.write(ctx, func(tx *wtx) error {
-		pol, err := s.policy(ctx, tx)
-		if err != nil {
+	// Refusals are rare (the server asked the rule before): try the whole
+	// batch without savepoints, and only when a post fails go again with
+	// one savepoint per post.
+	err := s.write(ctx, func(tx *wtx) error { return s.acceptAll(ctx, tx, posts, false) })
+	if !errors.Is(err, errRetryWithSavepoints) {
+		return err
+	}
+	return s.write(ctx, func(tx *wtx) error { return s.acceptAll(ctx, tx, posts, true) })
+}
+
+var errRetryWithSavepoints = errors.New("a post failed: retry with savepoints")
+
+func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoints bool) error {
+	pol, err := s.policy(ctx, tx)
+	if err != nil {
+		return err
+	}
+	archiveOff := pol.disabledSet()[FeatureMessage]
+	for i, p := range posts {
+		p.Err, p.Recipients, p.ArchiveUID = nil, 0, 0
+		if !savepoints {
+			if p.Err = s.acceptPost(ctx, tx, p, archiveOff); p.Err != nil {
+				return errRetryWithSavepoints
+			}
+			continue
+		}
+		sp := fmt.Sprintf("post%d", i)
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
 			return err
 		}
-		disabled := pol.disabledSet()
-		for i, p := range posts {
-			p.Err, p.Recipients, p.ArchiveUID = nil, 0, 0
-			sp := fmt.Sprintf("post%d", i)
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-				return err
-			}
-			n := len(tx.changes)
-			if p.Err = s.acceptPost(ctx, tx, p, disabled[FeatureMessage]); p.Err != nil {
-				tx.changes = tx.changes[:n]
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, "RELEASE "+sp); err != nil {
+		n := len(tx.changes)
+		if p.Err = s.acceptPost(ctx, tx, p, archiveOff); p.Err != nil {
+			tx.changes = tx.changes[:n]
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
 				return err
 			}
 		}
-		return nil
-	})
+		if _, err := tx.ExecContext(ctx, "RELEASE "+sp); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) acceptPost(ctx context.Context, tx *wtx, p *Post, archiveOff bool) error {
@@ -64,15 +82,20 @@ func (s *Store) acceptPost(ctx context.Context, tx *wtx, p *Post, archiveOff boo
 	if err := s.mayPost(ctx, tx, l, normAddr(p.Sender)); err != nil {
 		return err
 	}
-	rcpts, err := listRecipients(ctx, tx, l.gid)
+	oid, err := insertOutbound(ctx, tx, outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post",
+		verp: true, subject: p.Subject}, p.Data)
 	if err != nil {
 		return err
 	}
-	if _, err := enqueueFor(ctx, tx, outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post",
-		verp: true, subject: p.Subject}, rcpts, p.Data); err != nil {
+	// One statement for every recipient row: the fan-out of a big list
+	// costs no round trip per member.
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
+		SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, tx.unix(), l.gid)
+	if err != nil {
 		return err
 	}
-	p.Recipients = len(rcpts)
+	n, _ := res.RowsAffected()
+	p.Recipients = int(n)
 	if l.message && !archiveOff {
 		received := p.Received
 		if received.IsZero() {
@@ -85,18 +108,15 @@ func (s *Store) acceptPost(ctx context.Context, tx *wtx, p *Post, archiveOff boo
 	return nil
 }
 
-// listRecipients is every member and external member of group gid, once
-// each, by domain (so the queue can batch a domain), without the external
-// members disabled for bouncing.
-func listRecipients(ctx context.Context, q querier, gid int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a FROM (
-		SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?1
+// recipientsSQL selects every member and external member of group ?1,
+// once each, by domain (so that the queue can batch a domain), without the
+// external members disabled for bouncing.
+const recipientsSQL = `SELECT a FROM (
+		SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3
 		UNION
-		SELECT address FROM list_addresses WHERE gid = ?1 AND kind = 'external'
-		  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?1 AND disabled = 1))
-		ORDER BY substr(a, instr(a, '@') + 1), a`, gid)
-	return scanStrings(rows, err)
-}
+		SELECT address FROM list_addresses WHERE gid = ?3 AND kind = 'external'
+		  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?3 AND disabled = 1))
+		ORDER BY substr(a, instr(a, '@') + 1), a`
 
 func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
@@ -123,12 +143,9 @@ type outboundRow struct {
 	subject string
 }
 
-// enqueueFor queues data for rcpts with the mail columns of schema 3 set,
-// and returns the new row's id (0 when there are no recipients).
-func enqueueFor(ctx context.Context, tx *wtx, o outboundRow, rcpts []string, data []byte) (int64, error) {
-	if len(rcpts) == 0 {
-		return 0, nil
-	}
+// insertOutbound inserts the message row of the queue, with the mail
+// columns of schema 3 set, and announces it on the change feed.
+func insertOutbound(ctx context.Context, tx *wtx, o outboundRow, data []byte) (int64, error) {
 	var gid any
 	if o.gid != 0 {
 		gid = o.gid
@@ -143,16 +160,25 @@ func enqueueFor(ctx context.Context, tx *wtx, o outboundRow, rcpts []string, dat
 		return 0, err
 	}
 	oid, _ := res.LastInsertId()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try) VALUES (?, ?, ?)`)
+	tx.emit(Change{Kind: ChangeOutbound, Ref: oid})
+	return oid, nil
+}
+
+// enqueueFor queues data for rcpts and returns the new row's id (0 when
+// there are no recipients).
+func enqueueFor(ctx context.Context, tx *wtx, o outboundRow, rcpts []string, data []byte) (int64, error) {
+	if len(rcpts) == 0 {
+		return 0, nil
+	}
+	oid, err := insertOutbound(ctx, tx, o, data)
 	if err != nil {
 		return 0, err
 	}
-	defer stmt.Close()
 	for _, r := range rcpts {
-		if _, err := stmt.ExecContext(ctx, oid, r, tx.unix()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try) VALUES (?, ?, ?)`,
+			oid, r, tx.unix()); err != nil {
 			return 0, err
 		}
 	}
-	tx.emit(Change{Kind: ChangeOutbound, Ref: oid})
 	return oid, nil
 }

@@ -109,9 +109,15 @@ type Attempt struct {
 // rejections (5.7.x); bounceLimit hard bounces disable one.
 func (s *Store) FinishDelivery(ctx context.Context, d Delivery, bounceLimit int) error {
 	return s.write(ctx, func(tx *wtx) error {
-		for _, rid := range d.Sent {
+		for len(d.Sent) > 0 {
+			chunk := d.Sent[:min(len(d.Sent), 500)]
+			d.Sent = d.Sent[len(chunk):]
+			args := make([]any, len(chunk))
+			for i, rid := range chunk {
+				args[i] = rid
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET state = 'sent', attempts = attempts + 1,
-				lease = 0, code = '2.0.0', last_error = '' WHERE rid = ?`, rid); err != nil {
+				lease = 0, code = '2.0.0', last_error = '' WHERE rid IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...); err != nil {
 				return err
 			}
 		}

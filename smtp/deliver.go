@@ -71,7 +71,7 @@ func (w *worker) deliver(b batch) {
 		w.q.log.Warn("relay transaction", "relay", w.q.opts.Relay, "err", err)
 		w.close()
 	}
-	if err := w.q.store.FinishDelivery(ctx, o.d, w.q.opts.BounceLimit); err != nil {
+	if err := w.q.finish.finish(o.d); err != nil {
 		w.q.log.Error("recording deliveries", "err", err)
 	} else if f := w.q.opts.OnDelivery; f != nil {
 		f(len(o.d.Sent), len(o.d.Retry), len(o.d.Failed))

@@ -13,9 +13,10 @@ import (
 
 // Queue delivers the outbound queue to the relay.
 type Queue struct {
-	opts  QueueOptions
-	log   *slog.Logger
-	store *groups.Store
+	opts   QueueOptions
+	log    *slog.Logger
+	store  *groups.Store
+	finish *finisher
 }
 
 // NewQueue makes a Queue; Run starts it.
@@ -23,7 +24,8 @@ func NewQueue(opts QueueOptions) (*Queue, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
-	return &Queue{opts: opts, log: opts.Logger.With("component", "queue"), store: opts.Store}, nil
+	return &Queue{opts: opts, log: opts.Logger.With("component", "queue"), store: opts.Store,
+		finish: &finisher{store: opts.Store, limit: opts.BounceLimit}}, nil
 }
 
 // batch is up to BatchSize rows of one message and one recipient domain:

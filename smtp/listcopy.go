@@ -22,7 +22,11 @@ var dropped = map[string]bool{
 // (less those in dropped; with a subject prefix when prefix is not "")
 // and the body byte for byte, so that the author's DKIM signature of the
 // body and the usual signed fields still verifies.
-func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string) []byte {
+//
+// With rw set (DMARC, see fromRewrite) From names the list instead of the
+// author, who goes to Reply-To (unless the sender set one) and to
+// X-Original-Sender.
+func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string, rw *rewrite) []byte {
 	var b bytes.Buffer
 	b.Grow(len(m.raw) + 1024)
 	b.WriteString(received)
@@ -40,10 +44,19 @@ func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string
 	}
 	b.WriteString("Precedence: list\r\n")
 	b.WriteString("X-Loop: " + t.List + "\r\n")
+	if rw != nil {
+		b.WriteString("X-Original-Sender: " + rw.author + "\r\n")
+		if m.h.Get("Reply-To") == "" {
+			b.WriteString("Reply-To: " + rw.replyTo + "\r\n")
+		}
+	}
 	for _, f := range splitFields(m.header) {
 		name := strings.ToLower(strings.TrimSpace(string(f[:max(bytes.IndexByte(f, ':'), 0)])))
 		switch {
 		case dropped[name]:
+			continue
+		case name == "from" && rw != nil:
+			b.WriteString("From: " + rw.from + "\r\n")
 			continue
 		case name == "subject" && prefix != "":
 			b.Write(prefixSubject(f, prefix))

@@ -32,6 +32,11 @@ type Options struct {
 	// SubjectPrefix puts "[<group name>] " before the Subject of posts.
 	// Default off.
 	SubjectPrefix bool
+	// FromRewrite is when From names the list instead of the author, for
+	// DMARC: RewriteNever ("never", the default), RewriteExternal
+	// ("external": authors outside the internal domains) or RewriteAlways.
+	// Without a rewrite the sender's header and body pass byte for byte.
+	FromRewrite string
 	// ArchiveURL is the List-Archive URL of a group. Default
 	// imap://<Hostname>/<group id>.
 	ArchiveURL func(groupID string) string
@@ -69,6 +74,13 @@ func (o *Options) fill() error {
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 5 * time.Minute
+	}
+	switch o.FromRewrite {
+	case "":
+		o.FromRewrite = RewriteNever
+	case RewriteNever, RewriteExternal, RewriteAlways:
+	default:
+		return errors.New("smtp: FromRewrite must be never, external or always, not " + o.FromRewrite)
 	}
 	if o.ArchiveURL == nil {
 		host := o.Hostname

@@ -201,3 +201,51 @@ func TestArchiveHeaderFollowsFeature(t *testing.T) {
 		t.Fatalf("List-Archive %q with the message feature off", a)
 	}
 }
+
+// TestFromRewrite: with FromRewrite "external" a post by an external
+// author goes out From "<name> via Team" <team@...>, with the author in
+// Reply-To and X-Original-Sender; an internal author's From is kept.
+// "always" rewrites every author.
+func TestFromRewrite(t *testing.T) {
+	for _, mode := range []string{RewriteExternal, RewriteAlways} {
+		t.Run(mode, func(t *testing.T) {
+			w := newWorld(t, nil, func(o *Options) { o.FromRewrite = mode })
+			w.startQueue(t, nil)
+			send(t, w.addr, partner, []string{teamList}, post(`"Pat Partner" <`+partner+`>`, "from outside", "x"))
+			got := w.relay.waitRcpts(t, 3)[alice][0]
+			if f := header(got, "From"); f != `"Pat Partner via Team" <team@lists.example.test>` {
+				t.Fatalf("From %q", f)
+			}
+			if r := header(got, "Reply-To"); r != `"Pat Partner" <`+partner+`>` {
+				t.Fatalf("Reply-To %q", r)
+			}
+			if x := header(got, "X-Original-Sender"); x != partner {
+				t.Fatalf("X-Original-Sender %q", x)
+			}
+			if strings.Count(string(got), "\r\nFrom:") != 1 {
+				t.Fatalf("more than one From:\n%s", got)
+			}
+			send(t, w.addr, bob, []string{teamList}, post(bob, "from inside", "x"))
+			var inside []byte
+			for _, m := range w.relay.waitRcpts(t, 6)[alice] {
+				if header(m, "Subject") == "from inside" {
+					inside = m
+				}
+			}
+			want := bob
+			if mode == RewriteAlways {
+				want = `"bob via Team" <team@lists.example.test>`
+			}
+			if f := header(inside, "From"); f != want {
+				t.Fatalf("internal author's From %q, want %q", f, want)
+			}
+		})
+	}
+}
+
+// TestFromRewriteOption: an unknown mode is refused at NewServer.
+func TestFromRewriteOption(t *testing.T) {
+	if _, err := NewServer(Options{Store: newStore(t), FromRewrite: "sometimes"}); err == nil {
+		t.Fatal("FromRewrite \"sometimes\" accepted")
+	}
+}

@@ -173,7 +173,7 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	}
 	rcv := receivedField(s.conn.Hostname(), s.remote, o.Hostname, s.id, t.List, now)
 	return &groups.Post{
-		List: t.List, Sender: authors[0].Address, Data: listCopy(m, t, rcv, prefix, archive),
+		List: t.List, Sender: authors[0].Address, Data: listCopy(m, t, rcv, prefix, archive, s.srv.fromRewrite(authors[0], t)),
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
 	}, nil
 }

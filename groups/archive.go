@@ -39,6 +39,9 @@ func archiveTx(ctx context.Context, tx *wtx, groupID string, received time.Time,
 	if err != nil {
 		return 0, err
 	}
+	if err := imapIndex(ctx, tx, gid, uid, data); err != nil {
+		return 0, err
+	}
 	tx.emit(Change{Kind: ChangeData, GroupID: groupID, Feature: FeatureMessage, Ref: uid})
 	return uid, nil
 }

@@ -1,6 +1,9 @@
 package groups
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // imapNextUID reserves the next IMAP UID of group gid's archive inside tx.
 // The counter lives in imap_mailboxes and only grows, so a purge never
@@ -8,10 +11,14 @@ import "context"
 // without a row yet starts after its highest archived UID.
 func imapNextUID(ctx context.Context, tx *wtx, gid int64) (int64, error) {
 	var uid int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO imap_mailboxes (gid, uidvalidity, uidnext)
+	err := tx.QueryRowContext(ctx, `UPDATE imap_mailboxes SET uidnext = uidnext + 1 WHERE gid = ?
+		RETURNING uidnext - 1`, gid).Scan(&uid)
+	if !errors.Is(err, errNoRows) {
+		return uid, err
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO imap_mailboxes (gid, uidvalidity, uidnext)
 		SELECT g.gid, g.created_at, COALESCE((SELECT MAX(m.uid) FROM messages m WHERE m.gid = g.gid), 0) + 2
 		FROM groups g WHERE g.gid = ?
-		ON CONFLICT (gid) DO UPDATE SET uidnext = uidnext + 1
 		RETURNING uidnext - 1`, gid).Scan(&uid)
 	return uid, err
 }

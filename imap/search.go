@@ -23,6 +23,12 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 		all[i] = i
 	}
 	var hits []int
+	text := map[textKey]map[uint32]bool{}
+	if sel.mb.groupID != "" {
+		if err := s.textSets(criteria, text); err != nil {
+			return nil, err
+		}
+	}
 	level := searchLevel(criteria)
 	for _, b := range batches(all, s.srv.opts.FetchBatch) {
 		if !sel.anyMayMatch(b, criteria) {
@@ -33,7 +39,7 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 			return nil, err
 		}
 		for _, pos := range b {
-			if m := msgs[sel.uids[pos]]; m != nil && sel.match(pos, &candidate{m: m}, criteria) {
+			if m := msgs[sel.uids[pos]]; m != nil && sel.match(pos, &candidate{m: m, text: text}, criteria) {
 				hits = append(hits, pos)
 			}
 		}
@@ -70,10 +76,7 @@ func (sel *selected) searchData(kind imapserver.NumKind, hits []int) *goimap.Sea
 
 // searchLevel is how much of each message the criteria need.
 func searchLevel(c *goimap.SearchCriteria) groups.ImapData {
-	if len(c.Text) > 0 || len(c.Body) > 0 {
-		return groups.ImapFullData
-	}
-	level := groups.ImapNoData
+	level := groups.ImapNoData // TEXT and BODY use the store's search index
 	if len(c.Header) > 0 || !c.SentSince.IsZero() || !c.SentBefore.IsZero() {
 		level = groups.ImapHeader
 	}

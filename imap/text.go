@@ -3,9 +3,7 @@ package imap
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"strings"
-	"unicode/utf8"
 
 	goimap "github.com/emersion/go-imap/v2"
 	gomessage "github.com/emersion/go-message"
@@ -19,6 +17,7 @@ import (
 type candidate struct {
 	m      *groups.ImapMessage
 	header *mail.Header
+	text   map[textKey]map[uint32]bool // UIDs matching each TEXT/BODY key
 }
 
 func (c *candidate) parsedHeader() *mail.Header {
@@ -47,16 +46,61 @@ func (c *candidate) matchContent(cr *goimap.SearchCriteria) bool {
 		}
 	}
 	for _, t := range cr.Text {
-		if !matchText(c.m.Data, t, true) {
+		if !c.text[textKey{t, false}][c.m.UID] {
 			return false
 		}
 	}
 	for _, t := range cr.Body {
-		if !matchText(c.m.Data, t, false) {
+		if !c.text[textKey{t, true}][c.m.UID] {
 			return false
 		}
 	}
 	return true
+}
+
+// textKey names one TEXT (body false) or BODY (body true) key.
+type textKey struct {
+	text string
+	body bool
+}
+
+// textSets asks the store's search index for every TEXT and BODY key in
+// the criteria, once each.
+func (s *session) textSets(c *goimap.SearchCriteria, sets map[textKey]map[uint32]bool) error {
+	ask := func(k textKey) error {
+		if _, ok := sets[k]; ok {
+			return nil
+		}
+		m, err := s.srv.store.ImapTextMatches(s.ctx, s.actor, s.sel.mb.groupID, k.text, k.body)
+		if err != nil {
+			return s.lost(err)
+		}
+		sets[k] = m
+		return nil
+	}
+	for _, t := range c.Text {
+		if err := ask(textKey{t, false}); err != nil {
+			return err
+		}
+	}
+	for _, t := range c.Body {
+		if err := ask(textKey{t, true}); err != nil {
+			return err
+		}
+	}
+	for i := range c.Not {
+		if err := s.textSets(&c.Not[i], sets); err != nil {
+			return err
+		}
+	}
+	for i := range c.Or {
+		for j := 0; j < 2; j++ {
+			if err := s.textSets(&c.Or[i][j], sets); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func matchHeaderFields(fields gomessage.HeaderFields, pattern string) bool {
@@ -74,84 +118,4 @@ func matchHeaderFields(fields gomessage.HeaderFields, pattern string) bool {
 		}
 	}
 	return false
-}
-
-// matchText looks for pattern in the raw message (fast path, most posts)
-// and, when the message carries encoded text (base64, quoted-printable,
-// RFC 2047 words), in its decoded text parts and header values.
-func matchText(data []byte, pattern string, withHeader bool) bool {
-	if pattern == "" {
-		return true
-	}
-	raw := data
-	if !withHeader {
-		raw = data[headerEnd(data):]
-	}
-	if containsFold(raw, pattern) {
-		return true
-	}
-	if !encoded(data) {
-		return false
-	}
-	e, err := gomessage.Read(bytes.NewReader(data))
-	if e == nil {
-		return false
-	}
-	_ = err // unknown charsets still give a readable entity
-	return matchEntity(e, strings.ToLower(pattern), withHeader)
-}
-
-func encoded(data []byte) bool {
-	return bytes.Contains(data, []byte("=?")) || containsFold(data, "base64") || containsFold(data, "quoted-printable")
-}
-
-func matchEntity(e *gomessage.Entity, pattern string, withHeader bool) bool {
-	if withHeader && matchHeaderFields(e.Header.Fields(), pattern) {
-		return true
-	}
-	if mr := e.MultipartReader(); mr != nil {
-		for {
-			part, err := mr.NextPart()
-			if err != nil {
-				return false
-			}
-			if matchEntity(part, pattern, withHeader) {
-				return true
-			}
-		}
-	}
-	t, _, _ := e.Header.ContentType()
-	if t != "" && !strings.HasPrefix(t, "text/") && !strings.HasPrefix(t, "message/") {
-		return false
-	}
-	buf, err := io.ReadAll(io.LimitReader(e.Body, 16<<20))
-	if err != nil && len(buf) == 0 {
-		return false
-	}
-	return containsFold(buf, pattern)
-}
-
-// containsFold is a case-insensitive substring test: ASCII letters fold
-// with a plain byte map; other scripts fold with Unicode rules.
-func containsFold(data []byte, pattern string) bool {
-	if !isASCII(pattern) {
-		return bytes.Contains(bytes.ToLower(data), []byte(strings.ToLower(pattern)))
-	}
-	buf := make([]byte, len(data))
-	for i, c := range data {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return bytes.Contains(buf, []byte(strings.ToLower(pattern)))
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }

@@ -28,7 +28,20 @@ CREATE TABLE imap_flags (
 ) WITHOUT ROWID;
 CREATE INDEX imap_flags_user ON imap_flags(user_id, gid, uid);
 
--- A purged message takes every user's flags with it.
-CREATE TRIGGER imap_flags_purge AFTER DELETE ON messages BEGIN
+-- What SEARCH TEXT and BODY look in (RFC 3501 §6.4.4), written when a
+-- post is archived: the header with RFC 2047 words decoded and the text
+-- parts decoded from base64 or quoted-printable, both lower-cased.
+CREATE TABLE imap_text (
+    tid    INTEGER PRIMARY KEY,
+    gid    INTEGER NOT NULL REFERENCES groups(gid) ON DELETE CASCADE,
+    uid    INTEGER NOT NULL,
+    header BLOB NOT NULL,
+    body   BLOB NOT NULL,
+    UNIQUE (gid, uid)
+);
+
+-- A purged message takes every user's flags and its search text with it.
+CREATE TRIGGER imap_purge AFTER DELETE ON messages BEGIN
     DELETE FROM imap_flags WHERE gid = OLD.gid AND uid = OLD.uid;
+    DELETE FROM imap_text WHERE gid = OLD.gid AND uid = OLD.uid;
 END;

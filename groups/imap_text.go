@@ -1,0 +1,90 @@
+package groups
+
+import (
+	"context"
+	"strings"
+)
+
+// imapIndex writes the search text of a newly archived message (see
+// imapSearchText), in the archiving transaction.
+func imapIndex(ctx context.Context, tx querier, gid, uid int64, data []byte) error {
+	header, body := imapSearchText(data)
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)`,
+		gid, uid, header, body)
+	return err
+}
+
+// ImapTextMatches returns the UIDs of the group's archived messages that
+// contain text, case-insensitively, in their decoded body, or, unless
+// bodyOnly, in their decoded header (SEARCH BODY and TEXT, RFC 3501
+// §6.4.4).
+func (s *Store) ImapTextMatches(ctx context.Context, a Actor, groupID, text string, bodyOnly bool) (map[uint32]bool, error) {
+	acc, err := s.imapAccess(ctx, a, groupID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.imapBackfill(ctx, acc.gid); err != nil {
+		return nil, err
+	}
+	p := []byte(strings.ToLower(text))
+	rows, err := s.rdb.QueryContext(ctx, `SELECT uid FROM imap_text WHERE gid = ?
+		AND (instr(body, ?) > 0 OR (? = 0 AND instr(header, ?) > 0))`, acc.gid, p, bodyOnly, p)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uint32]bool{}
+	for rows.Next() {
+		var uid uint32
+		if err := rows.Scan(&uid); err != nil {
+			return nil, err
+		}
+		out[uid] = true
+	}
+	return out, rows.Err()
+}
+
+// imapBackfill indexes archived messages that have no search text yet
+// (archived before the index existed), a batch per write.
+func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
+	for {
+		var missing bool
+		err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages m WHERE m.gid = ?
+			AND NOT EXISTS (SELECT 1 FROM imap_text t WHERE t.gid = m.gid AND t.uid = m.uid))`, gid).Scan(&missing)
+		if err != nil || !missing {
+			return err
+		}
+		var n int
+		err = s.write(ctx, func(tx *wtx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT m.uid, m.data FROM messages m WHERE m.gid = ?
+				AND NOT EXISTS (SELECT 1 FROM imap_text t WHERE t.gid = m.gid AND t.uid = m.uid) LIMIT 200`, gid)
+			if err != nil {
+				return err
+			}
+			type msg struct {
+				uid  int64
+				data []byte
+			}
+			var todo []msg
+			for rows.Next() {
+				var m msg
+				if err := rows.Scan(&m.uid, &m.data); err != nil {
+					rows.Close()
+					return err
+				}
+				todo = append(todo, m)
+			}
+			rows.Close()
+			for _, m := range todo {
+				if err := imapIndex(ctx, tx, gid, m.uid, m.data); err != nil {
+					return err
+				}
+			}
+			n = len(todo)
+			return rows.Err()
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package imap
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	goimap "github.com/emersion/go-imap/v2"
+)
+
+// benchPost is a realistic list post of about 2.5 KB: a dozen header
+// fields, quoted-printable UTF-8 text.
+func benchPost(i int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Return-Path: <member%d@example.test>\r\n", i%50)
+	fmt.Fprintf(&b, "From: Member %d <member%d@example.test>\r\nTo: team@lists.example.test\r\n", i%50, i%50)
+	fmt.Fprintf(&b, "Subject: Re: weekly planning, item %d\r\nDate: Mon, 02 Jan 2006 15:04:05 +0000\r\n", i)
+	fmt.Fprintf(&b, "Message-ID: <bench-%d@example.test>\r\nIn-Reply-To: <bench-%d@example.test>\r\n", i, i/2)
+	b.WriteString("List-Id: Team <team.lists.example.test>\r\nList-Post: <mailto:team@lists.example.test>\r\n")
+	b.WriteString("Precedence: list\r\nMIME-Version: 1.0\r\n")
+	b.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+	for j := 0; j < 30; j++ {
+		fmt.Fprintf(&b, "Line %d of post %d: the quick brown fox jumps over the lazy dog, gr=C3=BC=C3=9Fe.\r\n", j, i)
+	}
+	return []byte(b.String())
+}
+
+func benchEnv(b *testing.B, n int) *env {
+	b.Helper()
+	e := newEnv(b)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		data := benchPost(i)
+		if i == n/2 {
+			data = []byte(strings.Replace(string(data), "lazy dog", "lazy dog xylophone", 1))
+		}
+		e.post(b, "team", data)
+	}
+	b.Logf("archived %d posts in %v", n, time.Since(start))
+	return e
+}
+
+// BenchmarkFetchEnvelopeFlags10k is a client's first sync of a 10,000-post
+// archive: UID FETCH 1:* (UID FLAGS ENVELOPE). Target: under 1 s.
+func BenchmarkFetchEnvelopeFlags10k(b *testing.B) {
+	e := benchEnv(b, 10000)
+	c := e.login(b, "bob@example.test")
+	mustSelect(b, c, "Groups/Team")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		msgs, err := c.Fetch(goimap.UIDSet{{Start: 1, Stop: 0}}, &goimap.FetchOptions{UID: true, Flags: true, Envelope: true}).Collect()
+		if err != nil || len(msgs) != 10000 {
+			b.Fatalf("fetch: %d messages, %v", len(msgs), err)
+		}
+	}
+}
+
+// BenchmarkSearchText10k is SEARCH TEXT over a 10,000-post archive, one
+// hit. Target: under 200 ms.
+func BenchmarkSearchText10k(b *testing.B) {
+	e := benchEnv(b, 10000)
+	c := e.login(b, "bob@example.test")
+	mustSelect(b, c, "Groups/Team")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.Search(&goimap.SearchCriteria{Text: []string{"XYLOPHONE"}}, nil).Wait()
+		if err != nil || len(res.AllSeqNums()) != 1 {
+			b.Fatalf("search: %v %v", res, err)
+		}
+	}
+}

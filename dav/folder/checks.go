@@ -11,8 +11,9 @@ import (
 
 // checkPropfind refuses Depth: infinity (and no Depth, which means
 // infinity) with the propfind-finite-depth precondition (RFC 4918 §9.1,
-// §16), and notes which properties the body names.
-func (h *handler) checkPropfind(w http.ResponseWriter, r *http.Request, rq *request) bool {
+// §16), answers allprop and named properties itself (propfind.go), and
+// leaves the rest to x/net/webdav, noting which properties the body names.
+func (h *handler) checkPropfind(w http.ResponseWriter, r *http.Request, rq *request, name string) bool {
 	d := r.Header.Get("Depth")
 	if d != "0" && d != "1" {
 		if d != "" && d != "infinity" {
@@ -32,6 +33,10 @@ func (h *handler) checkPropfind(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	if !namespacesOK(body) {
 		fail(w, http.StatusBadRequest, "the PROPFIND body is not well-formed namespaced XML")
+		return false
+	}
+	if names, all, ok := parsePropfind(body); ok {
+		h.servePropfind(w, rq, name, names, all, d == "1")
 		return false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -160,7 +160,7 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 		h.serveUnlock(w, r, rq, name)
 		return
 	case "PROPFIND":
-		if !h.checkPropfind(w, r, rq) {
+		if !h.checkPropfind(w, r, rq, name) {
 			return
 		}
 	case http.MethodPut:

@@ -1,0 +1,290 @@
+package folder
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"groupd/groups"
+)
+
+// propfindReq is a PROPFIND body this package answers itself: allprop
+// (or an empty body) or a list of property names (RFC 4918 §9.1,
+// §14.20). Anything else (propname, include) goes to x/net/webdav.
+type propfindReq struct {
+	XMLName  xml.Name   `xml:"DAV: propfind"`
+	Allprop  *struct{}  `xml:"DAV: allprop"`
+	Propname *struct{}  `xml:"DAV: propname"`
+	Include  *struct{}  `xml:"DAV: include"`
+	Prop     *propNames `xml:"DAV: prop"`
+}
+
+type propNames []xml.Name
+
+func (pn *propNames) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
+	for {
+		t, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			*pn = append(*pn, t.Name)
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+// parsePropfind reads body; ok is false when x/net/webdav should answer.
+func parsePropfind(body []byte) (names []xml.Name, all, ok bool) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, true, true
+	}
+	var pf propfindReq
+	if err := xml.Unmarshal(body, &pf); err != nil || pf.Propname != nil || pf.Include != nil {
+		return nil, false, false
+	}
+	if pf.Allprop != nil && pf.Prop == nil {
+		return nil, true, true
+	}
+	if pf.Allprop == nil && pf.Prop != nil && len(*pf.Prop) > 0 {
+		return *pf.Prop, false, true
+	}
+	return nil, false, false
+}
+
+// row is one resource of a PROPFIND answer.
+type row struct {
+	href  string
+	name  string
+	gid   string
+	fi    *groups.FileInfo
+	f     *groups.Folder // nil for "/"
+	props []groups.Prop
+}
+
+// servePropfind answers a PROPFIND of Depth 0 or 1 (checked before) by
+// writing the multistatus directly: a folder of 10,000 files takes one
+// query for the entries and one for their dead properties.
+func (h *handler) servePropfind(w http.ResponseWriter, rq *request, name string, names []xml.Name, all bool, depth1 bool) {
+	rows, err := h.propfindRows(rq, name, depth1)
+	if err != nil {
+		failErr(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.WriteHeader(207)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<D:multistatus xmlns:D="DAV:">`)
+	now := time.Now()
+	for i := range rows {
+		if err := h.writeRow(bw, rq, &rows[i], names, all, now); err != nil {
+			h.log.Error("propfind", "err", err)
+			return
+		}
+	}
+	bw.WriteString("</D:multistatus>\n")
+	bw.Flush()
+}
+
+func (h *handler) propfindRows(rq *request, name string, depth1 bool) ([]row, error) {
+	gid, p := split(name)
+	if gid == "" {
+		rows := []row{{href: h.opts.Prefix + "/", fi: h.rootInfo().(*info).fi}}
+		if !depth1 {
+			return rows, nil
+		}
+		gs, err := h.opts.Store.FolderGroups(rq.ctx, rq.actor)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			f, err := rq.folder(g.ID)
+			if err != nil {
+				continue
+			}
+			fi, err := f.Stat(rq.ctx, "")
+			if err != nil {
+				return nil, err
+			}
+			props, err := f.Props(rq.ctx, "")
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, h.newRow(g.ID, f, fi, props))
+		}
+		return rows, nil
+	}
+	f, err := rq.folder(gid)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat(rq.ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	props, err := f.Props(rq.ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	rows := []row{h.newRow(gid, f, fi, props)}
+	if !depth1 || !fi.IsDir {
+		return rows, nil
+	}
+	list, err := f.List(rq.ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := f.ChildProps(rq.ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		rows = append(rows, h.newRow(gid, f, c, cp[c.Path]))
+	}
+	return rows, nil
+}
+
+func (h *handler) newRow(gid string, f *groups.Folder, fi *groups.FileInfo, props []groups.Prop) row {
+	p := h.opts.Prefix + "/" + gid
+	if fi.Path != "" {
+		p += "/" + fi.Path
+	}
+	if fi.IsDir {
+		p += "/"
+	}
+	return row{href: (&url.URL{Path: p}).EscapedPath(), name: baseName(gid, fi.Path), gid: gid, fi: fi, f: f, props: props}
+}
+
+// allNames are the live properties of allprop (RFC 4918 §9.1: the DAV:
+// properties of §15; not the RFC 4331 quota ones).
+var allNames = []string{"resourcetype", "displayname", "getcontentlength", "getcontenttype",
+	"getlastmodified", "creationdate", "getetag", "lockdiscovery", "supportedlock"}
+
+// live gives the value (inner XML) of a live property, ok false when the
+// resource has no such property.
+func (h *handler) live(rq *request, r *row, local string, now time.Time) (string, bool, error) {
+	fi := r.fi
+	switch local {
+	case "resourcetype":
+		if fi.IsDir {
+			return "<D:collection/>", true, nil
+		}
+		return "", true, nil
+	case "displayname":
+		return xmlText(r.name), true, nil
+	case "getcontentlength":
+		return strconv.FormatInt(fi.Size, 10), !fi.IsDir, nil
+	case "getcontenttype":
+		return contentType(r.name), !fi.IsDir, nil
+	case "getlastmodified":
+		return fi.Modified.UTC().Format(http.TimeFormat), true, nil
+	case "creationdate":
+		return fi.Created.UTC().Format(time.RFC3339), true, nil
+	case "getetag":
+		return xmlText(fi.ETag), true, nil
+	case "supportedlock":
+		return supportedLock, true, nil
+	case "lockdiscovery":
+		if r.f == nil {
+			return "", true, nil
+		}
+		ld, err := rq.lockDiscovery(r.gid, fi.Path)
+		return ld, true, err
+	case "quota-used-bytes", "quota-available-bytes":
+		if r.f == nil || !fi.IsDir {
+			return "", false, nil
+		}
+		used, quota, err := r.f.Usage(rq.ctx)
+		if local == "quota-used-bytes" {
+			return strconv.FormatInt(used, 10), true, err
+		}
+		return strconv.FormatInt(max(quota-used, 0), 10), true, err
+	}
+	return "", false, nil
+}
+
+func (h *handler) writeRow(w *bufio.Writer, rq *request, r *row, names []xml.Name, all bool, now time.Time) error {
+	var ok, missing bytes.Buffer
+	if all {
+		names = nil
+		for _, n := range allNames {
+			names = append(names, davName(n))
+		}
+		for _, p := range r.props {
+			names = append(names, xml.Name{Space: p.Space, Local: p.Local})
+		}
+	}
+	for _, n := range names {
+		if n.Space == "DAV:" {
+			if v, found, err := h.live(rq, r, n.Local, now); err != nil {
+				return err
+			} else if found {
+				ok.WriteString("<D:" + n.Local + ">" + v + "</D:" + n.Local + ">")
+				continue
+			}
+		}
+		if p := findProp(r.props, n); p != nil {
+			writeDead(&ok, p)
+			continue
+		}
+		writeEmpty(&missing, n)
+	}
+	w.WriteString("<D:response><D:href>" + xmlText(r.href) + "</D:href>")
+	if ok.Len() > 0 {
+		w.WriteString("<D:propstat><D:prop>")
+		w.Write(ok.Bytes())
+		w.WriteString("</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>")
+	}
+	if missing.Len() > 0 {
+		w.WriteString("<D:propstat><D:prop>")
+		w.Write(missing.Bytes())
+		w.WriteString("</D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>")
+	}
+	_, err := w.WriteString("</D:response>\n")
+	return err
+}
+
+func findProp(props []groups.Prop, n xml.Name) *groups.Prop {
+	for i := range props {
+		if props[i].Space == n.Space && props[i].Local == n.Local {
+			return &props[i]
+		}
+	}
+	return nil
+}
+
+// writeDead writes a dead property as x/net/webdav stored it: its value
+// redeclares every namespace it uses.
+func writeDead(b *bytes.Buffer, p *groups.Prop) {
+	if p.Space == "DAV:" {
+		b.WriteString("<D:" + p.Local)
+	} else {
+		b.WriteString("<" + p.Local + ` xmlns="` + xmlText(p.Space) + `"`)
+	}
+	if p.Lang != "" {
+		b.WriteString(` xml:lang="` + xmlText(p.Lang) + `"`)
+	}
+	b.WriteString(">" + p.Inner)
+	if p.Space == "DAV:" {
+		b.WriteString("</D:" + p.Local + ">")
+	} else {
+		b.WriteString("</" + p.Local + ">")
+	}
+}
+
+func writeEmpty(b *bytes.Buffer, n xml.Name) {
+	if n.Space == "DAV:" {
+		b.WriteString("<D:" + n.Local + "/>")
+		return
+	}
+	b.WriteString("<" + n.Local + ` xmlns="` + xmlText(n.Space) + `"/>`)
+}

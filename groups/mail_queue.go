@@ -24,9 +24,17 @@ type OutboundItem struct {
 // before now) as held by the queue run lease, and returns them ordered by
 // message and recipient domain. Rows held by another lease (a run that
 // crashed) are due again: a lease lives only as long as its run.
-func (s *Store) ClaimOutbound(ctx context.Context, lease int64, now time.Time, limit int) ([]OutboundItem, error) {
+//
+// listRate > 0 lets at most that many posts of one list start delivery in
+// any hour; the rows of the others are put off until the hour has room.
+func (s *Store) ClaimOutbound(ctx context.Context, lease int64, now time.Time, limit, listRate int) ([]OutboundItem, error) {
 	var out []OutboundItem
 	err := s.write(ctx, func(tx *wtx) error {
+		if listRate > 0 {
+			if err := holdOverRate(ctx, tx, now.Unix(), listRate); err != nil {
+				return err
+			}
+		}
 		rows, err := tx.QueryContext(ctx, `UPDATE outbound_rcpts SET lease = ?1
 			WHERE rid IN (SELECT rid FROM outbound_rcpts WHERE state = 'queued' AND next_try <= ?2 AND lease <> ?1
 			              ORDER BY next_try, rid LIMIT ?3)
@@ -49,6 +57,47 @@ func (s *Store) ClaimOutbound(ctx context.Context, lease int64, now time.Time, l
 	})
 	sortItems(out)
 	return out, err
+}
+
+// holdOverRate starts due posts of each list while the list has started
+// fewer than rate posts in the last hour, and puts the rest off until then.
+func holdOverRate(ctx context.Context, tx *wtx, now int64, rate int) error {
+	type post struct{ oid, gid int64 }
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT o.oid, o.gid FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
+		WHERE r.state = 'queued' AND r.next_try <= ? AND o.kind = 'post' AND o.started_at = 0 AND o.gid IS NOT NULL
+		ORDER BY o.oid`, now)
+	if err != nil {
+		return err
+	}
+	var posts []post
+	for rows.Next() {
+		var p post
+		if err := rows.Scan(&p.oid, &p.gid); err != nil {
+			rows.Close()
+			return err
+		}
+		posts = append(posts, p)
+	}
+	rows.Close()
+	for _, p := range posts {
+		var started int
+		var oldest int64
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(started_at), 0) FROM outbound
+			WHERE gid = ? AND kind = 'post' AND started_at > ?`, p.gid, now-3600).Scan(&started, &oldest)
+		if err != nil {
+			return err
+		}
+		if started < rate {
+			_, err = tx.ExecContext(ctx, `UPDATE outbound SET started_at = ? WHERE oid = ?`, now, p.oid)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE outbound_rcpts SET next_try = ? WHERE oid = ? AND state = 'queued'`,
+				max(oldest+3600, now+1), p.oid)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sortItems orders by message, then recipient domain, then row.

@@ -110,6 +110,10 @@ type QueueOptions struct {
 	// BatchSize is the most recipients of one domain in one transaction.
 	// Default 100.
 	BatchSize int
+	// ListRate is the most posts of one list that start delivery in an
+	// hour, so that a large list cannot flood the relay; the queue holds
+	// the rest. Default 0: no limit.
+	ListRate int
 	// Retry is the back-off after each failed attempt; the last entry
 	// repeats. Default 1m, 5m, 15m, 1h, 4h.
 	Retry []time.Duration

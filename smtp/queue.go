@@ -87,7 +87,7 @@ func (q *Queue) Run(ctx context.Context) error {
 // The claim is small (a few batches per worker), so rows are held only
 // shortly before they go out.
 func (q *Queue) dispatch(ctx context.Context, lease int64, jobs chan<- batch) (int, error) {
-	items, err := q.store.ClaimOutbound(ctx, lease, q.opts.Now(), q.opts.Concurrency*q.opts.BatchSize)
+	items, err := q.store.ClaimOutbound(ctx, lease, q.opts.Now(), q.opts.Concurrency*q.opts.BatchSize, q.opts.ListRate)
 	if err != nil {
 		return 0, err
 	}

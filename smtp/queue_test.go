@@ -174,3 +174,23 @@ func TestRelayDown(t *testing.T) {
 	clk.add(2 * time.Minute)
 	w.relay.waitRcpts(t, 3)
 }
+
+// TestListRateLimit: with ListRate 2, the third post of a list in an hour
+// waits in the queue until the hour has room; another list is not held.
+func TestListRateLimit(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	addGroup(t, w.st, "other", []string{alice}, nil, &groups.ListSpec{ExternalMembers: &[]string{}})
+	clk := &clock{t: time.Now()}
+	for i := 0; i < 3; i++ {
+		send(t, w.addr, bob, []string{teamList}, post(bob, fmt.Sprintf("post %d", i), "x"))
+	}
+	send(t, w.addr, alice, []string{"other@" + listDomain}, post(alice, "other list", "x"))
+	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now; o.ListRate = 2 })
+	w.relay.waitRcpts(t, 7)
+	w.relay.quiet(t, 150*time.Millisecond, 7) // 2 posts x 3 + the other list's 1
+	clk.add(61 * time.Minute)
+	got := w.relay.waitRcpts(t, 10)
+	if len(got[partner]) != 3 {
+		t.Fatalf("partner got %d posts, want 3", len(got[partner]))
+	}
+}

@@ -11,6 +11,9 @@ ALTER TABLE outbound ADD COLUMN kind TEXT NOT NULL DEFAULT 'notice';
 ALTER TABLE outbound ADD COLUMN verp INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbound ADD COLUMN salt TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbound ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+-- outbound.started_at: when a post's delivery was let start under the
+-- per-list rate limit (0: not yet, or no limit in force).
+ALTER TABLE outbound ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbound_gid ON outbound(gid);
 
 -- outbound_rcpts.lease: the queue run that holds the row in flight; a row

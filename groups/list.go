@@ -23,44 +23,71 @@ type ListQuery struct {
 }
 
 // ListGroups lists the groups actor may see in the view, by name. An admin
-// sees every group in "all" and "manage".
+// sees every group in "all" and "manage". With Q, it lists the groups whose
+// name or list address starts with Q (case-insensitive, literal text),
+// ordered by the name or address that matched.
 func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summary, error) {
 	uid, err := s.actorUID(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	var where []string
-	args := []any{uid}
+	var vis string
 	switch lq.View {
 	case "", ViewAll:
-		if !a.Admin {
-			where = append(where, `(g.public = 1 OR m.role IS NOT NULL)`)
+		vis = "(g.public = 1 OR m.role IS NOT NULL)"
+		if a.Admin {
+			vis = "1 = 1"
 		}
 	case ViewBelong:
-		where = append(where, `m.role IS NOT NULL`)
+		vis = "m.role IS NOT NULL"
 	case ViewManage:
-		if !a.Admin {
-			where = append(where, `m.role = 'master'`)
+		vis = "m.role = 'master'"
+		if a.Admin {
+			vis = "1 = 1"
 		}
 	default:
 		return nil, errorf(ErrInvalid, "view must be all, belong or manage, not %q", lq.View)
 	}
+	limit, offset := clampLimit(lq.Limit), max(lq.Offset, 0)
 	if lq.Q != "" {
 		if err := checkText("q", lq.Q, 1, MaxNameChars); err != nil {
 			return nil, err
 		}
-		p := fold(lq.Q)
-		where = append(where, `((g.name_fold >= ? AND g.name_fold < ?) OR (g.list_address >= ? AND g.list_address < ?))`)
-		args = append(args, p, p+"\xff", p, p+"\xff")
+		return scanSummaries(s.rdb.QueryContext(ctx, searchSQL(vis), searchArgs(uid, fold(lq.Q), limit, offset)...))
 	}
-	query := `SELECT g.id, g.name, g.description, g.public, g.list_address, COALESCE(m.role, '')
-		FROM groups g LEFT JOIN memberships m ON m.gid = g.gid AND m.uid = ?`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+	from := `FROM groups g LEFT JOIN memberships m ON m.gid = g.gid AND m.uid = ?`
+	if lq.View == ViewBelong || (lq.View == ViewManage && !a.Admin) {
+		from = `FROM memberships m JOIN groups g ON g.gid = m.gid AND m.uid = ?`
 	}
-	query += ` ORDER BY g.name_fold, g.id LIMIT ? OFFSET ?`
-	args = append(args, clampLimit(lq.Limit), max(lq.Offset, 0))
-	return scanSummaries(s.rdb.QueryContext(ctx, query, args...))
+	query := `SELECT g.id, g.name, g.description, g.public, g.list_address, COALESCE(m.role, '') ` + from +
+		` WHERE ` + vis + ` ORDER BY g.name_fold, g.id LIMIT ? OFFSET ?`
+	return scanSummaries(s.rdb.QueryContext(ctx, query, uid, limit, offset))
+}
+
+// searchSQL finds prefix matches as two streams that each walk an index
+// in order and stop after limit+offset visible rows: names and addresses.
+// The first K of their union by matching term are exactly the first K of
+// all matches, so only those few rows are merged and sorted.
+func searchSQL(vis string) string {
+	stream := func(col string) string {
+		return `SELECT * FROM (SELECT g.gid AS gid, ` + col + ` AS term, COALESCE(m.role, '') AS role
+			FROM groups g LEFT JOIN memberships m ON m.gid = g.gid AND m.uid = ?
+			WHERE ` + col + ` >= ? AND ` + col + ` < ? AND ` + vis + `
+			ORDER BY ` + col + `, g.id LIMIT ?) AS s_` + col[2:]
+	}
+	return `SELECT g.id, g.name, g.description, g.public, g.list_address, MIN(t.role)
+		FROM (` + stream("g.name_fold") + ` UNION ALL ` + stream("g.list_address") + `) AS t
+		JOIN groups g ON g.gid = t.gid
+		GROUP BY g.gid, g.id, g.name, g.description, g.public, g.list_address
+		ORDER BY MIN(t.term), g.id LIMIT ? OFFSET ?`
+}
+
+func searchArgs(uid int64, p string, limit, offset int) []any {
+	// Every string starting with p sorts at or after p and before p+0xFF
+	// (no UTF-8 byte is 0xFF), so the range is an index seek.
+	upper := p + "\xff"
+	k := limit + offset
+	return []any{uid, p, upper, k, uid, p, upper, k, limit, offset}
 }
 
 // Autocomplete returns up to limit (default 10) groups whose name or list

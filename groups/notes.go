@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"errors"
+	"strings"
 )
 
 // NoteSpec creates or edits a note; nil keeps the value.
@@ -13,8 +14,9 @@ type NoteSpec struct {
 
 func checkNote(spec NoteSpec) error {
 	if spec.Title != nil {
-		if err := checkName(*spec.Title); err != nil {
-			return errorf(ErrInvalid, "title must be 1 to %d characters on one line", MaxNameChars)
+		t := *spec.Title
+		if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\t") || checkText("title", t, 1, MaxNoteTitleChars) != nil {
+			return errorf(ErrInvalid, "title must be 1 to %d characters on one line", MaxNoteTitleChars)
 		}
 	}
 	if spec.Body != nil {

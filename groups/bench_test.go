@@ -74,7 +74,10 @@ func BenchmarkListing(b *testing.B) {
 		{"view=belong", func() error { _, err := s.ListGroups(ctx, actor(), ListQuery{View: ViewBelong}); return err }},
 		{"view=manage", func() error { _, err := s.ListGroups(ctx, actor(), ListQuery{View: ViewManage}); return err }},
 		{"search", func() error { _, err := s.ListGroups(ctx, actor(), ListQuery{Q: prefix()}); return err }},
-		{"search-address", func() error { _, err := s.ListGroups(ctx, actor(), ListQuery{Q: deriveID(prefix() + "x")[:1] + "-"}); return err }},
+		{"search-address", func() error {
+			_, err := s.ListGroups(ctx, actor(), ListQuery{Q: deriveID(prefix() + "x")[:1] + "-"})
+			return err
+		}},
 		{"autocomplete", func() error { _, err := s.Autocomplete(ctx, actor(), prefix(), 10); return err }},
 	}
 	for _, op := range ops {

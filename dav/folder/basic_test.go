@@ -44,7 +44,7 @@ func TestOptionsAdvertisesClass2(t *testing.T) {
 func TestPutGetRangeHead(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
-	e.put("bob", "/dav/files/team/a.txt", "hello, world")
+	e.want(http.StatusCreated, "bob", "PUT", "/dav/files/team/a.txt", "hello, world", nil)
 	if got := e.get("alice", "/dav/files/team/a.txt"); got != "hello, world" {
 		t.Fatalf("GET: %q", got)
 	}
@@ -58,7 +58,7 @@ func TestPutGetRangeHead(t *testing.T) {
 	}
 	etag := h.Get("ETag")
 	e.want(http.StatusNotModified, "bob", "GET", "/dav/files/team/a.txt", "", hdr{"If-None-Match": etag})
-	e.put("bob", "/dav/files/team/a.txt", "second version")
+	e.want(http.StatusNoContent, "bob", "PUT", "/dav/files/team/a.txt", "second version", nil)
 	_, _, h = e.do("bob", "HEAD", "/dav/files/team/a.txt", nil, nil)
 	if h.Get("ETag") == etag {
 		t.Fatal("the ETag did not change with the content")

@@ -63,6 +63,7 @@ func (h *handler) checkPut(w http.ResponseWriter, r *http.Request, rq *request, 
 	}
 	old, err := f.Stat(rq.ctx, p)
 	exists := err == nil
+	rq.replaces = exists
 	if im := r.Header.Get("If-Match"); im != "" && (!exists || (im != "*" && !etagIn(old.ETag, im))) {
 		fail(w, http.StatusPreconditionFailed, "the file changed (If-Match)")
 		return false

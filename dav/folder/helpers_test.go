@@ -132,9 +132,13 @@ func (e *env) want(code int, user, method, path, body string, h hdr) string {
 	return b
 }
 
+// put writes a file: 201 when new, 204 when it replaced one.
 func (e *env) put(user, path, body string) {
 	e.t.Helper()
-	e.want(http.StatusCreated, user, "PUT", path, body, nil)
+	code, b, _ := e.do(user, "PUT", path, strings.NewReader(body), nil)
+	if code != http.StatusCreated && code != http.StatusNoContent {
+		e.t.Fatalf("PUT %s as %q: %d %s", path, user, code, b)
+	}
 }
 
 func (e *env) get(user, path string) string {

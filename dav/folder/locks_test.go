@@ -37,7 +37,7 @@ func TestExclusiveLock(t *testing.T) {
 	e.want(http.StatusLocked, "alice", "LOCK", "/dav/files/team/doc", lockBody("shared"), hdr{"Depth": "0"})
 	// Another user cannot use bob's token.
 	e.want(http.StatusLocked, "alice", "PUT", "/dav/files/team/doc", "alice", hdr{"If": "(<" + tok + ">)"})
-	e.want(http.StatusCreated, "bob", "PUT", "/dav/files/team/doc", "v2", hdr{"If": "(<" + tok + ">)"})
+	e.want(http.StatusNoContent, "bob", "PUT", "/dav/files/team/doc", "v2", hdr{"If": "(<" + tok + ">)"})
 	b := e.want(207, "alice", "PROPFIND", "/dav/files/team/doc", propfindAll, hdr{"Depth": "0"})
 	mustContain(t, b, "<D:activelock", tok, "<D:exclusive/>", "mailto:bob@example.test")
 	// Refresh.
@@ -59,8 +59,8 @@ func TestSharedLocksAndDepth(t *testing.T) {
 	e.want(http.StatusLocked, "alice", "LOCK", "/dav/files/team/dir/f", lockBody("exclusive"), hdr{"Depth": "0"})
 	e.want(http.StatusLocked, "alice", "PUT", "/dav/files/team/dir/f", "y", nil)
 	e.want(http.StatusLocked, "alice", "PUT", "/dav/files/team/dir/new", "y", nil)
-	e.want(http.StatusCreated, "alice", "PUT", "/dav/files/team/dir/f", "y", hdr{"If": "(<" + t2 + ">)"})
-	e.want(http.StatusCreated, "bob", "PUT", "/dav/files/team/dir/f", "z", hdr{"If": "(<" + t1 + ">)"})
+	e.want(http.StatusNoContent, "alice", "PUT", "/dav/files/team/dir/f", "y", hdr{"If": "(<" + t2 + ">)"})
+	e.want(http.StatusNoContent, "bob", "PUT", "/dav/files/team/dir/f", "z", hdr{"If": "(<" + t1 + ">)"})
 	e.want(http.StatusNoContent, "bob", "UNLOCK", "/dav/files/team/dir/", "", hdr{"Lock-Token": "<" + t1 + ">"})
 	e.want(http.StatusNoContent, "alice", "UNLOCK", "/dav/files/team/dir/f", "", hdr{"Lock-Token": "<" + t2 + ">"})
 	// A locked member blocks deleting its collection.
@@ -84,7 +84,7 @@ func TestLocksSurviveRestart(t *testing.T) {
 	e.want(http.StatusLocked, "alice", "PUT", "/dav/files/team/doc", "alice", nil)
 	b := e.want(207, "alice", "PROPFIND", "/dav/files/team/doc", propfindAll, hdr{"Depth": "0"})
 	mustContain(t, b, tok)
-	e.want(http.StatusCreated, "bob", "PUT", "/dav/files/team/doc", "v2", hdr{"If": "(<" + tok + ">)"})
+	e.want(http.StatusNoContent, "bob", "PUT", "/dav/files/team/doc", "v2", hdr{"If": "(<" + tok + ">)"})
 	e.want(http.StatusNoContent, "bob", "UNLOCK", "/dav/files/team/doc", "", hdr{"Lock-Token": "<" + tok + ">"})
 	e.reopen()
 	e.put("alice", "/dav/files/team/doc", "alice")

@@ -33,6 +33,7 @@ type request struct {
 	wantQuota         bool // the PROPFIND names an RFC 4331 property
 	wantSupportedLock bool // the PROPFIND names supportedlock
 	quotaHit          bool // an upload went over the quota: answer 507
+	replaces          bool // the PUT replaces a file: 204, not 201
 	lockFail          bool // a write met a lock none of the If: tokens names
 	tokenOK           bool // some If: token named a lock of the resource
 }

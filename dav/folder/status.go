@@ -11,7 +11,8 @@ import (
 // why an operation failed: 507 when an upload went over the quota (RFC
 // 4331 §6) instead of 405, and 423 instead of 412 when a write met a
 // lock that none of the If: tokens names although the If: header's
-// conditions hold (RFC 4918 §10.4.1, litmus cond_put_corrupt_token).
+// conditions hold (RFC 4918 §10.4.1, litmus cond_put_corrupt_token);
+// and 204 instead of 201 for a PUT that replaced a file.
 type statusWriter struct {
 	http.ResponseWriter
 	rq      *request
@@ -29,6 +30,9 @@ func (w *statusWriter) WriteHeader(code int) {
 		code, msg = webdav.StatusInsufficientStorage, "the group's folder is full (quota exceeded)"
 	case code == http.StatusPreconditionFailed && w.rq.lockFail:
 		code, msg = webdav.StatusLocked, "the resource is locked"
+	case code == http.StatusCreated && w.rq.replaces && w.rq.method == http.MethodPut:
+		code = http.StatusNoContent // RFC 9110 §9.3.4: a replaced file was not created
+		w.swallow = true
 	}
 	w.code = code
 	if msg != "" {

@@ -27,7 +27,11 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 	level := dataLevel(options)
 	markSeen := !sel.readOnly && setsSeen(options)
 	for _, b := range batches(sel.indices(numSet), s.srv.opts.FetchBatch) {
-		msgs, err := s.load(b, level)
+		lvl := level
+		if lvl == groups.ImapHeader && onlyEnvelope(options) && s.srv.envs.has(sel.mb.groupID, sel.uidsAt(b)) {
+			lvl = groups.ImapNoData
+		}
+		msgs, err := s.load(b, lvl)
 		if err != nil {
 			return err
 		}
@@ -41,7 +45,11 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 			if m == nil {
 				continue // gone under us: a purge, answered by BYE next
 			}
-			if err := writeMessage(w.CreateMessage(uint32(pos+1)), m, options, markSeen); err != nil {
+			var env *goimap.Envelope
+			if options.Envelope {
+				env = s.envelope(m)
+			}
+			if err := writeMessage(w.CreateMessage(uint32(pos+1)), m, env, options, markSeen); err != nil {
 				return err
 			}
 		}
@@ -86,6 +94,23 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 	return nil
 }
 
+// envelope is the message's ENVELOPE, from the server's cache when there.
+func (s *session) envelope(m *groups.ImapMessage) *goimap.Envelope {
+	group := s.sel.mb.groupID
+	if env := s.srv.envs.get(group, m.UID); env != nil {
+		return env
+	}
+	env := envelope(m.Data)
+	s.srv.envs.put(group, m.UID, env)
+	return env
+}
+
+// onlyEnvelope: nothing but the envelope needs the message's bytes.
+func onlyEnvelope(o *goimap.FetchOptions) bool {
+	return o.Envelope && o.BodyStructure == nil && len(o.BodySection) == 0 &&
+		len(o.BinarySection) == 0 && len(o.BinarySectionSize) == 0
+}
+
 // dataLevel is how much of each message the items need: ENVELOPE and
 // BODY[HEADER...] of the top level need only the header.
 func dataLevel(o *goimap.FetchOptions) groups.ImapData {
@@ -119,7 +144,7 @@ func setsSeen(o *goimap.FetchOptions) bool {
 	return false
 }
 
-func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, o *goimap.FetchOptions, flags bool) error {
+func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env *goimap.Envelope, o *goimap.FetchOptions, flags bool) error {
 	rw.WriteUID(goimap.UID(m.UID))
 	if o.Flags || flags {
 		rw.WriteFlags(toFlags(m.Flags))
@@ -131,7 +156,7 @@ func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, o *
 		rw.WriteRFC822Size(m.Size)
 	}
 	if o.Envelope {
-		rw.WriteEnvelope(envelope(m.Data))
+		rw.WriteEnvelope(env)
 	}
 	if o.BodyStructure != nil {
 		rw.WriteBodyStructure(imapserver.ExtractBodyStructure(bytes.NewReader(m.Data)))

@@ -71,3 +71,12 @@ func batches(idx []int, size int) [][]int {
 	}
 	return out
 }
+
+// uidsAt returns the UIDs at the given positions.
+func (sel *selected) uidsAt(pos []int) []uint32 {
+	out := make([]uint32, len(pos))
+	for i, p := range pos {
+		out[i] = sel.uids[p]
+	}
+	return out
+}

@@ -34,7 +34,7 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 		if !sel.anyMayMatch(b, criteria) {
 			continue
 		}
-		msgs, err := s.load(b, level)
+		msgs, err := s.searchRows(b, level, needsRows(criteria))
 		if err != nil {
 			return nil, err
 		}
@@ -72,6 +72,40 @@ func (sel *selected) searchData(kind imapserver.NumKind, hits []int) *goimap.Sea
 		data.All = set
 	}
 	return data
+}
+
+// searchRows loads the batch's messages, or, when the criteria look only
+// at numbers and the search index, stands in UIDs for them.
+func (s *session) searchRows(b []int, level groups.ImapData, rows bool) (map[uint32]*groups.ImapMessage, error) {
+	if rows {
+		return s.load(b, level)
+	}
+	out := make(map[uint32]*groups.ImapMessage, len(b))
+	for _, p := range b {
+		uid := s.sel.uids[p]
+		out[uid] = &groups.ImapMessage{UID: uid}
+	}
+	return out, nil
+}
+
+// needsRows reports whether any key looks at a message's date, size,
+// flags or header.
+func needsRows(c *goimap.SearchCriteria) bool {
+	if !c.Since.IsZero() || !c.Before.IsZero() || !c.SentSince.IsZero() || !c.SentBefore.IsZero() ||
+		c.Larger != 0 || c.Smaller != 0 || len(c.Flag) > 0 || len(c.NotFlag) > 0 || len(c.Header) > 0 {
+		return true
+	}
+	for i := range c.Not {
+		if needsRows(&c.Not[i]) {
+			return true
+		}
+	}
+	for i := range c.Or {
+		if needsRows(&c.Or[i][0]) || needsRows(&c.Or[i][1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // searchLevel is how much of each message the criteria need.

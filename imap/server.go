@@ -46,6 +46,10 @@ type Options struct {
 	// FetchBatch is how many messages FETCH and SEARCH load per query.
 	// Default 500.
 	FetchBatch int
+	// EnvelopeCache is how many parsed envelopes the server keeps for
+	// FETCH ENVELOPE (shared by all sessions; about 0.5 KB each). Default
+	// 100000; negative disables it.
+	EnvelopeCache int
 }
 
 func (o *Options) fill() error {
@@ -61,6 +65,9 @@ func (o *Options) fill() error {
 	setDefault(&o.MaxConcurrentLogins, 4)
 	setDefault(&o.MaxLoginFailures, 20)
 	setDefault(&o.FetchBatch, 500)
+	if o.EnvelopeCache == 0 {
+		o.EnvelopeCache = 100000
+	}
 	if o.LoginWait <= 0 {
 		o.LoginWait = 10 * time.Second
 	}
@@ -85,6 +92,7 @@ type Server struct {
 	hub      *hub
 	throttle *throttle
 	conns    *connLimit
+	envs     *envCache
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -103,6 +111,7 @@ func NewServer(opts Options) (*Server, error) {
 		log:      opts.Logger,
 		throttle: newThrottle(opts),
 		conns:    newConnLimit(opts.MaxConnsPerIP),
+		envs:     newEnvCache(opts.EnvelopeCache),
 		sessions: map[*session]struct{}{},
 	}
 	s.hub = newHub(opts.Store, opts.Logger)

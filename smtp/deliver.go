@@ -17,8 +17,13 @@ import (
 type worker struct {
 	q     *Queue
 	c     *gosmtp.Client
+	used  time.Time // when c last finished a transaction
 	cache *msgCache
 }
+
+// maxIdle is how long a worker keeps an unused relay connection; relays
+// drop idle clients after a few minutes (RFC 5321 §4.5.3.2.7).
+const maxIdle = 30 * time.Second
 
 func (w *worker) close() {
 	if w.c != nil {
@@ -87,8 +92,20 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 		o.failAll(items, err)
 		return err
 	}
-	if err := c.Mail(msg.Envelope(items[0].RID), &gosmtp.MailOptions{Size: int64(len(msg.Data))}); err != nil {
+	from, opts := msg.Envelope(items[0].RID), &gosmtp.MailOptions{Size: int64(len(msg.Data))}
+	err = c.Mail(from, opts)
+	if err != nil && !isSMTP(err) {
+		// A kept connection the relay has dropped: once more on a new one.
+		w.close()
+		if c, err = w.client(); err == nil {
+			err = c.Mail(from, opts)
+		}
+	}
+	if err != nil {
 		o.failAll(items, err)
+		if c == nil {
+			return err
+		}
 		return connErr(c, err)
 	}
 	var accepted []groups.OutboundItem
@@ -120,14 +137,16 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 	for _, it := range accepted {
 		o.d.Sent = append(o.d.Sent, it.RID)
 	}
+	w.used = time.Now()
 	return nil
 }
 
 // client is the worker's connection to the relay, dialled when needed.
 func (w *worker) client() (*gosmtp.Client, error) {
-	if w.c != nil {
+	if w.c != nil && time.Since(w.used) < maxIdle {
 		return w.c, nil
 	}
+	w.close()
 	c, err := gosmtp.Dial(w.q.opts.Relay)
 	if err != nil {
 		return nil, err
@@ -138,7 +157,7 @@ func (w *worker) client() (*gosmtp.Client, error) {
 		c.Close()
 		return nil, err
 	}
-	w.c = c
+	w.c, w.used = c, time.Now()
 	return c, nil
 }
 

@@ -208,9 +208,10 @@ func post(from, subject, body string, extra ...string) string {
 // relay is a go-smtp server standing in as the smarthost, recording each
 // transaction it accepts.
 type relay struct {
-	addr string
-	mu   sync.Mutex
-	got  []envelope
+	addr  string
+	conns []*gosmtp.Conn
+	mu    sync.Mutex
+	got   []envelope
 	// rcpt, when set, answers RCPT TO (nil accepts).
 	rcpt func(to string) error
 	// delay, when set, slows each DATA down.
@@ -226,7 +227,10 @@ type envelope struct {
 func startRelay(t testing.TB) *relay {
 	t.Helper()
 	r := &relay{}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
+		r.mu.Lock()
+		r.conns = append(r.conns, c)
+		r.mu.Unlock()
 		return &relaySession{r: r}, nil
 	}))
 	srv.Domain = "relay.example"
@@ -279,6 +283,17 @@ func (s *relaySession) Data(r io.Reader) error {
 	s.r.got = append(s.r.got, s.env)
 	s.r.mu.Unlock()
 	return nil
+}
+
+// dropConns closes every connection the relay has (as an idle timeout
+// would).
+func (r *relay) dropConns() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range r.conns {
+		c.Close()
+	}
+	r.conns = nil
 }
 
 func (r *relay) setRcpt(f func(string) error) {

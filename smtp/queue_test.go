@@ -194,3 +194,16 @@ func TestListRateLimit(t *testing.T) {
 		t.Fatalf("partner got %d posts, want 3", len(got[partner]))
 	}
 }
+
+// TestRelayDroppedConnection: when the relay has closed the connection a
+// worker kept, the next post goes out at once on a new one (no back-off).
+func TestRelayDroppedConnection(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	clk := &clock{t: time.Now()}
+	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now; o.Concurrency = 1 })
+	send(t, w.addr, bob, []string{teamList}, post(bob, "one", "x"))
+	w.relay.waitRcpts(t, 3)
+	w.relay.dropConns()
+	send(t, w.addr, bob, []string{teamList}, post(bob, "two", "x"))
+	w.relay.waitRcpts(t, 6)
+}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -33,6 +34,7 @@ func main() {
 	expect := flag.Int("expect", 0, "print \"delivered N UNIXNANO\" on stdout once N recipients were handed to the relay")
 	maxBytes := flag.Int64("max-bytes", 25<<20, "largest message accepted")
 	verbose := flag.Bool("v", false, "log at debug level")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
 	if *db == "" || *relay == "" {
 		fmt.Fprintln(os.Stderr, "usage: testdaemon -db FILE -relay HOST:PORT [-listen ADDR] [-addr-file F] [-seed N]")
@@ -42,9 +44,16 @@ func main() {
 	if *verbose {
 		level = slog.LevelDebug
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	if err := run(log, *db, *listen, *addrFile, *relay, *concurrency, *seed, *expect, *maxBytes); err != nil {
 		log.Error("testdaemon", "err", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

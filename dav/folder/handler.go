@@ -115,7 +115,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rq := h.newRequest(r.Context(), groups.UserActor(u), r.Method)
 	sw := &statusWriter{ResponseWriter: w, rq: rq}
 	h.dispatch(sw, r, rq, name)
-	h.log.Debug("request", "method", r.Method, "path", r.URL.Path, "user", u.Email, "status", sw.code)
+	level := slog.LevelDebug
+	if sw.code >= 500 && sw.code != 507 {
+		level = slog.LevelWarn
+	}
+	h.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "user", u.Email, "status", sw.code)
 }
 
 // authenticate checks HTTP Basic credentials against the store; without

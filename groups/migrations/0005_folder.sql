@@ -38,3 +38,6 @@ CREATE TABLE folder_quota (
     gid   INTEGER PRIMARY KEY REFERENCES groups(gid) ON DELETE CASCADE,
     bytes INTEGER NOT NULL
 );
+
+-- Quota use is SUM(size) of a group's files: an index-only scan.
+CREATE INDEX files_gid_size ON files(gid, size);

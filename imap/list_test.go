@@ -3,6 +3,7 @@ package imap
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	goimap "github.com/emersion/go-imap/v2"
@@ -114,5 +115,36 @@ func TestStatusCounts(t *testing.T) {
 	}
 	if *st.NumMessages != 2 || *st.NumUnseen != 2 || st.UIDNext != goimap.UID(uid+1) || st.UIDValidity == 0 {
 		t.Errorf("status: messages %d unseen %d uidnext %d validity %d", *st.NumMessages, *st.NumUnseen, st.UIDNext, st.UIDValidity)
+	}
+}
+
+// After ENABLE UTF8=ACCEPT (RFC 6855) names go out as UTF-8; before it, as
+// modified UTF-7 (RFC 3501 §5.1.3). Either form selects the mailbox.
+func TestMailboxNameEncodings(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	mkGroup(t, e.store, "intl", "Küche & 日本", true, "bob@example.test")
+	r := e.raw(t)
+	r.login()
+	r.send("a LIST \"\" \"Groups/K*\"\r\n")
+	if l := r.line(); l != `* LIST (\HasNoChildren) "/" "Groups/K&APw-che &- &ZeVnLA-"` {
+		t.Errorf("UTF-7 LIST: %q", l)
+	}
+	r.until("a OK")
+	r.send("b EXAMINE \"Groups/K&APw-che &- &ZeVnLA-\"\r\n")
+	if l := r.until("b "); !strings.HasPrefix(l, "b OK") {
+		t.Errorf("EXAMINE by UTF-7 name: %q", l)
+	}
+	r.send("c ENABLE UTF8=ACCEPT\r\n")
+	r.until("c OK")
+	r.send("d LIST \"\" \"Groups/K*\"\r\n")
+	// The library keeps "&" escaped as "&-" in UTF-8 mode too, and expects it back.
+	if l := r.line(); l != `* LIST (\HasNoChildren) "/" "Groups/Küche &- 日本"` {
+		t.Errorf("UTF-8 LIST: %q", l)
+	}
+	r.until("d OK")
+	r.send("e EXAMINE \"Groups/Küche &- 日本\"\r\n")
+	if l := r.until("e "); !strings.HasPrefix(l, "e OK") {
+		t.Errorf("EXAMINE by UTF-8 name: %q", l)
 	}
 }

@@ -48,10 +48,12 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 		return err
 	}
 	archiveOff := pol.disabledSet()[FeatureMessage]
+	q := newStmtCache(tx)
+	defer q.close()
 	for i, p := range posts {
 		p.Err, p.Recipients, p.ArchiveUID = nil, 0, 0
 		if !savepoints {
-			if p.Err = s.acceptPost(ctx, tx, p, archiveOff); p.Err != nil {
+			if p.Err = s.acceptPost(ctx, tx, q, p, archiveOff); p.Err != nil {
 				return errRetryWithSavepoints
 			}
 			continue
@@ -61,7 +63,7 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 			return err
 		}
 		n := len(tx.changes)
-		if p.Err = s.acceptPost(ctx, tx, p, archiveOff); p.Err != nil {
+		if p.Err = s.acceptPost(ctx, tx, q, p, archiveOff); p.Err != nil {
 			tx.changes = tx.changes[:n]
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
 				return err
@@ -74,22 +76,22 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 	return nil
 }
 
-func (s *Store) acceptPost(ctx context.Context, tx *wtx, p *Post, archiveOff bool) error {
-	l, err := loadListRow(ctx, tx, p.List)
+func (s *Store) acceptPost(ctx context.Context, tx *wtx, q *stmtCache, p *Post, archiveOff bool) error {
+	l, err := loadListRow(ctx, q, p.List)
 	if err != nil {
 		return err
 	}
-	if err := s.mayPost(ctx, tx, l, normAddr(p.Sender)); err != nil {
+	if err := s.mayPost(ctx, q, l, normAddr(p.Sender)); err != nil {
 		return err
 	}
-	oid, err := insertOutbound(ctx, tx, outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post",
+	oid, err := insertOutboundQ(ctx, tx, q, outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post",
 		verp: true, subject: p.Subject}, p.Data)
 	if err != nil {
 		return err
 	}
 	// One statement for every recipient row: the fan-out of a big list
 	// costs no round trip per member.
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
+	res, err := q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
 		SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, tx.unix(), l.gid)
 	if err != nil {
 		return err
@@ -146,6 +148,11 @@ type outboundRow struct {
 // insertOutbound inserts the message row of the queue, with the mail
 // columns of schema 3 set, and announces it on the change feed.
 func insertOutbound(ctx context.Context, tx *wtx, o outboundRow, data []byte) (int64, error) {
+	return insertOutboundQ(ctx, tx, tx, o, data)
+}
+
+// insertOutboundQ is insertOutbound with the statement run on q.
+func insertOutboundQ(ctx context.Context, tx *wtx, q querier, o outboundRow, data []byte) (int64, error) {
 	var gid any
 	if o.gid != 0 {
 		gid = o.gid
@@ -154,7 +161,7 @@ func insertOutbound(ctx context.Context, tx *wtx, o outboundRow, data []byte) (i
 	if o.verp {
 		salt = newSalt()
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject)
+	res, err := q.ExecContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.from, data, tx.unix(), gid, o.kind, o.verp, salt, o.subject)
 	if err != nil {
 		return 0, err

@@ -1,0 +1,150 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is groupd's configuration: the keys of groupd.toml.
+type Config struct {
+	// Hostname is the HELO/EHLO name and the Message-ID domain.
+	// Default "lists.example.test".
+	Hostname string `toml:"hostname"`
+	// DataDir holds the SQLite database, the blobs and generated secrets;
+	// created (0700) when missing. Default "data".
+	DataDir string `toml:"data_dir"`
+	// LogLevel is "debug", "info", "warn" or "error". Default "info".
+	LogLevel string `toml:"log_level"`
+	// ShutdownTimeout bounds how long a shutdown drains in-flight work,
+	// written as a duration string ("10s"). Default 10s.
+	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+
+	Mail   Mail   `toml:"mail"`
+	Listen Listen `toml:"listen"`
+}
+
+// Mail is the [mail] table.
+type Mail struct {
+	// Domains are the domains whose addresses groupd hosts; the first is
+	// used for default list addresses. Default ["lists.example.test"].
+	Domains []string `toml:"domains"`
+	// InternalDomains are the organisation's own mail domains.
+	// Default ["example.test"].
+	InternalDomains []string `toml:"internal_domains"`
+	// Relay is the smarthost (host:port) outbound mail is handed to.
+	// Default "127.0.0.1:25".
+	Relay string `toml:"relay"`
+	// MaxMessageBytes is the largest message accepted. Default 25 MiB.
+	MaxMessageBytes int64 `toml:"max_message_bytes"`
+}
+
+// Listen is the [listen] table: host:port per listener, "" disables it.
+// Port 0 picks a free port (tests).
+type Listen struct {
+	// SMTP is inbound mail for list addresses. Default "127.0.0.1:2525".
+	SMTP string `toml:"smtp"`
+	// Submission is authenticated posting. Default "127.0.0.1:2587".
+	Submission string `toml:"submission"`
+	// IMAP is the read-only archive. Default "127.0.0.1:2143".
+	IMAP string `toml:"imap"`
+	// HTTP serves DAV, the API, /healthz and /metrics.
+	// Default "127.0.0.1:8080".
+	HTTP string `toml:"http"`
+}
+
+// Defaults returns the built-in configuration: SPEC §2's example, which
+// runs on a laptop with everything on loopback.
+func Defaults() Config {
+	return Config{
+		Hostname:        "lists.example.test",
+		DataDir:         "data",
+		LogLevel:        "info",
+		ShutdownTimeout: 10 * time.Second,
+		Mail: Mail{
+			Domains:         []string{"lists.example.test"},
+			InternalDomains: []string{"example.test"},
+			Relay:           "127.0.0.1:25",
+			MaxMessageBytes: 26214400,
+		},
+		Listen: Listen{
+			SMTP:       "127.0.0.1:2525",
+			Submission: "127.0.0.1:2587",
+			IMAP:       "127.0.0.1:2143",
+			HTTP:       "127.0.0.1:8080",
+		},
+	}
+}
+
+// Load reads the TOML file at path over Defaults, lower-cases the domain
+// names and validates the result. Every problem found is in the error, one
+// per line, each prefixed with path and naming its key.
+func Load(path string) (Config, error) {
+	cfg := Defaults()
+	md, err := toml.DecodeFile(path, &cfg)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, decodeError(err))
+	}
+	var errs []error
+	for _, k := range md.Undecoded() {
+		errs = append(errs, fmt.Errorf("%s: unknown key", k))
+	}
+	if md.IsDefined("shutdown_timeout") && md.Type("shutdown_timeout") != "String" {
+		errs = append(errs, errors.New(`shutdown_timeout: must be a duration string such as "10s"`))
+	}
+	cfg.normalise()
+	errs = append(errs, cfg.problems()...)
+	if len(errs) > 0 {
+		return Config{}, prefixed(path, errs)
+	}
+	return cfg, nil
+}
+
+// decodeError turns the TOML library's error into one sentence that names
+// the key where there is one ("listen.http: incompatible types: ...").
+func decodeError(err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Message
+		if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
+			return fmt.Errorf("%s: line %d: %s", pe.LastKey, pe.Position.Line, msg)
+		}
+		return fmt.Errorf("line %d: %s", pe.Position.Line, msg)
+	}
+	// Type mismatches come as `toml: line 2 (last key "listen.http"):
+	// incompatible types: ...`.
+	if m := lastKeyRE.FindStringSubmatch(err.Error()); m != nil {
+		key, line, msg := m[2], m[1], m[3]
+		if line == "" {
+			return fmt.Errorf("%s: %s", key, msg)
+		}
+		return fmt.Errorf("%s: line %s: %s", key, line, msg)
+	}
+	return err
+}
+
+var lastKeyRE = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
+
+// prefixed joins errs, each prefixed with path.
+func prefixed(path string, errs []error) error {
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = fmt.Errorf("%s: %w", path, e)
+	}
+	return errors.Join(out...)
+}
+
+// normalise lower-cases the host and domain names.
+func (c *Config) normalise() {
+	c.Hostname = strings.ToLower(c.Hostname)
+	for i, d := range c.Mail.Domains {
+		c.Mail.Domains[i] = strings.ToLower(d)
+	}
+	for i, d := range c.Mail.InternalDomains {
+		c.Mail.InternalDomains[i] = strings.ToLower(d)
+	}
+}

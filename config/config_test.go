@@ -1,0 +1,191 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeFile writes body to a groupd.toml in a temp dir and returns its path.
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "groupd.toml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsValid(t *testing.T) {
+	t.Parallel()
+	if err := Defaults().Validate(); err != nil {
+		t.Fatalf("Defaults().Validate() = %v", err)
+	}
+}
+
+func TestLoadEmptyFileIsDefaults(t *testing.T) {
+	t.Parallel()
+	got, err := Load(writeFile(t, "# nothing\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, Defaults()) {
+		t.Fatalf("Load(empty) = %+v, want Defaults() %+v", got, Defaults())
+	}
+}
+
+func TestLoadOverridesDefaults(t *testing.T) {
+	t.Parallel()
+	got, err := Load(writeFile(t, `
+hostname = "Mail.Corp.Example"
+data_dir = "/var/lib/groupd"
+log_level = "debug"
+shutdown_timeout = "3s"
+[mail]
+domains = ["Lists.Corp.Example", "groups.corp.example"]
+internal_domains = ["corp.example"]
+relay = "smtp.corp.example:587"
+max_message_bytes = 1000
+[listen]
+smtp = "0.0.0.0:25"
+submission = ""
+imap = "[::1]:143"
+http = ":8081"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{
+		Hostname: "mail.corp.example", DataDir: "/var/lib/groupd", LogLevel: "debug",
+		ShutdownTimeout: 3 * time.Second,
+		Mail: Mail{Domains: []string{"lists.corp.example", "groups.corp.example"},
+			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000},
+		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Load = %+v\nwant %+v", got, want)
+	}
+}
+
+// TestLoadBad: each impossible value is refused with an error naming its
+// key and the value.
+func TestLoadBad(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, toml, want string }{
+		{"listen not host:port", `[listen]` + "\n" + `http = "nope"`, `listen.http: "nope" is not host:port`},
+		{"listen bad port", `[listen]` + "\n" + `smtp = "127.0.0.1:99999"`, `listen.smtp: "127.0.0.1:99999" has no port number`},
+		{"listen port name", `[listen]` + "\n" + `imap = "127.0.0.1:imap"`, `listen.imap: "127.0.0.1:imap" has no port number`},
+		{"listen twice", `[listen]` + "\n" + `submission = "127.0.0.1:8080"`, `listen.http: 127.0.0.1:8080 is already listen.submission`},
+		{"relay without host", `[mail]` + "\n" + `relay = ":25"`, `mail.relay: ":25" has no host`},
+		{"relay without port", `[mail]` + "\n" + `relay = "smarthost"`, `mail.relay: "smarthost" is not host:port`},
+		{"relay empty", `[mail]` + "\n" + `relay = ""`, `mail.relay: "" is not host:port`},
+		{"domains empty", `[mail]` + "\n" + `domains = []`, `mail.domains: must list at least one domain`},
+		{"internal domains empty", `[mail]` + "\n" + `internal_domains = []`, `mail.internal_domains: must list at least one domain`},
+		{"domain invalid", `[mail]` + "\n" + `domains = ["ok.example", "bad_domain.example"]`, `mail.domains[1]: "bad_domain.example" is not a domain name`},
+		{"domain empty label", `[mail]` + "\n" + `internal_domains = ["a..b"]`, `mail.internal_domains[0]: "a..b" is not a domain name`},
+		{"domain hyphen", `[mail]` + "\n" + `domains = ["-x.example"]`, `mail.domains[0]: "-x.example" is not a domain name`},
+		{"domain twice", `[mail]` + "\n" + `domains = ["a.example", "A.example"]`, `mail.domains[1]: "a.example" is listed twice`},
+		{"max bytes zero", `[mail]` + "\n" + `max_message_bytes = 0`, `mail.max_message_bytes: 0 is not a positive number`},
+		{"max bytes negative", `[mail]` + "\n" + `max_message_bytes = -5`, `mail.max_message_bytes: -5 is not a positive number`},
+		{"hostname empty", `hostname = ""`, `hostname: must not be empty`},
+		{"hostname invalid", `hostname = "lists example"`, `hostname: "lists example" is not a domain name`},
+		{"data_dir empty", `data_dir = ""`, `data_dir: must not be empty`},
+		{"log level", `log_level = "loud"`, `log_level: "loud" is not one of debug, info, warn, error`},
+		{"shutdown negative", `shutdown_timeout = "-1s"`, `shutdown_timeout: -1s is not a positive duration`},
+		{"shutdown unparsable", `shutdown_timeout = "soon"`, `shutdown_timeout`},
+		{"shutdown integer", `shutdown_timeout = 5`, `shutdown_timeout: must be a duration string such as "10s"`},
+		{"unknown key", `[listen]` + "\n" + `htp = "127.0.0.1:1"`, `listen.htp: unknown key`},
+		{"unknown table", `[mial]` + "\n" + `relay = "x:1"`, `mial.relay: unknown key`},
+		{"unknown top key", `hostnme = "x"`, `hostnme: unknown key`},
+		{"wrong type string", `[listen]` + "\n" + `http = 8080`, `listen.http: line 2: incompatible types`},
+		{"wrong type int", `[mail]` + "\n" + `max_message_bytes = "big"`, `mail.max_message_bytes: line 2: incompatible types`},
+		{"wrong type list", `[mail]` + "\n" + `domains = "lists.example.test"`, `mail.domains: line 2: incompatible types`},
+		{"not toml", `hostname = `, `line 1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := writeFile(t, tc.toml)
+			_, err := Load(p)
+			if err == nil {
+				t.Fatalf("Load(%q) succeeded, want error containing %q", tc.toml, tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load(%q) = %q, want it to contain %q", tc.toml, err, tc.want)
+			}
+			if !strings.HasPrefix(err.Error(), p+": ") {
+				t.Fatalf("error %q does not start with the file name %q", err, p)
+			}
+		})
+	}
+}
+
+// TestAllProblemsTogether: one Load reports every problem, one per line.
+func TestAllProblemsTogether(t *testing.T) {
+	t.Parallel()
+	p := writeFile(t, `
+log_level = "chatty"
+bogus = 1
+[mail]
+domains = []
+relay = ":25"
+max_message_bytes = 0
+[listen]
+http = "nope"
+`)
+	_, err := Load(p)
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, want := range []string{"bogus: unknown key", "log_level:", "mail.domains:", "mail.relay:", "mail.max_message_bytes:", "listen.http:"} {
+		found := false
+		for _, l := range lines {
+			if strings.HasPrefix(l, p+": ") && strings.Contains(l, want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("error lacks a line with %q:\n%s", want, err)
+		}
+	}
+	if len(lines) != 6 {
+		t.Errorf("got %d lines, want 6:\n%s", len(lines), err)
+	}
+}
+
+func TestValidateReportsAll(t *testing.T) {
+	t.Parallel()
+	c := Defaults()
+	c.Hostname = ""
+	c.Mail.InternalDomains = nil
+	c.Listen.IMAP = "x"
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("Validate succeeded")
+	}
+	for _, want := range []string{"hostname:", "mail.internal_domains:", "listen.imap:"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %q, lacks %q", err, want)
+		}
+	}
+}
+
+func TestListenDisabledAndPortZero(t *testing.T) {
+	t.Parallel()
+	c := Defaults()
+	c.Listen = Listen{SMTP: "", Submission: "127.0.0.1:0", IMAP: "127.0.0.1:0", HTTP: "127.0.0.1:0"}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("empty and port-0 listeners refused: %v", err)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "absent.toml")
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), p) {
+		t.Fatalf("Load(absent) = %v, want an error naming the file", err)
+	}
+}

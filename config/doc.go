@@ -1,0 +1,25 @@
+// Package config reads groupd.toml (SPEC §2) into a Config.
+//
+// Load starts from Defaults and decodes the file over them with
+// github.com/BurntSushi/toml, so a file need only name what it changes.
+// Reading is strict: a key the Config does not know, a value of the wrong
+// type and an impossible value (an unparsable listen address, a relay
+// without a host, an empty mail.domains, ...) are errors that name the key,
+// and Validate reports every problem at once rather than the first.
+//
+// Keys:
+//
+//	hostname          HELO/EHLO name and Message-ID domain
+//	data_dir          SQLite database, blobs and generated secrets
+//	log_level         "debug", "info" (default), "warn" or "error"
+//	shutdown_timeout  how long a shutdown may drain, e.g. "10s" (default)
+//	[mail]
+//	domains           domains whose addresses groupd hosts (non-empty)
+//	internal_domains  the organisation's own mail domains (non-empty)
+//	relay             smarthost host:port that outbound mail is handed to
+//	max_message_bytes largest message accepted (> 0)
+//	[listen]
+//	smtp, submission, imap, http   host:port; "" disables that listener
+//
+// The package stores nothing; it only reads.
+package config

@@ -27,34 +27,79 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 	level := dataLevel(options)
 	markSeen := !sel.readOnly && setsSeen(options)
 	for _, b := range batches(sel.indices(numSet), s.srv.opts.FetchBatch) {
-		lvl := level
-		if lvl == groups.ImapHeader && onlyEnvelope(options) && s.srv.envs.has(sel.mb.groupID, sel.uidsAt(b)) {
-			lvl = groups.ImapNoData
-		}
-		msgs, err := s.load(b, lvl)
+		chunks, err := s.bySize(b, level)
 		if err != nil {
 			return err
 		}
-		if markSeen {
-			if err := s.markSeen(msgs); err != nil {
-				return err
-			}
-		}
-		for _, pos := range b {
-			m := msgs[sel.uids[pos]]
-			if m == nil {
-				continue // gone under us: a purge, answered by BYE next
-			}
-			var env *goimap.Envelope
-			if options.Envelope {
-				env = s.envelope(m)
-			}
-			if err := writeMessage(w.CreateMessage(uint32(pos+1)), m, env, options, markSeen); err != nil {
+		for _, chunk := range chunks {
+			if err := s.fetchChunk(w, chunk, level, options, markSeen); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// fetchChunk loads and writes the messages at the given positions.
+func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.ImapData, options *goimap.FetchOptions, markSeen bool) error {
+	sel := s.sel
+	if level == groups.ImapHeader && onlyEnvelope(options) && s.srv.envs.has(sel.mb.groupID, sel.uidsAt(pos)) {
+		level = groups.ImapNoData
+	}
+	msgs, err := s.load(pos, level)
+	if err != nil {
+		return err
+	}
+	if markSeen {
+		if err := s.markSeen(msgs); err != nil {
+			return err
+		}
+	}
+	for _, p := range pos {
+		m := msgs[sel.uids[p]]
+		if m == nil {
+			continue // gone under us: a purge, answered by BYE next
+		}
+		var env *goimap.Envelope
+		if options.Envelope {
+			env = s.envelope(m)
+		}
+		if err := writeMessage(w.CreateMessage(uint32(p+1)), m, env, options, markSeen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bySize splits a batch that needs whole messages into runs of at most
+// Options.FetchBytes (at least one message each), so that a FETCH of many
+// large posts holds little memory at a time.
+func (s *session) bySize(b []int, level groups.ImapData) ([][]int, error) {
+	if level != groups.ImapFullData {
+		return [][]int{b}, nil
+	}
+	meta, err := s.load(b, groups.ImapNoData)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]int
+	var run []int
+	var size int64
+	for _, p := range b {
+		n := int64(0)
+		if m := meta[s.sel.uids[p]]; m != nil {
+			n = m.Size
+		}
+		if len(run) > 0 && size+n > s.srv.opts.FetchBytes {
+			out, run, size = append(out, run), nil, 0
+		}
+		run = append(run, p)
+		size += n
+	}
+	if len(run) > 0 {
+		out = append(out, run)
+	}
+	return out, nil
 }
 
 // load reads the messages at the given positions (ascending) by UID range.

@@ -146,3 +146,31 @@ func TestUIDsStableAcrossSessionsAndPurge(t *testing.T) {
 		t.Errorf("after purge: validity %d messages %d", third.UIDValidity, third.NumMessages)
 	}
 }
+
+// With a tiny FetchBytes every message is loaded on its own; the answer
+// is the same.
+func TestFetchManyBodiesInSizeBoundedRuns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *Options) { o.FetchBytes = 100; o.FetchBatch = 3 })
+	var posts [][]byte
+	for i := 0; i < 7; i++ {
+		p := message("post", string(bytes.Repeat([]byte{'a' + byte(i)}, 50*i)))
+		posts = append(posts, p)
+		e.post(t, "team", p)
+	}
+	c := e.login(t, "bob@example.test")
+	mustSelect(t, c, "Groups/Team")
+	whole := &goimap.FetchItemBodySection{}
+	msgs, err := c.Fetch(goimap.SeqSet{{Start: 1, Stop: 0}}, &goimap.FetchOptions{BodySection: []*goimap.FetchItemBodySection{whole}}).Collect()
+	if err != nil || len(msgs) != 7 {
+		t.Fatalf("fetch: %d %v", len(msgs), err)
+	}
+	for i, m := range msgs {
+		if !bytes.Equal(m.FindBodySection(whole), posts[i]) {
+			t.Errorf("message %d differs", i+1)
+		}
+		if len(m.Flags) != 1 || m.Flags[0] != goimap.FlagSeen {
+			t.Errorf("message %d flags %v after BODY[]", i+1, m.Flags)
+		}
+	}
+}

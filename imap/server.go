@@ -46,6 +46,9 @@ type Options struct {
 	// FetchBatch is how many messages FETCH and SEARCH load per query.
 	// Default 500.
 	FetchBatch int
+	// FetchBytes bounds the message bytes FETCH holds at once (one large
+	// message may exceed it). Default 16 MiB.
+	FetchBytes int64
 	// EnvelopeCache is how many parsed envelopes the server keeps for
 	// FETCH ENVELOPE (shared by all sessions; about 0.5 KB each). Default
 	// 100000; negative disables it.
@@ -65,6 +68,9 @@ func (o *Options) fill() error {
 	setDefault(&o.MaxConcurrentLogins, 4)
 	setDefault(&o.MaxLoginFailures, 20)
 	setDefault(&o.FetchBatch, 500)
+	if o.FetchBytes <= 0 {
+		o.FetchBytes = 16 << 20
+	}
 	if o.EnvelopeCache == 0 {
 		o.EnvelopeCache = 100000
 	}

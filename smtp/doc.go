@@ -11,6 +11,13 @@
 // one SQLite transaction (grouped across sessions) before 250 is answered.
 // Mail carrying the list's X-Loop, automatic mail (Auto-Submitted other
 // than "no") and bounces (null sender) are accepted and not fanned out.
+// Without a From rewrite (Options.FromRewrite, for DMARC) the sender's
+// header fields and body pass byte for byte after the list's fields, so
+// the author's DKIM signature still verifies. -owner mail is forwarded to
+// the masters; -join mail becomes a join request to the masters and an
+// acknowledgement to the requester; RFC 3464 bounces to a VERP address
+// count hard bounces of external members (5.7.x policy rejections do not
+// count) and disable one at Options.BounceLimit, telling the masters.
 //
 // Outbound ([Queue]): claims due rows of the queue, batches recipients of
 // one message and one domain (up to 100 RCPT) into one transaction with
@@ -18,6 +25,13 @@
 // records permanent ones per recipient (reported to the masters), and
 // resumes after a restart or a crash: rows held by a dead run are due
 // again, so at most the transactions in flight at a crash are repeated.
+// Outcomes of concurrent transactions are recorded in shared SQLite
+// transactions; a worker waits for its outcome to be on disk before it
+// takes the next batch. QueueOptions.ListRate caps the posts per list and
+// hour (off by default); the queue holds the rest. The envelope sender of
+// a post is <list>-bounces+<token>@<domain>, the token naming the first
+// recipient row of the transaction (the DSN's Final-Recipient names the
+// recipient when a transaction holds several).
 //
 // What it stores: nothing of its own; everything goes through the groups
 // store (tables outbound, outbound_rcpts, messages, list_bounces).

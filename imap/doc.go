@@ -20,8 +20,17 @@
 // selected with BYE, and LIST stops showing it at once (LIST asks the
 // store every time).
 //
-// What it stores: nothing of its own beyond the groups store's
-// imap_mailboxes (UID counters) and imap_flags (per-user flags) tables,
-// reached through groups.Store's Imap* methods. Permission questions go to
-// groups.Store.Authorize there.
+// Limits: a line longer than Options.MaxLineLength ends the connection
+// with BYE [TOOBIG]; one address may hold Options.MaxConnsPerIP
+// connections (more are greeted with BYE [UNAVAILABLE]); password checks
+// run a few at a time and an address with too many failures in a minute
+// gets NO [UNAVAILABLE]; FETCH holds at most Options.FetchBytes of message
+// data at a time.
+//
+// What it stores: nothing on disk of its own. The groups store keeps, for
+// this package, imap_mailboxes (per-group UID counters), imap_flags
+// (per-user flags) and imap_text (each post's decoded, lower-cased search
+// text, written when the post is archived), reached through groups.Store's
+// Imap* methods, which ask groups.Store.Authorize. In memory the server
+// keeps a bounded cache of parsed envelopes (posts never change).
 package imap

@@ -41,6 +41,9 @@ func TestListShowsTheUsersGroups(t *testing.T) {
 		_, err = carol.Status(c.name, &goimap.StatusOptions{NumMessages: true}).Wait()
 		wantNo(t, "carol status "+c.name, err, "No such mailbox")
 	}
+	// A public group's archive is for members only: no mailbox for carol.
+	_, err := carol.Select("Groups/Team", nil).Wait()
+	wantNo(t, "carol selects Groups/Team", err, "No such mailbox")
 	// Names in any script round-trip through modified UTF-7.
 	if d := mustSelect(t, bob, "Groups/Ünïcødé 日本 & co"); d.NumMessages != 0 {
 		t.Errorf("new group has %d messages", d.NumMessages)
@@ -49,7 +52,7 @@ func TestListShowsTheUsersGroups(t *testing.T) {
 	if d := mustSelect(t, carol, "INBOX"); d.NumMessages != 0 {
 		t.Errorf("INBOX has %d messages", d.NumMessages)
 	}
-	_, err := carol.Select("Groups", nil).Wait()
+	_, err = carol.Select("Groups", nil).Wait()
 	wantNo(t, "select Groups", err, "cannot be selected")
 }
 

@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 func countRows(t *testing.T, s *Store, query string, args ...any) int {
@@ -102,4 +103,34 @@ func cutAt(a string) (string, string, bool) {
 		}
 	}
 	return a, "", false
+}
+
+// TestPruneOutbound: finished messages older than the cut go with their
+// rows; those with a queued row stay.
+func TestPruneOutbound(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "a@example.test", "b@example.test")
+	mustGroup(t, s, admin, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false),
+		Masters: []string{"a@example.test"}, Members: []string{"b@example.test"}})
+	p1 := &Post{List: "team@lists.example.test", Sender: "b@example.test", Data: []byte("x")}
+	p2 := &Post{List: "team@lists.example.test", Sender: "b@example.test", Data: []byte("y")}
+	if err := s.AcceptPosts(ctx, []*Post{p1, p2}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.ClaimOutbound(ctx, 1, time.Now(), 100, 0)
+	if err != nil || len(items) != 4 {
+		t.Fatalf("claimed %d, %v", len(items), err)
+	}
+	d := Delivery{Sent: []int64{items[0].RID, items[1].RID}, Failed: []Attempt{{RID: items[2].RID, Code: "5.1.1", Error: "no"}}}
+	if err := s.FinishDelivery(ctx, d, 5); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneOutbound(ctx, time.Now().Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	if c := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid WHERE o.kind = 'post'`); c != 2 {
+		t.Fatalf("%d rows left, want 2 (the unfinished message)", c)
+	}
 }

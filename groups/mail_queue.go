@@ -235,3 +235,21 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 	}
 	return nil
 }
+
+// PruneOutbound deletes queued messages older than before whose every
+// recipient row is done (sent or failed), with their rows, and returns
+// how many messages went. Bounces that come back later for them find no
+// token and are refused as unknown.
+func (s *Store) PruneOutbound(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *wtx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbound WHERE created_at < ?
+			AND NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.oid = outbound.oid AND r.state = 'queued')`, before.Unix())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

@@ -128,6 +128,10 @@ type QueueOptions struct {
 	// BounceLimit is how many hard bounces disable an external member.
 	// Default 5.
 	BounceLimit int
+	// KeepDone is how long finished messages (every recipient sent or
+	// failed) stay in the queue tables, for the record and for late
+	// bounces; the queue prunes them hourly. Default 7 days.
+	KeepDone time.Duration
 	// OnDelivery, when set, is called after each transaction's outcome is
 	// recorded, with its counts of rows sent, to retry and failed (for
 	// metrics and benchmarks). Default none.
@@ -167,6 +171,9 @@ func (o *QueueOptions) fill() error {
 	}
 	if o.BounceLimit <= 0 {
 		o.BounceLimit = groups.DefaultBounceLimit
+	}
+	if o.KeepDone <= 0 {
+		o.KeepDone = 7 * 24 * time.Hour
 	}
 	if o.Now == nil {
 		o.Now = time.Now

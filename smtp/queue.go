@@ -60,7 +60,16 @@ func (q *Queue) Run(ctx context.Context) error {
 	tick := time.NewTicker(q.opts.PollInterval)
 	defer tick.Stop()
 	feed := sub.C
+	var pruned time.Time
 	for {
+		if now := q.opts.Now(); now.Sub(pruned) >= time.Hour {
+			pruned = now
+			if n, err := q.store.PruneOutbound(ctx, now.Add(-q.opts.KeepDone)); err != nil && ctx.Err() == nil {
+				q.log.Error("pruning the queue", "err", err)
+			} else if n > 0 {
+				q.log.Info("pruned finished mail", "messages", n)
+			}
+		}
 		n, err := q.dispatch(ctx, lease, jobs)
 		if err != nil && ctx.Err() == nil {
 			q.log.Error("claiming queued mail", "err", err)

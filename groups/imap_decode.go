@@ -19,6 +19,12 @@ const imapMaxText = 1 << 20
 // lower-cased with Unicode rules.
 func imapSearchText(data []byte) (header, body []byte) {
 	end := imapHeaderEnd(data)
+	defer func() {
+		// Hostile MIME must never fail the post that carries it: index it raw.
+		if recover() != nil {
+			header, body = bytes.ToLower(data[:end]), bytes.ToLower(data[end:])
+		}
+	}()
 	header = bytes.ToLower(imapDecodeWords(data[:end]))
 	if _, b, ok := imapDecodeSinglePart(data); ok {
 		body = b

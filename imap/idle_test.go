@@ -167,3 +167,24 @@ func TestPurgedArchiveEndsSession(t *testing.T) {
 		t.Errorf("after purge %d messages", d.NumMessages)
 	}
 }
+
+// Removing one member leaves the others' sessions alone.
+func TestOthersKeepTheirSessions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.post(t, "team", message("one", "1"))
+	alice := e.login(t, "alice@example.test")
+	mustSelect(t, alice, "Groups/Team")
+	if err := e.store.RemoveMember(bg(), adminActor(), "team", "bob@example.test"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := alice.Noop().Wait(); err != nil {
+			t.Fatalf("alice's NOOP after bob's removal: %v", err)
+		}
+	}
+	msgs, err := alice.Fetch(goimap.SeqSetNum(1), &goimap.FetchOptions{Envelope: true}).Collect()
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("alice's FETCH: %v %v", msgs, err)
+	}
+}

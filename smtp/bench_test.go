@@ -13,7 +13,13 @@ import (
 
 // BenchmarkAcceptPosts: durable acceptance of 4 KB posts to a 100-member
 // list from 20 concurrent sessions (no queue running).
-func BenchmarkAcceptPosts(b *testing.B) {
+func BenchmarkAcceptPosts(b *testing.B) { benchAccept(b, false) }
+
+// BenchmarkAcceptPostsNewConn: the same with one connection per post, as
+// smtp-source does.
+func BenchmarkAcceptPostsNewConn(b *testing.B) { benchAccept(b, true) }
+
+func benchAccept(b *testing.B, newConn bool) {
 	st := newStore(b)
 	ext := make([]string, 100)
 	for i := range ext {
@@ -32,17 +38,26 @@ func BenchmarkAcceptPosts(b *testing.B) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := gosmtp.Dial(addr)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			defer c.Close()
+			var c *gosmtp.Client
 			for i := 0; i < per; i++ {
+				if c == nil {
+					var err error
+					if c, err = gosmtp.Dial(addr); err != nil {
+						b.Error(err)
+						return
+					}
+				}
 				if err := c.SendMail(stranger, []string{"small@" + listDomain}, strings.NewReader(msg)); err != nil {
 					b.Error(err)
 					return
 				}
+				if newConn {
+					c.Quit()
+					c = nil
+				}
+			}
+			if c != nil {
+				c.Quit()
 			}
 		}()
 	}

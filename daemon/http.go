@@ -1,0 +1,61 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"groupd/api"
+)
+
+// httpListener builds the one HTTP listener (SPEC §3): health, metrics,
+// the JSON API and, later, DAV.
+func (d *Daemon) httpListener() (Listener, error) {
+	log := d.logger("http")
+	m := newMetrics()
+	apiHandler, err := api.New(api.Options{Store: d.store, AdminToken: d.token, Logger: d.log})
+	if err != nil {
+		return Listener{}, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", d.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError), Registry: m.reg,
+	}))
+	mux.Handle("/api/", apiHandler) // serves full paths /api/v1/...
+
+	// ---- DAV (SPEC §3; its issue wires it here) ----
+	// mux.Handle("/dav/", davHandler)            // /dav/calendars/..., /dav/files/...
+	// mux.Handle("/.well-known/", wellKnown)     // /.well-known/caldav -> DAV root
+	// ------------------------------------------------
+
+	srv := &http.Server{
+		Handler:           m.instrument(mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		// No ReadTimeout or WriteTimeout: WebDAV uploads and downloads
+		// may rightly take long; idle keep-alive connections are bounded.
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return Listener{Name: "http", Addr: d.cfg.Listen.HTTP,
+		Serve: srv.Serve, Shutdown: srv.Shutdown, Close: srv.Close}, nil
+}
+
+// healthz answers 200 "ok" when the database answers, 503 otherwise.
+func (d *Daemon) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := d.store.Ping(ctx); err != nil {
+		d.logger("http").Warn("health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}

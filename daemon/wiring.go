@@ -1,0 +1,62 @@
+package daemon
+
+import (
+	"context"
+	"net"
+)
+
+// Listener is one network surface of the daemon.
+type Listener struct {
+	// Name is the listener's config key under [listen] ("http", "smtp",
+	// ...); logs, errors and Addr use it.
+	Name string
+	// Addr is the host:port to bind; "" disables the listener (it is
+	// neither bound nor served, but Shutdown is still called).
+	Addr string
+	// Serve serves on l until Shutdown; what it returns after Shutdown
+	// (nil or http.ErrServerClosed) is not an error.
+	Serve func(l net.Listener) error
+	// Shutdown stops accepting and drains in-flight work until ctx's
+	// deadline. It may be called without Serve having been called (start
+	// rolled back).
+	Shutdown func(ctx context.Context) error
+	// Close, optional, forces the remaining connections closed once
+	// Shutdown's deadline has passed.
+	Close func() error
+}
+
+// Worker is a background task, such as the outbound mail queue.
+type Worker struct {
+	// Name tags logs and errors.
+	Name string
+	// Run works until ctx is cancelled, which happens after every listener
+	// has drained; it then returns nil. Any other return before that is a
+	// failure that stops the daemon.
+	Run func(ctx context.Context) error
+}
+
+// components lists what the daemon runs, in start order. d.store, d.token
+// and d.cfg are ready when it is called. To add a surface, construct it
+// here and append one entry, for example:
+//
+//	srv, err := smtp.NewServer(smtp.Options{Store: d.store, Logger: d.log, ...})
+//	if err != nil {
+//		return nil, nil, err
+//	}
+//	ls = append(ls, Listener{Name: "smtp", Addr: d.cfg.Listen.SMTP,
+//		Serve: srv.Serve, Shutdown: srv.Shutdown})
+//	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: d.cfg.Mail.Relay, ...})
+//	...
+//	ws = append(ws, Worker{Name: "queue", Run: q.Run})
+//
+// Packages that tag their own logs with "component" get d.log; others
+// get d.logger(name).
+func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
+	h, err := d.httpListener()
+	if err != nil {
+		return nil, nil, err
+	}
+	ls = append(ls, h)
+	// smtp, submission, imap: one entry each here (their issues).
+	return ls, ws, nil
+}

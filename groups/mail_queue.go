@@ -158,32 +158,58 @@ type Attempt struct {
 // rejections (5.7.x); bounceLimit hard bounces disable one.
 func (s *Store) FinishDelivery(ctx context.Context, d Delivery, bounceLimit int) error {
 	return s.write(ctx, func(tx *wtx) error {
-		for len(d.Sent) > 0 {
-			chunk := d.Sent[:min(len(d.Sent), 500)]
-			d.Sent = d.Sent[len(chunk):]
-			args := make([]any, len(chunk))
-			for i, rid := range chunk {
-				args[i] = rid
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET state = 'sent', attempts = attempts + 1,
-				lease = 0, code = '2.0.0', last_error = '' WHERE rid IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...); err != nil {
-				return err
-			}
+		sent := make([]Attempt, len(d.Sent))
+		for i, rid := range d.Sent {
+			sent[i] = Attempt{RID: rid, Code: "2.0.0"}
 		}
-		for _, a := range d.Retry {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET attempts = attempts + 1, lease = 0,
-				next_try = ?, code = ?, last_error = ? WHERE rid = ?`, a.Next.Unix(), a.Code, clip(a.Error), a.RID); err != nil {
-				return err
-			}
+		if err := updateRows(ctx, tx, "state = 'sent', next_try = next_try", sent); err != nil {
+			return err
 		}
-		for _, a := range d.Failed {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET state = 'failed', attempts = attempts + 1,
-				lease = 0, code = ?, last_error = ? WHERE rid = ?`, a.Code, clip(a.Error), a.RID); err != nil {
-				return err
-			}
+		if err := updateRows(ctx, tx, "next_try = ?", d.Retry); err != nil {
+			return err
+		}
+		if err := updateRows(ctx, tx, "state = 'failed', next_try = next_try", d.Failed); err != nil {
+			return err
 		}
 		return s.reportFailures(ctx, tx, d.Failed, bounceLimit)
 	})
+}
+
+// updateRows records attempts: rows with the same outcome (a batch that
+// failed as a whole, every sent row) in one statement. set is the
+// statement's own assignments; "?" in it takes the attempt's Next.
+func updateRows(ctx context.Context, tx *wtx, set string, attempts []Attempt) error {
+	type key struct {
+		next       int64
+		code, text string
+	}
+	groups := map[key][]any{}
+	var order []key
+	for _, a := range attempts {
+		k := key{a.Next.Unix(), a.Code, clip(a.Error)}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], a.RID)
+	}
+	for _, k := range order {
+		rids := groups[k]
+		for len(rids) > 0 {
+			chunk := rids[:min(len(rids), 500)]
+			rids = rids[len(chunk):]
+			args := []any{}
+			if strings.Contains(set, "?") {
+				args = append(args, k.next)
+			}
+			args = append(append(args, k.code, k.text), chunk...)
+			_, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET `+set+`, attempts = attempts + 1, lease = 0,
+				code = ?, last_error = ? WHERE rid IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func clip(s string) string {

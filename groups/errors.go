@@ -57,6 +57,8 @@ func Message(err error) string {
 		return "authentication required"
 	case errors.Is(err, ErrTooLarge):
 		return "too large"
+	case errors.Is(err, ErrThrottled):
+		return "too many failed logins; try again later"
 	}
 	return "internal error"
 }

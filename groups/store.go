@@ -40,17 +40,20 @@ type Options struct {
 	BusyTimeout time.Duration
 	// HashParams set the argon2id cost. Default: DefaultHashParams().
 	HashParams *HashParams
+	// Throttle bounds failed logins (see ThrottleOptions for defaults).
+	Throttle ThrottleOptions
 }
 
 // Store is the groups model on SQLite. It is safe for concurrent use.
 type Store struct {
-	opts  Options
-	log   *slog.Logger
-	rdb   *sql.DB // readers: many connections
-	wdb   *sql.DB // the writer: one connection, BEGIN IMMEDIATE
-	feed  *feed
-	auth  *authCache
-	close sync.Once
+	opts     Options
+	log      *slog.Logger
+	rdb      *sql.DB // readers: many connections
+	wdb      *sql.DB // the writer: one connection, BEGIN IMMEDIATE
+	feed     *feed
+	auth     *authCache
+	throttle *throttle
+	close    sync.Once
 }
 
 type querier interface {
@@ -68,7 +71,7 @@ func Open(opts Options) (*Store, error) {
 	if err := os.MkdirAll(opts.BlobDir, 0o700); err != nil {
 		return nil, fmt.Errorf("groups: blob dir: %w", err)
 	}
-	s := &Store{opts: opts, log: opts.Logger, feed: newFeed(), auth: newAuthCache()}
+	s := &Store{opts: opts, log: opts.Logger, feed: newFeed(), auth: newAuthCache(), throttle: newThrottle(opts.Throttle)}
 	var err error
 	if s.wdb, err = openDB(opts, true); err != nil {
 		return nil, err

@@ -1,0 +1,71 @@
+package groups
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"time"
+)
+
+// ErrThrottled: too many failed logins from this client; try later.
+var ErrThrottled = errors.New("too many failed logins")
+
+// LoginRequest is one login attempt from a protocol.
+type LoginRequest struct {
+	Email    string
+	Password string // the account password or an app password
+	Remote   string // the client's address, "ip:port" or "ip"
+	Protocol string // "smtp", "imap", "dav", "api": for the log
+}
+
+// Login is the one authentication service of every protocol: it checks
+// the password (or an app password), throttles failures per client IP and
+// per account, and logs the outcome — never the password.
+func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
+	email := strings.ToLower(strings.TrimSpace(r.Email))
+	ip := clientIP(r.Remote)
+	now := s.opts.Now()
+	ipKey, acctKey := "ip:"+ip, "acct:"+email
+	ipFails := s.throttle.count(ipKey, now)
+	log := s.log.With("proto", r.Protocol, "remote", ip, "user", email)
+	if ipFails >= s.throttle.opts.RefuseAfter {
+		log.Warn("login refused: too many failures from this address", "failures", ipFails)
+		return nil, errorf(ErrThrottled, "too many failed logins from %s; try again later", ip)
+	}
+	wait := s.throttle.delay(max(ipFails, s.throttle.count(acctKey, now)))
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+	u, err := s.Authenticate(ctx, email, r.Password)
+	if errors.Is(err, ErrUnauthenticated) {
+		if u, err = s.appPasswordLogin(ctx, email, r.Password); err == nil {
+			log = log.With("app_password", true)
+		}
+	}
+	if errors.Is(err, ErrUnauthenticated) {
+		s.throttle.failed(now, ipKey, acctKey)
+		log.Warn("login failed")
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.throttle.succeeded(acctKey)
+	log.Info("login")
+	return u, nil
+}
+
+// clientIP strips the port from an address.
+func clientIP(remote string) string {
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		return host
+	}
+	return remote
+}

@@ -1,0 +1,105 @@
+package groups
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func TestLoginBruteForceSlowedThenRefused(t *testing.T) {
+	var logs syncBuffer
+	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "db"), MailDomains: []string{"lists.example.test"},
+		InternalDomains: []string{"example.test"}, HashParams: cheap(),
+		Logger:   slog.New(slog.NewTextHandler(&logs, nil)),
+		Throttle: ThrottleOptions{Delay: time.Millisecond, MaxDelay: 20 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	addUsers(t, s, "alice@example.test")
+	ctx := context.Background()
+	attacker := "192.0.2.66:4000"
+	var refused, slowed int
+	for i := range 50 {
+		t0 := time.Now()
+		_, err := s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: "guess-" + string(rune('a'+i%26)) + "-secret", Remote: attacker, Protocol: "imap"})
+		switch {
+		case err == nil:
+			t.Fatal("a wrong password logged in")
+		case time.Since(t0) >= time.Millisecond && i >= 5:
+			slowed++
+		}
+		if errors.Is(err, ErrThrottled) {
+			refused++
+		}
+	}
+	if slowed == 0 || refused != 30 {
+		t.Fatalf("slowed %d, refused %d of 50; want some slowed and the last 30 refused", slowed, refused)
+	}
+	// Even the right password is refused from the attacker's address...
+	_, err = s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: "password1", Remote: attacker})
+	wantErr(t, err, ErrThrottled)
+	// ...but works from another address.
+	if _, err := s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: "password1", Remote: "198.51.100.7:5000"}); err != nil {
+		t.Fatalf("owner locked out: %v", err)
+	}
+	out := logs.String()
+	if strings.Contains(out, "password1") || strings.Contains(out, "-secret") {
+		t.Fatalf("a password reached the log:\n%s", out)
+	}
+	if !strings.Contains(out, "login failed") || !strings.Contains(out, "msg=login ") {
+		t.Fatalf("log lacks the outcomes:\n%s", out)
+	}
+}
+
+func TestAppPasswords(t *testing.T) {
+	s := newStore(t)
+	addUsers(t, s, "alice@example.test", "bob@example.test")
+	ctx := context.Background()
+	alice := user("alice@example.test")
+	_, err := s.CreateAppPassword(ctx, user("bob@example.test"), "alice@example.test", "phone")
+	wantErr(t, err, ErrDenied)
+	ap, err := s.CreateAppPassword(ctx, alice, "alice@example.test", "Calendar on phone")
+	if err != nil || len(ap.Password) < 20 {
+		t.Fatalf("create: %+v %v", ap, err)
+	}
+	u, err := s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: ap.Password, Remote: "127.0.0.1:1"})
+	if err != nil || u.Email != "alice@example.test" {
+		t.Fatalf("app password login: %v", err)
+	}
+	_, err = s.Login(ctx, LoginRequest{Email: "bob@example.test", Password: ap.Password, Remote: "127.0.0.1:1"})
+	wantErr(t, err, ErrUnauthenticated)
+	list, _ := s.AppPasswords(ctx, alice, "alice@example.test")
+	if len(list) != 1 || list[0].Password != "" || list[0].LastUsed == 0 {
+		t.Fatalf("list: %+v", list)
+	}
+	if err := s.RevokeAppPassword(ctx, alice, "alice@example.test", ap.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: ap.Password, Remote: "127.0.0.1:1"})
+	wantErr(t, err, ErrUnauthenticated)
+}

@@ -1,0 +1,104 @@
+package groups
+
+import (
+	"sync"
+	"time"
+)
+
+// ThrottleOptions bound failed logins. Failures are counted per client IP
+// and per account over Window. Past SlowAfter failures each attempt waits
+// Delay, doubling up to MaxDelay; past RefuseAfter failures from one IP
+// that IP is refused outright (ErrThrottled) until the window passes. An
+// account is only ever slowed, never locked, so that a brute force from
+// one address cannot lock its owner out from another.
+type ThrottleOptions struct {
+	Window      time.Duration // default 15m
+	SlowAfter   int           // default 5
+	RefuseAfter int           // per IP; default 20
+	Delay       time.Duration // default 100ms
+	MaxDelay    time.Duration // default 3s
+}
+
+func (o *ThrottleOptions) fill() {
+	if o.Window == 0 {
+		o.Window = 15 * time.Minute
+	}
+	if o.SlowAfter == 0 {
+		o.SlowAfter = 5
+	}
+	if o.RefuseAfter == 0 {
+		o.RefuseAfter = 20
+	}
+	if o.Delay == 0 {
+		o.Delay = 100 * time.Millisecond
+	}
+	if o.MaxDelay == 0 {
+		o.MaxDelay = 3 * time.Second
+	}
+}
+
+// throttle counts recent failures by key ("ip:…", "acct:…").
+type throttle struct {
+	opts ThrottleOptions
+	mu   sync.Mutex
+	fail map[string]*failures
+}
+
+type failures struct {
+	n     int
+	first time.Time
+}
+
+func newThrottle(o ThrottleOptions) *throttle {
+	o.fill()
+	return &throttle{opts: o, fail: map[string]*failures{}}
+}
+
+// count returns the failures of key within the window.
+func (t *throttle) count(key string, now time.Time) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.fail[key]
+	if f == nil || now.Sub(f.first) > t.opts.Window {
+		return 0
+	}
+	return f.n
+}
+
+func (t *throttle) failed(now time.Time, keys ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.fail) > 100000 {
+		for k, f := range t.fail {
+			if now.Sub(f.first) > t.opts.Window {
+				delete(t.fail, k)
+			}
+		}
+	}
+	for _, k := range keys {
+		f := t.fail[k]
+		if f == nil || now.Sub(f.first) > t.opts.Window {
+			f = &failures{first: now}
+			t.fail[k] = f
+		}
+		f.n++
+	}
+}
+
+func (t *throttle) succeeded(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.fail, key)
+}
+
+// delay is how long an attempt waits given n recent failures.
+func (t *throttle) delay(n int) time.Duration {
+	if n < t.opts.SlowAfter {
+		return 0
+	}
+	d := t.opts.Delay
+	for i := t.opts.SlowAfter; i < n && d < t.opts.MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, t.opts.MaxDelay)
+}

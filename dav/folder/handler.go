@@ -1,6 +1,7 @@
 package folder
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -72,6 +73,12 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if err := cleanTemp(opts.TempDir); err != nil {
 		return nil, err
+	}
+	// Blobs of uploads that a crash stopped between rename and commit.
+	if n, err := opts.Store.SweepFolderBlobs(context.Background(), time.Minute); err != nil {
+		return nil, fmt.Errorf("folder: blob sweep: %w", err)
+	} else if n > 0 {
+		opts.Logger.Info("removed orphan folder blobs", "component", "dav-folder", "count", n)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	return &handler{opts: opts, log: opts.Logger.With("component", "dav-folder"),

@@ -133,3 +133,26 @@ func TestPurgeAndDeleteRemoveBlobs(t *testing.T) {
 	}
 	e.want(http.StatusNotFound, "bob", "GET", "/dav/files/hidden/c", "", nil)
 }
+
+// A blob renamed into place by an upload whose row was never committed (a
+// crash in between) is removed at the next start; referenced blobs stay.
+func TestOrphanBlobSwept(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	e.put("bob", "/dav/files/team/kept", "kept")
+	orphan := e.store.BlobPath("0123456789abcdef0123456789abcdef")
+	if err := os.WriteFile(orphan, []byte("orphan"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, b := range e.blobs() {
+		os.Chtimes(e.store.BlobPath(b), old, old)
+	}
+	e.reopen()
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Fatalf("orphan blob still there: %v", err)
+	}
+	if got := e.get("bob", "/dav/files/team/kept"); got != "kept" {
+		t.Fatalf("referenced blob: %q", got)
+	}
+}

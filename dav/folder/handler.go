@@ -100,7 +100,7 @@ func cleanTemp(dir string) error {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("DAV", "1, 2")
 	w.Header().Set("MS-Author-Via", "DAV")
-	if r.URL.Path == "/" || r.URL.Path == "" {
+	if h.above(r.URL.Path) {
 		h.serveSlash(w, r)
 		return
 	}

@@ -17,6 +17,9 @@ func TestServerRootProbes(t *testing.T) {
 	e.want(http.StatusUnauthorized, "", "PROPFIND", "/", "", hdr{"Depth": "0"})
 	b := e.want(207, "bob", "PROPFIND", "/", "", hdr{"Depth": "0"})
 	mustContain(t, b, "<D:collection/>")
+	b = e.want(207, "bob", "PROPFIND", "/dav/", "", hdr{"Depth": "0"})
+	mustContain(t, b, "<D:href>/dav/</D:href>", "<D:collection/>")
+	e.want(http.StatusNotFound, "bob", "PROPFIND", "/da", "", hdr{"Depth": "0"})
 	// gvfs and Windows ask for the prefix itself with Depth 0 and no body.
 	b = e.want(207, "bob", "PROPFIND", "/dav/files", "", hdr{"Depth": "0"})
 	mustContain(t, b, "<D:href>/dav/files/</D:href>", "<D:collection/>")

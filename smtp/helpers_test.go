@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -216,6 +217,8 @@ type relay struct {
 	rcpt func(to string) error
 	// delay, when set, slows each DATA down.
 	delay time.Duration
+	// dataStarted counts DATA commands begun.
+	dataStarted atomic.Int32
 }
 
 type envelope struct {
@@ -270,6 +273,7 @@ func (s *relaySession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	return nil
 }
 func (s *relaySession) Data(r io.Reader) error {
+	s.r.dataStarted.Add(1)
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err

@@ -47,9 +47,11 @@ func TestRetryTemporaryFailure(t *testing.T) {
 	w.relay.waitRcpts(t, 2)
 	w.relay.quiet(t, 150*time.Millisecond, 2) // not before the back-off
 	clk.add(61 * time.Second)                 // first back-off: 1 minute
-	time.Sleep(150 * time.Millisecond)
-	if refusals.Load() != 2 {
-		t.Fatalf("partner tried %d times after 1 minute, want 2", refusals.Load())
+	for deadline := time.Now().Add(10 * time.Second); refusals.Load() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("partner tried %d times after 1 minute, want 2", refusals.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	w.relay.quiet(t, 0, 2)
 	clk.add(5*time.Minute + time.Second) // second back-off: 5 minutes
@@ -164,9 +166,21 @@ func TestRelayDown(t *testing.T) {
 	clk := &clock{t: time.Now()}
 	good := w.relay.addr
 	w.relay.addr = "127.0.0.1:1"
-	stop := w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now })
+	retried := make(chan struct{}, 100)
+	stop := w.startQueue(t, func(o *QueueOptions) {
+		o.Now = clk.now
+		o.OnDelivery = func(_, retry, _ int) {
+			if retry > 0 {
+				retried <- struct{}{}
+			}
+		}
+	})
 	send(t, w.addr, bob, []string{teamList}, post(bob, "relay down", "x"))
-	time.Sleep(150 * time.Millisecond)
+	select {
+	case <-retried:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no attempt was made")
+	}
 	stop()
 	w.relay.addr = good
 	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now })

@@ -81,10 +81,14 @@ func TestQueueRunFinishesInFlight(t *testing.T) {
 	w.relay.mu.Unlock()
 	send(t, w.addr, bob, []string{teamList}, post(bob, "in flight", "x"))
 	stop := w.startQueue(t, func(o *QueueOptions) { o.Concurrency = 1; o.BatchSize = 1 })
-	time.Sleep(100 * time.Millisecond) // the first transaction is in the relay's DATA
-	start := time.Now()
-	stop()
-	if time.Since(start) < 100*time.Millisecond {
+	for deadline := time.Now().Add(10 * time.Second); w.relay.dataStarted.Load() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("no transaction reached DATA")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop() // the first transaction is in the relay's DATA
+	if len(w.relay.envelopes()) == 0 {
 		t.Fatal("Run returned before the transaction in flight finished")
 	}
 	w.relay.mu.Lock()

@@ -70,6 +70,9 @@ func (s *server) routes() {
 	h("GET /api/v1/users/{email}", s.getUser)
 	h("PATCH /api/v1/users/{email}", s.updateUser)
 	h("DELETE /api/v1/users/{email}", s.deleteUser)
+	h("POST /api/v1/users/{email}/app-passwords", s.createAppPassword)
+	h("GET /api/v1/users/{email}/app-passwords", s.listAppPasswords)
+	h("DELETE /api/v1/users/{email}/app-passwords/{pw}", s.revokeAppPassword)
 
 	h("POST /api/v1/groups", s.createGroup)
 	h("GET /api/v1/groups", s.listGroups)

@@ -26,7 +26,8 @@ func (s *server) authenticate(r *http.Request) (groups.Actor, error) {
 	if !ok {
 		return groups.Actor{}, errNoCredentials("log in with HTTP Basic (email and password) or the admin bearer token")
 	}
-	u, err := s.store.Authenticate(r.Context(), email, password)
+	u, err := s.store.Login(r.Context(), groups.LoginRequest{Email: email, Password: password,
+		Remote: r.RemoteAddr, Protocol: "api"})
 	if err != nil {
 		return groups.Actor{}, err
 	}

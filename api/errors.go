@@ -33,6 +33,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusMethodNotAllowed, "method_not_allowed"
 	case errors.Is(err, groups.ErrConflict):
 		return http.StatusConflict, "conflict"
+	case errors.Is(err, groups.ErrThrottled):
+		return http.StatusTooManyRequests, "throttled"
 	case errors.Is(err, groups.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "too_large"
 	case errors.Is(err, groups.ErrInvalid):

@@ -53,7 +53,7 @@ func TestNotes(t *testing.T) {
 
 	// Bad input.
 	e.wantErr(422, "invalid", "title is required", e.do(bob, "POST", "/api/v1/groups/team/notes", `{"body": "no title"}`))
-	e.wantErr(422, "invalid", "title", e.do(bob, "POST", "/api/v1/groups/team/notes", `{"title": "`+strings.Repeat("t", 101)+`"}`))
+	e.wantErr(422, "invalid", "title", e.do(bob, "POST", "/api/v1/groups/team/notes", `{"title": "`+strings.Repeat("t", groups.MaxNoteTitleChars+1)+`"}`))
 	e.wantErr(400, "bad_request", `unknown field "tags"`, e.do(bob, "POST", "/api/v1/groups/team/notes", `{"title": "x", "tags": []}`))
 	e.wantErr(400, "bad_request", `"body" must be a string`, e.do(bob, "POST", "/api/v1/groups/team/notes", `{"title": "x", "body": {}}`))
 	e.wantErr(404, "not_found", "note not found", e.do(bob, "GET", "/api/v1/groups/team/notes/999", nil))

@@ -21,7 +21,9 @@ var dropped = map[string]bool{
 // list's header fields, then the sender's header fields byte for byte
 // (less those in dropped; with a subject prefix when prefix is not "")
 // and the body byte for byte, so that the author's DKIM signature of the
-// body and the usual signed fields still verifies.
+// body and the usual signed fields still verifies. Without a From rewrite
+// a field the author's DKIM signature covers is never dropped nor changed
+// (RFC 6376 §5.4): no subject prefix then.
 //
 // With rw set (DMARC, see fromRewrite) From names the list instead of the
 // author, who goes to Reply-To (unless the sender set one) and to
@@ -50,9 +52,14 @@ func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string
 			b.WriteString("Reply-To: " + rw.replyTo + "\r\n")
 		}
 	}
+	signed := map[string]bool{}
+	if rw == nil {
+		signed = m.dkimSigned()
+	}
 	for _, f := range splitFields(m.header) {
 		name := strings.ToLower(strings.TrimSpace(string(f[:max(bytes.IndexByte(f, ':'), 0)])))
 		switch {
+		case signed[name]:
 		case dropped[name]:
 			continue
 		case name == "from" && rw != nil:

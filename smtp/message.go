@@ -153,3 +153,21 @@ func oneLine(s string) string {
 		return r
 	}, strings.ToValidUTF8(s, "?"))
 }
+
+// dkimSigned is the set of header field names (lower-case) that the
+// message's DKIM signatures cover: the h= tags (RFC 6376 §3.5).
+func (m *message) dkimSigned() map[string]bool {
+	out := map[string]bool{}
+	for _, v := range m.h.Values("Dkim-Signature") {
+		for _, tag := range strings.Split(v, ";") {
+			k, val, ok := strings.Cut(tag, "=")
+			if !ok || strings.TrimSpace(k) != "h" {
+				continue
+			}
+			for _, name := range strings.Split(val, ":") {
+				out[strings.ToLower(strings.TrimSpace(name))] = true
+			}
+		}
+	}
+	return out
+}

@@ -249,3 +249,26 @@ func TestFromRewriteOption(t *testing.T) {
 		t.Fatal("FromRewrite \"sometimes\" accepted")
 	}
 }
+
+// TestDKIMSignedFieldsKept: without a From rewrite, fields the author's
+// DKIM signature covers are neither prefixed nor dropped; with a rewrite
+// the prefix applies.
+func TestDKIMSignedFieldsKept(t *testing.T) {
+	sig := "DKIM-Signature: v=1; a=rsa-sha256; d=example.test; s=s1;\r\n\th=from:to:subject:list-id; bh=xyz; b=abc"
+	for _, rewrite := range []string{RewriteNever, RewriteAlways} {
+		t.Run(rewrite, func(t *testing.T) {
+			w := newWorld(t, nil, func(o *Options) { o.SubjectPrefix = true; o.FromRewrite = rewrite })
+			w.startQueue(t, nil)
+			send(t, w.addr, bob, []string{teamList}, post(bob, "signed", "x", sig, "List-Id: <upstream.example>"))
+			data := w.relay.waitRcpts(t, 3)[alice][0]
+			subject := header(data, "Subject")
+			kept := strings.Contains(string(data), "List-Id: <upstream.example>")
+			if rewrite == RewriteNever && (subject != "signed" || !kept) {
+				t.Fatalf("signed fields changed: Subject %q, upstream List-Id kept %v", subject, kept)
+			}
+			if rewrite == RewriteAlways && subject != "[Team] signed" {
+				t.Fatalf("Subject %q with From rewritten", subject)
+			}
+		})
+	}
+}

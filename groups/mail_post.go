@@ -110,15 +110,15 @@ func (s *Store) acceptPost(ctx context.Context, tx *wtx, q *stmtCache, p *Post, 
 	return nil
 }
 
-// recipientsSQL selects every member and external member of group ?1,
-// once each, by domain (so that the queue can batch a domain), without the
-// external members disabled for bouncing.
-const recipientsSQL = `SELECT a FROM (
-		SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3
-		UNION
-		SELECT address FROM list_addresses WHERE gid = ?3 AND kind = 'external'
-		  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?3 AND disabled = 1))
-		ORDER BY substr(a, instr(a, '@') + 1), a`
+// recipientsSQL selects every member and external member of group ?3,
+// once each, without the external members disabled for bouncing. (The
+// queue groups a claim's rows by domain; sorting here cost a fifth of a
+// post's time.)
+const recipientsSQL = `SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3
+	UNION ALL
+	SELECT address FROM list_addresses WHERE gid = ?3 AND kind = 'external'
+	  AND address NOT IN (SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3)
+	  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?3 AND disabled = 1)`
 
 func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {

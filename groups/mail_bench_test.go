@@ -1,0 +1,33 @@
+package groups
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// BenchmarkAcceptPostsStore: posts of 4 KB to a 100-member list, stored
+// 20 to a transaction as the mail server's group commit does.
+func BenchmarkAcceptPostsStore(b *testing.B) {
+	s := newStore(b)
+	ctx := context.Background()
+	addUsers(b, s, "a@example.test")
+	ext := make([]string, 99)
+	for i := range ext {
+		ext[i] = fmt.Sprintf("r%03d@sink.example", i)
+	}
+	mustGroup(b, s, admin, GroupSpec{ID: str("small"), Name: str("Small"), Notify: boolp(false), External: boolp(true),
+		Masters: []string{"a@example.test"}, MailingList: &ListSpec{SendRestriction: str("anyone"), ExternalMembers: &ext}})
+	data := []byte("From: x@example.test\r\nSubject: bench\r\n\r\n" + strings.Repeat(strings.Repeat("x", 78)+"\r\n", 50))
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 20 {
+		posts := make([]*Post, 20)
+		for j := range posts {
+			posts[j] = &Post{List: "small@lists.example.test", Sender: "x@example.test", Data: data, MessageID: fmt.Sprint(i, j)}
+		}
+		if err := s.AcceptPosts(ctx, posts); err != nil || posts[0].Err != nil {
+			b.Fatal(err, posts[0].Err)
+		}
+	}
+}

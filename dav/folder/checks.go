@@ -46,8 +46,9 @@ func (h *handler) checkPropfind(w http.ResponseWriter, r *http.Request, rq *requ
 	return true
 }
 
-// checkPut answers before the body is read: 507 when Content-Length
-// shows the upload cannot fit in the quota (RFC 4331 §6), 412 for a
+// checkPut answers before the body is read: 507 when Content-Length (or
+// Finder's X-Expected-Entity-Length) shows the upload cannot fit in the
+// quota (RFC 4331 §6), 412 for a
 // failed If-Match or If-None-Match (RFC 9110 §13.1), 405 at the top
 // level, where groups are not files.
 func (h *handler) checkPut(w http.ResponseWriter, r *http.Request, rq *request, name string) bool {
@@ -72,7 +73,11 @@ func (h *handler) checkPut(w http.ResponseWriter, r *http.Request, rq *request, 
 		fail(w, http.StatusPreconditionFailed, "the file exists (If-None-Match)")
 		return false
 	}
-	if r.ContentLength > 0 {
+	size := r.ContentLength
+	if xl, err := strconv.ParseInt(r.Header.Get("X-Expected-Entity-Length"), 10, 64); err == nil && size < 0 {
+		size = xl // macOS Finder sends its PUTs chunked with this header
+	}
+	if size > 0 {
 		used, quota, err := f.Usage(rq.ctx)
 		if err != nil {
 			failErr(w, err)
@@ -81,7 +86,7 @@ func (h *handler) checkPut(w http.ResponseWriter, r *http.Request, rq *request, 
 		if exists {
 			used -= old.Size
 		}
-		if used+r.ContentLength > quota {
+		if used+size > quota {
 			w.Header().Set("Connection", "close") // the body is not read
 			fail(w, 507, "the group's folder is full: "+strconv.FormatInt(max(quota-used, 0), 10)+" bytes left")
 			return false

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"groupd/groups"
 )
@@ -42,6 +43,19 @@ func TestQuota(t *testing.T) {
 	if got := e.get("bob", "/dav/files/team/a"); got != strings.Repeat("d", 50) {
 		t.Fatalf("the previous version is gone: %q", got)
 	}
+	// Finder's chunked PUT announces its size.
+	req, _ = http.NewRequest("PUT", e.srv.URL+"/dav/files/team/f", neverRead{t})
+	req.SetBasicAuth("bob@example.test", pw)
+	req.ContentLength = -1
+	req.Header.Set("X-Expected-Entity-Length", "1000")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 507 {
+		t.Fatalf("Finder PUT over quota: %d", resp.StatusCode)
+	}
 	// COPY counts too.
 	e.put("bob", "/dav/files/team/c", "0123456789")
 	e.want(507, "bob", "COPY", "/dav/files/team/a", "", hdr{"Destination": "/dav/files/team/a2"})
@@ -56,4 +70,13 @@ func TestQuota(t *testing.T) {
 	e.put("bob", "/dav/files/team/b", strings.Repeat("b", 500))
 	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/", quotaProps, hdr{"Depth": "0"})
 	mustContain(t, b, "<D:quota-used-bytes>560</D:quota-used-bytes>", "<D:quota-available-bytes>440</D:quota-available-bytes>")
+}
+
+// neverRead is a body that never yields a byte: after 2 s it fails, which
+// aborts the request. A 507 means the answer came before the body.
+type neverRead struct{ t *testing.T }
+
+func (n neverRead) Read(p []byte) (int, error) {
+	time.Sleep(2 * time.Second)
+	return 0, io.ErrUnexpectedEOF
 }

@@ -35,6 +35,7 @@ func main() {
 	maxBytes := flag.Int64("max-bytes", 25<<20, "largest message accepted")
 	verbose := flag.Bool("v", false, "log at debug level")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile here")
+	noQueue := flag.Bool("no-queue", false, "accept only: do not run the outbound queue")
 	flag.Parse()
 	if *db == "" || *relay == "" {
 		fmt.Fprintln(os.Stderr, "usage: testdaemon -db FILE -relay HOST:PORT [-listen ADDR] [-addr-file F] [-seed N]")
@@ -51,6 +52,9 @@ func main() {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if *noQueue {
+		*concurrency = -1
+	}
 	if err := run(log, *db, *listen, *addrFile, *relay, *concurrency, *seed, *expect, *maxBytes); err != nil {
 		log.Error("testdaemon", "err", err)
 		pprof.StopCPUProfile()
@@ -100,7 +104,11 @@ func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency int, 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	qdone := make(chan error, 1)
-	go func() { qdone <- q.Run(ctx) }()
+	if concurrency < 0 {
+		qdone <- nil
+	} else {
+		go func() { qdone <- q.Run(ctx) }()
+	}
 	sdone := make(chan error, 1)
 	go func() { sdone <- srv.Serve(l) }()
 	log.Info("testdaemon ready", "smtp", l.Addr().String(), "relay", relay)

@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,165 +202,6 @@ func post(from, subject, body string, extra ...string) string {
 		h += e + "\r\n"
 	}
 	return h + "\r\n" + body + "\r\n"
-}
-
-// relay is a go-smtp server standing in as the smarthost, recording each
-// transaction it accepts.
-type relay struct {
-	addr  string
-	conns []*gosmtp.Conn
-	mu    sync.Mutex
-	got   []envelope
-	// rcpt, when set, answers RCPT TO (nil accepts).
-	rcpt func(to string) error
-	// delay, when set, slows each DATA down.
-	delay time.Duration
-	// dataStarted counts DATA commands begun.
-	dataStarted atomic.Int32
-}
-
-type envelope struct {
-	From  string
-	Rcpts []string
-	Data  []byte
-}
-
-func startRelay(t testing.TB) *relay {
-	t.Helper()
-	r := &relay{}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
-		r.mu.Lock()
-		r.conns = append(r.conns, c)
-		r.mu.Unlock()
-		return &relaySession{r: r}, nil
-	}))
-	srv.Domain = "relay.example"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.MaxRecipients = 1000
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return r
-}
-
-type relaySession struct {
-	r   *relay
-	env envelope
-}
-
-func (s *relaySession) Reset()        { s.env = envelope{} }
-func (s *relaySession) Logout() error { return nil }
-func (s *relaySession) Mail(from string, _ *gosmtp.MailOptions) error {
-	s.env = envelope{From: from}
-	return nil
-}
-func (s *relaySession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	s.r.mu.Lock()
-	f := s.r.rcpt
-	s.r.mu.Unlock()
-	if f != nil {
-		if err := f(to); err != nil {
-			return err
-		}
-	}
-	s.env.Rcpts = append(s.env.Rcpts, to)
-	return nil
-}
-func (s *relaySession) Data(r io.Reader) error {
-	s.r.dataStarted.Add(1)
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.r.mu.Lock()
-	d := s.r.delay
-	s.r.mu.Unlock()
-	time.Sleep(d)
-	s.env.Data = b
-	s.r.mu.Lock()
-	s.r.got = append(s.r.got, s.env)
-	s.r.mu.Unlock()
-	return nil
-}
-
-// dropConns closes every connection the relay has (as an idle timeout
-// would).
-func (r *relay) dropConns() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, c := range r.conns {
-		c.Close()
-	}
-	r.conns = nil
-}
-
-func (r *relay) setRcpt(f func(string) error) {
-	r.mu.Lock()
-	r.rcpt = f
-	r.mu.Unlock()
-}
-
-// envelopes returns what the relay got so far.
-func (r *relay) envelopes() []envelope {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]envelope{}, r.got...)
-}
-
-// received maps each recipient to the messages it got.
-func (r *relay) received() map[string][][]byte {
-	out := map[string][][]byte{}
-	for _, e := range r.envelopes() {
-		for _, rc := range e.Rcpts {
-			out[rc] = append(out[rc], e.Data)
-		}
-	}
-	return out
-}
-
-// waitRcpts waits until the relay has seen at least n recipients.
-func (r *relay) waitRcpts(t testing.TB, n int) map[string][][]byte {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := r.received()
-		total := 0
-		for _, v := range got {
-			total += len(v)
-		}
-		if total >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("relay got %d recipients, want %d: %v", total, n, keys(got))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// quiet asserts that the relay gets nothing more within d.
-func (r *relay) quiet(t testing.TB, d time.Duration, want int) {
-	t.Helper()
-	time.Sleep(d)
-	total := 0
-	for _, v := range r.received() {
-		total += len(v)
-	}
-	if total != want {
-		t.Fatalf("relay got %d recipients, want %d: %v", total, want, keys(r.received()))
-	}
-}
-
-func keys(m map[string][][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // header returns the value of the first field called name in data.

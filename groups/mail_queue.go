@@ -150,6 +150,9 @@ type Attempt struct {
 	Next  time.Time // Retry: when to try again
 	Code  string    // enhanced status, e.g. "5.1.1"; "" when none
 	Error string    // the relay's answer or the network error
+	// Whole is set when the answer was to the whole transaction (MAIL,
+	// DATA), not to this recipient: never counted as a bounce.
+	Whole bool
 }
 
 // FinishDelivery records a transaction's outcome in one transaction.
@@ -247,6 +250,9 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 			order = append(order, oid)
 		}
 		byOID[oid].lines = append(byOID[oid].lines, fmt.Sprintf("  %s: %s", rcpt, a.Error))
+		if a.Whole {
+			continue
+		}
 		if err := s.countBounce(ctx, tx, gid, rcpt, a.Code, a.Error, bounceLimit); err != nil {
 			return err
 		}

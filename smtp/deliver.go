@@ -58,9 +58,14 @@ func (o *outcome) fail(it groups.OutboundItem, err error) {
 	o.d.Retry = append(o.d.Retry, a)
 }
 
+// failAll records err, an answer to the whole transaction, for items.
 func (o *outcome) failAll(items []groups.OutboundItem, err error) {
+	n := len(o.d.Failed)
 	for _, it := range items {
 		o.fail(it, err)
+	}
+	for i := n; i < len(o.d.Failed); i++ {
+		o.d.Failed[i].Whole = true
 	}
 }
 

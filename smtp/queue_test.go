@@ -221,3 +221,28 @@ func TestRelayDroppedConnection(t *testing.T) {
 	send(t, w.addr, bob, []string{teamList}, post(bob, "two", "x"))
 	w.relay.waitRcpts(t, 6)
 }
+
+// TestSenderRejectedIsNoBounce: a 5xx to MAIL FROM fails the post for
+// good (reported to the masters) but is not a bounce of any recipient.
+func TestSenderRejectedIsNoBounce(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	w.relay.mu.Lock()
+	w.relay.mail = func(from string) error {
+		if strings.Contains(from, "-bounces+") {
+			return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 8}, Message: "bad sender domain"}
+		}
+		return nil
+	}
+	w.relay.mu.Unlock()
+	w.startQueue(t, nil)
+	send(t, w.addr, bob, []string{teamList}, post(bob, "sender refused", "x"))
+	// Reports to alice (from the no-reply address), one per failed batch.
+	got := w.relay.waitRcpts(t, 1)
+	if !strings.Contains(string(got[alice][0]), "5.1.8") {
+		t.Fatalf("no failure report: %v\n%s", keys(got), got[alice])
+	}
+	w.relay.waitRcpts(t, 2)
+	if hard, _, _ := w.st.BounceState(context.Background(), "team", partner); hard != 0 {
+		t.Fatalf("a rejected sender counted as %d bounces of %s", hard, partner)
+	}
+}

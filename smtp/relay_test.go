@@ -21,6 +21,8 @@ type relay struct {
 	got   []envelope
 	// rcpt, when set, answers RCPT TO (nil accepts).
 	rcpt func(to string) error
+	// mail, when set, answers MAIL FROM (nil accepts).
+	mail func(from string) error
 	// delay, when set, slows each DATA down.
 	delay time.Duration
 	// dataStarted counts DATA commands begun.
@@ -63,6 +65,14 @@ type relaySession struct {
 func (s *relaySession) Reset()        { s.env = envelope{} }
 func (s *relaySession) Logout() error { return nil }
 func (s *relaySession) Mail(from string, _ *gosmtp.MailOptions) error {
+	s.r.mu.Lock()
+	f := s.r.mail
+	s.r.mu.Unlock()
+	if f != nil {
+		if err := f(from); err != nil {
+			return err
+		}
+	}
 	s.env = envelope{From: from}
 	return nil
 }

@@ -92,6 +92,7 @@ func (d *Daemon) Start(ctx context.Context) error {
 // open creates data_dir and opens the store and the admin token.
 func (d *Daemon) open(ctx context.Context) error {
 	dir := d.cfg.DataDir
+	d.logger("daemon").Info("starting", "data_dir", dir, "hostname", d.cfg.Hostname)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
 	}

@@ -25,7 +25,8 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 	listeners := d.listeners
 	d.mu.Unlock()
 
-	d.log.Info("shutting down")
+	log := d.logger("daemon")
+	log.Info("shutting down")
 	errs := d.drain(ctx, listeners)
 	if err := wait(ctx, &d.serving); err != nil {
 		errs = append(errs, fmt.Errorf("servers: %w", err))
@@ -39,9 +40,9 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 	}
 	err := errors.Join(errs...)
 	if err != nil {
-		d.log.Error("shutdown incomplete", "err", err)
+		log.Error("shutdown incomplete", "err", err)
 	} else {
-		d.log.Info("stopped")
+		log.Info("stopped")
 	}
 	return err
 }

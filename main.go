@@ -1,0 +1,72 @@
+// Command groupd runs the groupd daemon (SPEC §2): groupd [-config FILE]
+// [-log-level LEVEL]. Without -config it reads ./groupd.toml when that
+// exists, else runs on the built-in defaults. SIGINT or SIGTERM shuts it
+// down cleanly (exit 0); a second signal kills it at once.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"groupd/config"
+	"groupd/daemon"
+)
+
+func main() {
+	path := flag.String("config", "", "config file (default ./groupd.toml when it exists, else built-in defaults)")
+	level := flag.String("log-level", "", "debug, info, warn or error (default: the config's log_level)")
+	flag.Parse()
+	cfg, err := loadConfig(*path, *level)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "groupd: config:\n%s\n", indent(err))
+		os.Exit(1)
+	}
+	var lv slog.Level
+	lv.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }() // a second signal kills at once
+	if err := daemon.Run(ctx, cfg, log); err != nil {
+		fmt.Fprintf(os.Stderr, "groupd:\n%s\n", indent(err))
+		os.Exit(1)
+	}
+}
+
+// loadConfig reads path, or ./groupd.toml when path is "" and it exists,
+// or takes the defaults; level, when set, overrides log_level.
+func loadConfig(path, level string) (config.Config, error) {
+	cfg := config.Defaults()
+	var err error
+	switch {
+	case path != "":
+		cfg, err = config.Load(path)
+	case fileExists("groupd.toml"):
+		cfg, err = config.Load("groupd.toml")
+	}
+	if err != nil {
+		return cfg, err
+	}
+	if level != "" {
+		cfg.LogLevel = level
+	}
+	return cfg, cfg.Validate()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// indent puts each line of err's message on its own indented line.
+func indent(err error) string {
+	return "  " + strings.ReplaceAll(err.Error(), "\n", "\n  ")
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lockedBuffer collects a child's stderr while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestBinary builds groupd once and runs it as a user would.
+func TestBinary(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "groupd")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Run("SIGTERM exits 0", func(t *testing.T) { t.Parallel(); testSIGTERM(t, bin) })
+	t.Run("bad ./groupd.toml exits 1 naming every key", func(t *testing.T) { t.Parallel(); testBadConfig(t, bin) })
+}
+
+var listeningRE = regexp.MustCompile(`msg=listening component=http addr=(\S+)`)
+
+func testSIGTERM(t *testing.T, bin string) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "test.toml")
+	writeFile(t, cfg, `data_dir = "`+filepath.Join(dir, "data")+`"
+[listen]
+smtp = ""
+submission = ""
+imap = ""
+http = "127.0.0.1:0"
+`)
+	var stderr lockedBuffer
+	cmd := exec.Command(bin, "-config", cfg, "-log-level", "debug")
+	cmd.Dir = dir
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+
+	addr := waitListening(t, &stderr, done)
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("/healthz = %d", resp.StatusCode)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("groupd after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("groupd still running 10 s after SIGTERM\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "admin-token")); err != nil {
+		t.Errorf("no admin token in data_dir: %v", err)
+	}
+}
+
+// waitListening returns the HTTP address groupd logs, failing if it exits.
+func waitListening(t *testing.T, stderr *lockedBuffer, done <-chan error) string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		if m := listeningRE.FindStringSubmatch(stderr.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("groupd exited before listening: %v\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("groupd not listening after 30 s\n%s", stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func testBadConfig(t *testing.T, bin string) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "groupd.toml"), `
+colour = "blue"
+[mail]
+domains = []
+[listen]
+http = "nope"
+`)
+	cmd := exec.Command(bin) // no -config: reads ./groupd.toml
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("groupd with a bad config: %v, want exit status 1\n%s", err, out)
+	}
+	for _, want := range []string{"colour: unknown key", "mail.domains:", `listen.http: "nope" is not host:port`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
+		t.Error("data_dir created despite the bad config")
+	}
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

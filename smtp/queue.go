@@ -80,13 +80,29 @@ func (q *Queue) Run(ctx context.Context) error {
 		if n > 0 {
 			continue
 		}
+		var ok bool
+		if feed, ok = q.wait(ctx, tick.C, feed); !ok {
+			return nil
+		}
+	}
+}
+
+// wait blocks until mail is queued (groups.ChangeOutbound on the change
+// feed), the poll ticks, or ctx is done (false). It returns the feed to
+// use next: nil once the store closed it.
+func (q *Queue) wait(ctx context.Context, tick <-chan time.Time, feed <-chan groups.Change) (<-chan groups.Change, bool) {
+	for {
 		select {
 		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		case _, ok := <-feed:
+			return feed, false
+		case <-tick:
+			return feed, true
+		case c, ok := <-feed:
 			if !ok {
-				feed = nil // store closed; keep polling until ctx ends
+				return nil, true // store closed; poll until ctx ends
+			}
+			if c.Kind == groups.ChangeOutbound {
+				return feed, true
 			}
 		}
 	}

@@ -34,6 +34,9 @@ func readMessage(r io.Reader, limit int64, maxLines int) (*message, error) {
 	if err != nil {
 		var se *gosmtp.SMTPError
 		if errors.As(err, &se) {
+			if se.Code == 552 {
+				return nil, errTooLarge(limit)
+			}
 			return nil, se
 		}
 		if errors.Is(err, gosmtp.ErrTooLongLine) {

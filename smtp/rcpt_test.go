@@ -119,7 +119,10 @@ func TestSizeAdvertisedAndEnforced(t *testing.T) {
 	}
 	wantCode(t, c.Mail(bob, &gosmtp.MailOptions{Size: 20 << 10}), 552, "5.3.4")
 	big := post(bob, "big", strings.Repeat("0123456789abcdef012345678901234567890123456789012345678901234567890123456789\r\n", 200))
-	wantCode(t, send(t, w.addr, bob, []string{teamList}, big), 552, "5.3.4")
+	se := wantCode(t, send(t, w.addr, bob, []string{teamList}, big), 552, "5.3.4")
+	if !strings.Contains(se.Message, "larger than this server accepts (10 KiB)") {
+		t.Fatalf("message %q does not say the limit", se.Message)
+	}
 }
 
 // TestRecipientsBounded: past MaxRecipients RCPT is 452 4.5.3.

@@ -11,7 +11,8 @@ import (
 	"groupd/groups"
 )
 
-// Queue delivers the outbound queue to the relay.
+// Queue delivers the outbound queue to the relay. Run one Queue per
+// database: its claims hold rows only for the life of its run.
 type Queue struct {
 	opts   QueueOptions
 	log    *slog.Logger

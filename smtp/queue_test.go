@@ -14,17 +14,18 @@ import (
 	"groupd/groups"
 )
 
-// clock is a test clock the queue reads; tests move it on to reach
-// retries.
+// clock is a test clock the queue reads: real time plus an offset that
+// tests move on to reach retries. (A frozen clock would leave mail queued
+// a second later not yet due.)
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu  sync.Mutex
+	off time.Duration
 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.off) }
 func (c *clock) add(d time.Duration) {
 	c.mu.Lock()
-	c.t = c.t.Add(d)
+	c.off += d
 	c.mu.Unlock()
 }
 
@@ -39,7 +40,7 @@ func TestRetryTemporaryFailure(t *testing.T) {
 		}
 		return nil
 	})
-	clk := &clock{t: time.Now()}
+	clk := &clock{}
 	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now })
 	if err := send(t, w.addr, bob, []string{teamList}, post(bob, "retry", "x")); err != nil {
 		t.Fatal(err)
@@ -71,7 +72,7 @@ func TestGiveUpAfterDays(t *testing.T) {
 		}
 		return nil
 	})
-	clk := &clock{t: time.Now()}
+	clk := &clock{}
 	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now; o.GiveUp = 10 * time.Minute })
 	send(t, w.addr, bob, []string{teamList}, post(bob, "give up", "x"))
 	w.relay.waitRcpts(t, 2)
@@ -163,7 +164,7 @@ func TestQueueResumes(t *testing.T) {
 // TestRelayDown: an unreachable relay is a temporary failure.
 func TestRelayDown(t *testing.T) {
 	w := newWorld(t, nil, nil)
-	clk := &clock{t: time.Now()}
+	clk := &clock{}
 	good := w.relay.addr
 	w.relay.addr = "127.0.0.1:1"
 	retried := make(chan struct{}, 100)
@@ -194,7 +195,7 @@ func TestRelayDown(t *testing.T) {
 func TestListRateLimit(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	addGroup(t, w.st, "other", []string{alice}, nil, &groups.ListSpec{ExternalMembers: &[]string{}})
-	clk := &clock{t: time.Now()}
+	clk := &clock{}
 	for i := 0; i < 3; i++ {
 		send(t, w.addr, bob, []string{teamList}, post(bob, fmt.Sprintf("post %d", i), "x"))
 	}
@@ -213,7 +214,7 @@ func TestListRateLimit(t *testing.T) {
 // worker kept, the next post goes out at once on a new one (no back-off).
 func TestRelayDroppedConnection(t *testing.T) {
 	w := newWorld(t, nil, nil)
-	clk := &clock{t: time.Now()}
+	clk := &clock{}
 	w.startQueue(t, func(o *QueueOptions) { o.Now = clk.now; o.Concurrency = 1 })
 	send(t, w.addr, bob, []string{teamList}, post(bob, "one", "x"))
 	w.relay.waitRcpts(t, 3)

@@ -77,7 +77,10 @@ func TestCrashMidDelivery(t *testing.T) {
 	if err := send(t, d.addr, stranger, []string{"big@" + listDomain}, "From: "+stranger+"\r\nSubject: crash\r\n\r\nsurvive\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	for len(r.envelopes()) < concurrency {
+	for deadline := time.Now().Add(60 * time.Second); len(r.envelopes()) < concurrency; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the daemon delivered nothing:\n%s", d.log)
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	d.cmd.Process.Signal(syscall.SIGKILL)

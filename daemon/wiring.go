@@ -3,6 +3,9 @@ package daemon
 import (
 	"context"
 	"net"
+
+	"groupd/imap"
+	"groupd/smtp"
 )
 
 // Listener is one network surface of the daemon.
@@ -57,6 +60,22 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 		return nil, nil, err
 	}
 	ls = append(ls, h)
-	// smtp, submission, imap: one entry each here (their issues).
+	srv, err := smtp.NewServer(smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
+		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes})
+	if err != nil {
+		return nil, nil, err
+	}
+	ls = append(ls, Listener{Name: "smtp", Addr: d.cfg.Listen.SMTP, Serve: srv.Serve, Shutdown: srv.Shutdown})
+	im, err := imap.NewServer(imap.Options{Store: d.store, Logger: d.log})
+	if err != nil {
+		return nil, nil, err
+	}
+	ls = append(ls, Listener{Name: "imap", Addr: d.cfg.Listen.IMAP, Serve: im.Serve, Shutdown: im.Shutdown})
+	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: d.cfg.Mail.Relay,
+		Hostname: d.cfg.Hostname})
+	if err != nil {
+		return nil, nil, err
+	}
+	ws = append(ws, Worker{Name: "queue", Run: q.Run})
 	return ls, ws, nil
 }

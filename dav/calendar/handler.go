@@ -1,0 +1,205 @@
+package calendar
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	gocaldav "github.com/emersion/go-webdav/caldav"
+
+	"groupd/groups"
+)
+
+// Options configure the CalDAV handler.
+type Options struct {
+	// Store is the groups model. Required.
+	Store *groups.Store
+	// Logger. Default: discard.
+	Logger *slog.Logger
+	// Prefix is the path the DAV tree is served under. Default "/dav".
+	Prefix string
+	// MaxResourceSize bounds one calendar object in bytes (RFC 4791
+	// §5.2.5 max-resource-size). Default 1 MiB.
+	MaxResourceSize int64
+	// MaxRequestBytes bounds an XML request body (PROPFIND, PROPPATCH,
+	// REPORT). Default 1 MiB.
+	MaxRequestBytes int64
+	// Realm of the HTTP Basic challenge. Default "groupd".
+	Realm string
+}
+
+type handler struct {
+	opts   Options
+	log    *slog.Logger
+	store  *groups.Store
+	prefix string
+	dav    *gocaldav.Handler
+}
+
+// New returns the CalDAV handler. It serves paths under Prefix
+// (principals and calendars) and /.well-known/caldav; mount it there.
+func New(opts Options) (http.Handler, error) {
+	if opts.Store == nil {
+		return nil, errors.New("calendar: Options.Store is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "/dav"
+	}
+	opts.Prefix = "/" + strings.Trim(opts.Prefix, "/")
+	if opts.MaxResourceSize <= 0 {
+		opts.MaxResourceSize = 1 << 20
+	}
+	if opts.MaxRequestBytes <= 0 {
+		opts.MaxRequestBytes = 1 << 20
+	}
+	if opts.Realm == "" {
+		opts.Realm = "groupd"
+	}
+	h := &handler{opts: opts, log: opts.Logger.With("component", "caldav"), store: opts.Store, prefix: opts.Prefix}
+	h.dav = &gocaldav.Handler{Backend: &backend{h: h}, Prefix: opts.Prefix}
+	return h, nil
+}
+
+// reqState is what one request carries through go-webdav to the backend.
+type reqState struct {
+	h       *handler
+	r       *http.Request
+	user    *groups.User
+	actor   groups.Actor
+	cals    map[string]*groups.Calendar
+	put     *putState
+	created bool
+	filter  *compFilter
+	zone    *time.Location // the query's zone for floating times
+	objs    map[string]*groups.CalObject
+	fetched map[string]bool // collections whose objects objs holds
+}
+
+type ctxKey struct{}
+
+func stateOf(ctx context.Context) *reqState {
+	st, _ := ctx.Value(ctxKey{}).(*reqState)
+	return st
+}
+
+// calendar opens (once per request) a collection for the user.
+func (st *reqState) calendar(ctx context.Context, group, feature string) (*groups.Calendar, error) {
+	key := group + "/" + feature
+	if c, ok := st.cals[key]; ok {
+		return c, nil
+	}
+	c, err := st.h.store.Calendar(ctx, st.actor, group, feature)
+	if err != nil {
+		return nil, err
+	}
+	st.cals[key] = c
+	return c, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := strings.TrimSuffix(r.URL.Path, "/"); p == "/.well-known/caldav" {
+		// RFC 6764 §5: the context path is the DAV root. 308 keeps the
+		// method (PROPFIND) where a 301 turns it into GET in some clients.
+		code := http.StatusPermanentRedirect
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			code = http.StatusMovedPermanently
+		}
+		http.Redirect(w, r, h.prefix+"/", code)
+		return
+	}
+	if !checkRawPath(r.URL) {
+		writeError(w, http.StatusBadRequest, "", "the path holds an encoded slash or a dot segment")
+		return
+	}
+	t, ok := parsePath(h.prefix, r.URL.Path)
+	if r.Method == http.MethodOptions {
+		h.options(w, t, ok)
+		return
+	}
+	user, err := h.authenticate(r)
+	if err != nil {
+		h.unauthorized(w, err)
+		return
+	}
+	if r.Method == "MKCALENDAR" || r.Method == "MKCOL" {
+		writeError(w, http.StatusForbidden, "", "group calendars are fixed: each group has its events and tasks collections; a new calendar cannot be created")
+		return
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, "", "nothing here")
+		return
+	}
+	st := &reqState{h: h, r: r, user: user, actor: groups.UserActor(user), cals: map[string]*groups.Calendar{}, zone: time.UTC}
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	st.r = r
+	h.dispatch(w, r, st, t)
+}
+
+func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, st *reqState, t target) {
+	switch r.Method {
+	case "PROPFIND":
+		h.propfind(w, r, st, t)
+	case "PROPPATCH":
+		h.proppatch(w, r, st, t)
+	case "REPORT":
+		h.report(w, r, st, t)
+	case http.MethodPut:
+		h.put(w, r, st, t)
+	case http.MethodGet, http.MethodHead, http.MethodDelete:
+		if t.kind != kObject {
+			writeError(w, http.StatusMethodNotAllowed, "", "only calendar objects can be read or deleted this way")
+			return
+		}
+		if _, err := st.calendar(r.Context(), t.group, t.feature); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.dav.ServeHTTP(w, r)
+	default:
+		writeError(w, http.StatusMethodNotAllowed, "", "method not supported here")
+	}
+}
+
+// options answers OPTIONS (RFC 4791 §5.1) without asking for a login.
+func (h *handler) options(w http.ResponseWriter, t target, ok bool) {
+	w.Header().Set("DAV", "1, 3, calendar-access")
+	allow := "OPTIONS, PROPFIND, REPORT"
+	switch {
+	case ok && t.kind == kCollection:
+		allow += ", PROPPATCH"
+	case ok && t.kind == kObject:
+		allow += ", GET, HEAD, PUT, DELETE"
+	}
+	w.Header().Set("Allow", allow)
+	w.WriteHeader(http.StatusOK)
+}
+
+// authenticate checks HTTP Basic credentials through groups.Login.
+func (h *handler) authenticate(r *http.Request) (*groups.User, error) {
+	email, pw, ok := r.BasicAuth()
+	if !ok {
+		return nil, groups.ErrUnauthenticated
+	}
+	return h.store.Login(r.Context(), groups.LoginRequest{Email: email, Password: pw, Remote: r.RemoteAddr, Protocol: "dav"})
+}
+
+func (h *handler) unauthorized(w http.ResponseWriter, err error) {
+	if errors.Is(err, groups.ErrThrottled) {
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusTooManyRequests, "", groups.Message(err))
+		return
+	}
+	if !errors.Is(err, groups.ErrUnauthenticated) {
+		h.log.Error("login", "err", err)
+		writeError(w, http.StatusInternalServerError, "", "internal error")
+		return
+	}
+	w.Header().Set("WWW-Authenticate", `Basic realm="`+h.opts.Realm+`", charset="UTF-8"`)
+	writeError(w, http.StatusUnauthorized, "", "log in with your email address and password")
+}

@@ -1,0 +1,149 @@
+package calendar
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-ical"
+	"github.com/emersion/go-webdav"
+	gocaldav "github.com/emersion/go-webdav/caldav"
+
+	"groupd/groups"
+)
+
+const pw = "password1"
+
+// env is a real store with users and groups and the handler on a
+// loopback server: alice is master and bob member of "team" (public) and
+// "hidden" (private); carol is in no group.
+type env struct {
+	t     testing.TB
+	store *groups.Store
+	srv   *httptest.Server
+}
+
+func newEnv(t testing.TB, opts Options) *env {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := groups.Open(groups.Options{
+		Path:            filepath.Join(dir, "groupd.db"),
+		MailDomains:     []string{"lists.example.test"},
+		InternalDomains: []string{"example.test"},
+		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: s}
+	ctx, admin := context.Background(), groups.AdminActor()
+	for _, u := range []string{"alice", "bob", "carol"} {
+		email, name, p := u+"@example.test", strings.ToUpper(u[:1])+u[1:], pw
+		if _, err := s.CreateUser(ctx, admin, groups.UserSpec{Email: &email, Name: &name, Password: &p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, g := range []struct {
+		id, name string
+		public   bool
+	}{{"team", "The Team", true}, {"hidden", "Hidden Ones", false}} {
+		id, name, public := g.id, g.name, g.public
+		if _, err := s.CreateGroup(ctx, groups.Actor{Email: "alice@example.test"}, groups.GroupSpec{
+			ID: &id, Name: &name, Public: &public, Members: []string{"bob@example.test"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts.Store = s
+	h, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(h)
+	t.Cleanup(func() {
+		e.srv.Close()
+		s.Close()
+	})
+	return e
+}
+
+// client is go-webdav's CalDAV client logged in as user, on the bare
+// server URL.
+func (e *env) client(user string) *gocaldav.Client {
+	e.t.Helper()
+	hc := webdav.HTTPClientWithBasicAuth(http.DefaultClient, user+"@example.test", pw)
+	c, err := gocaldav.NewClient(hc, e.srv.URL)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+type hdr map[string]string
+
+// do sends a raw request as user ("" for none).
+func (e *env) do(user, method, path, body string, h hdr) (int, string, http.Header) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if user != "" {
+		req.SetBasicAuth(user+"@example.test", pw)
+	}
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// ics builds a VCALENDAR around component lines.
+func ics(comps ...string) string {
+	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + strings.Join(comps, "") + "END:VCALENDAR\r\n"
+}
+
+// event builds a VEVENT from property lines.
+func event(uid string, lines ...string) string {
+	return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\n" + strings.Join(lines, "\r\n") + "\r\nEND:VEVENT\r\n"
+}
+
+func todo(uid string, lines ...string) string {
+	return "BEGIN:VTODO\r\nUID:" + uid + "\r\nDTSTAMP:20250101T000000Z\r\n" + strings.Join(lines, "\r\n") + "\r\nEND:VTODO\r\n"
+}
+
+func parseICS(t testing.TB, s string) *ical.Calendar {
+	t.Helper()
+	cal, err := ical.NewDecoder(strings.NewReader(s)).Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+// put stores an object as user through raw HTTP and returns the status
+// and ETag.
+func (e *env) put(user, path, body string, h hdr) (int, string) {
+	e.t.Helper()
+	if h == nil {
+		h = hdr{}
+	}
+	h["Content-Type"] = "text/calendar; charset=utf-8"
+	code, _, hd := e.do(user, "PUT", path, body, h)
+	return code, hd.Get("ETag")
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func gocaldavClientAt(e *env, user, path string) (*gocaldav.Client, error) {
+	hc := webdav.HTTPClientWithBasicAuth(http.DefaultClient, user+"@example.test", pw)
+	return gocaldav.NewClient(hc, e.srv.URL+path)
+}

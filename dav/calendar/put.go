@@ -1,0 +1,132 @@
+package calendar
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+	gocaldav "github.com/emersion/go-webdav/caldav"
+
+	"groupd/groups"
+)
+
+// putState is a checked PUT body on its way through go-webdav.
+type putState struct {
+	uid         string
+	data        string // canonical encoding
+	first, last int64
+}
+
+// put checks a PUT of a calendar object (RFC 4791 §5.3.2) before handing
+// it to go-webdav: size, media type, iCalendar syntax, one component type
+// that the collection supports, one UID. Nothing is stored unless every
+// check passes. The answer is 201 for a new object, 204 for a replaced one.
+func (h *handler) put(w http.ResponseWriter, r *http.Request, st *reqState, t target) {
+	if t.kind != kObject {
+		writeError(w, http.StatusMethodNotAllowed, "", "only calendar objects can be written; collections are fixed")
+		return
+	}
+	if _, err := st.calendar(r.Context(), t.group, t.feature); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	max := h.opts.MaxResourceSize
+	if r.ContentLength > max {
+		writeError(w, http.StatusRequestEntityTooLarge, condMaxSize, fmt.Sprintf("a calendar object is at most %d bytes", max))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "", "could not read the request body")
+		return
+	}
+	if int64(len(body)) > max {
+		writeError(w, http.StatusRequestEntityTooLarge, condMaxSize, fmt.Sprintf("a calendar object is at most %d bytes", max))
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != ical.MIMEType {
+			writeError(w, http.StatusUnsupportedMediaType, condData, "a calendar object must be sent as text/calendar")
+			return
+		}
+	}
+	ps, code, cond, msg := h.checkObject(body, t.feature)
+	if code != 0 {
+		writeError(w, code, cond, msg)
+		return
+	}
+	st.put = ps
+	r.Body = io.NopCloser(strings.NewReader(ps.data))
+	r.ContentLength = int64(len(ps.data))
+	r.Header.Set("Content-Type", ical.MIMEType)
+	h.dav.ServeHTTP(&putWriter{ResponseWriter: w, st: st}, r)
+}
+
+// checkObject parses and validates a body; code 0 means it is fine.
+func (h *handler) checkObject(body []byte, feature string) (*putState, int, string, string) {
+	dec := ical.NewDecoder(bytes.NewReader(body))
+	cal, err := dec.Decode()
+	if err != nil {
+		return nil, http.StatusBadRequest, condValidData, "the body is not valid iCalendar: " + err.Error()
+	}
+	if _, err := dec.Decode(); !errors.Is(err, io.EOF) {
+		return nil, http.StatusBadRequest, condValidData, "the body must hold exactly one VCALENDAR"
+	}
+	typ, uid, err := gocaldav.ValidateCalendarObject(cal)
+	if err != nil {
+		return nil, http.StatusBadRequest, condValidObject, err.Error()
+	}
+	want := ical.CompEvent
+	if feature == groups.FeatureTask {
+		want = ical.CompToDo
+	}
+	if typ != want {
+		return nil, http.StatusForbidden, condComponent, fmt.Sprintf("this collection holds only %s components", want)
+	}
+	if uid == "" {
+		return nil, http.StatusBadRequest, condValidObject, "every component needs a UID"
+	}
+	for _, c := range cal.Children {
+		if c.Name == typ && c.Props.Get(ical.PropDateTimeStamp) == nil {
+			// DTSTAMP is required (RFC 5545 §3.6.1) but often forgotten.
+			c.Props.SetDateTime(ical.PropDateTimeStamp, time.Now().UTC())
+		}
+	}
+	if cal.Props.Get(ical.PropProductID) == nil {
+		cal.Props.SetText(ical.PropProductID, "-//groupd//CalDAV//EN")
+	}
+	if cal.Props.Get(ical.PropVersion) == nil {
+		cal.Props.SetText(ical.PropVersion, "2.0")
+	}
+	var buf bytes.Buffer
+	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
+		return nil, http.StatusBadRequest, condValidData, "the calendar object is not valid: " + err.Error()
+	}
+	if int64(buf.Len()) > h.opts.MaxResourceSize {
+		return nil, http.StatusRequestEntityTooLarge, condMaxSize, "a calendar object is at most " + strconv.FormatInt(h.opts.MaxResourceSize, 10) + " bytes"
+	}
+	first, last := span(cal)
+	return &putState{uid: uid, data: buf.String(), first: first, last: last}, 0, "", ""
+}
+
+// putWriter turns go-webdav's 201 into 204 when an object was replaced
+// (RFC 9110 §9.3.4).
+type putWriter struct {
+	http.ResponseWriter
+	st *reqState
+}
+
+func (pw *putWriter) WriteHeader(code int) {
+	if code == http.StatusCreated && !pw.st.created {
+		pw.Header().Del("Location")
+		code = http.StatusNoContent
+	}
+	pw.ResponseWriter.WriteHeader(code)
+}

@@ -1,0 +1,158 @@
+package calendar
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// XML namespaces and the prefixes our answers use.
+const (
+	nsDAV   = "DAV:"
+	nsCal   = "urn:ietf:params:xml:ns:caldav"
+	nsCS    = "http://calendarserver.org/ns/"
+	nsApple = "http://apple.com/ns/ical/"
+)
+
+var prefixes = map[string]string{nsDAV: "d", nsCal: "c", nsCS: "cs", nsApple: "a"}
+
+func escape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// prop is a property with its value as inner XML (already escaped; it may
+// use the d:, c:, cs: and a: prefixes).
+type prop struct {
+	name  xml.Name
+	inner string
+}
+
+func dav(local, inner string) prop       { return prop{xml.Name{Space: nsDAV, Local: local}, inner} }
+func cal(local, inner string) prop       { return prop{xml.Name{Space: nsCal, Local: local}, inner} }
+func href(p string) string               { return "<d:href>" + escape(hrefOf(p)) + "</d:href>" }
+func textProp(n xml.Name, s string) prop { return prop{n, escape(s)} }
+
+// response is one DAV:response of a multistatus (RFC 4918 §14.24).
+type response struct {
+	href    string // unescaped path
+	status  int    // non-zero: a response without properties (e.g. 404)
+	found   []prop
+	missing []xml.Name
+	// PROPPATCH failures: refused (403) and not done because of them (424).
+	forbidden, failed []xml.Name
+}
+
+// multistatus writes a 207 answer; token, when set, is the DAV:sync-token
+// of a sync-collection report (RFC 6578 §6.4).
+func multistatus(w http.ResponseWriter, resps []response, token string) {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+		`<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/">`)
+	for _, r := range resps {
+		b.WriteString("<d:response><d:href>" + escape(hrefOf(r.href)) + "</d:href>")
+		if r.status != 0 {
+			b.WriteString(statusLine(r.status))
+		}
+		if len(r.found) > 0 {
+			b.WriteString("<d:propstat><d:prop>")
+			for _, p := range r.found {
+				writeProp(&b, p)
+			}
+			b.WriteString("</d:prop>" + statusLine(http.StatusOK) + "</d:propstat>")
+		}
+		writeNames(&b, r.missing, http.StatusNotFound)
+		writeNames(&b, r.forbidden, http.StatusForbidden)
+		writeNames(&b, r.failed, http.StatusFailedDependency)
+		b.WriteString("</d:response>")
+	}
+	if token != "" {
+		b.WriteString("<d:sync-token>" + escape(token) + "</d:sync-token>")
+	}
+	b.WriteString("</d:multistatus>\n")
+	w.Header().Set("Content-Type", `application/xml; charset="utf-8"`)
+	w.WriteHeader(http.StatusMultiStatus)
+	w.Write(b.Bytes())
+}
+
+func writeNames(b *bytes.Buffer, names []xml.Name, code int) {
+	if len(names) == 0 {
+		return
+	}
+	b.WriteString("<d:propstat><d:prop>")
+	for _, n := range names {
+		writeProp(b, prop{name: n})
+	}
+	b.WriteString("</d:prop>" + statusLine(code) + "</d:propstat>")
+}
+
+func statusLine(code int) string {
+	return fmt.Sprintf("<d:status>HTTP/1.1 %d %s</d:status>", code, http.StatusText(code))
+}
+
+func writeProp(b *bytes.Buffer, p prop) {
+	pre, ok := prefixes[p.name.Space]
+	open := pre + ":" + p.name.Local
+	if !ok {
+		open = "x:" + p.name.Local + ` xmlns:x="` + escape(p.name.Space) + `"`
+		pre = "x"
+	}
+	if p.inner == "" {
+		b.WriteString("<" + open + "/>")
+		return
+	}
+	b.WriteString("<" + open + ">" + p.inner + "</" + pre + ":" + p.name.Local + ">")
+}
+
+// anyElems collects the child elements of an element, e.g. DAV:prop.
+type anyElems struct {
+	Elems []anyElem `xml:",any"`
+}
+
+type anyElem struct {
+	XMLName xml.Name
+	Inner   string `xml:",innerxml"`
+	Text    string `xml:",chardata"`
+}
+
+func (a *anyElems) names() []xml.Name {
+	var out []xml.Name
+	if a == nil {
+		return nil
+	}
+	for _, e := range a.Elems {
+		out = append(out, e.XMLName)
+	}
+	return out
+}
+
+// readBody reads an XML request body of at most max bytes; over is
+// reported so that the caller answers 413.
+func readBody(r *http.Request, max int64) (body []byte, over bool, err error) {
+	if r.ContentLength > max {
+		return nil, true, nil
+	}
+	body, err = io.ReadAll(io.LimitReader(r.Body, max+1))
+	if err != nil {
+		return nil, false, err
+	}
+	return body, int64(len(body)) > max, nil
+}
+
+// rootName is the name of the document element of body.
+func rootName(body []byte) (xml.Name, error) {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return xml.Name{}, err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name, nil
+		}
+	}
+}

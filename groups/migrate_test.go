@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -91,5 +92,21 @@ func TestPragmas(t *testing.T) {
 	s.rdb.QueryRow(`PRAGMA busy_timeout`).Scan(&timeout)
 	if mode != "wal" || fk != 1 || timeout != 5000 {
 		t.Fatalf("journal_mode %q foreign_keys %d busy_timeout %d", mode, fk, timeout)
+	}
+}
+
+func TestDatabaseFilesPrivate(t *testing.T) {
+	s := newStore(t)
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		fi, err := os.Stat(s.opts.Path + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", s.opts.Path+suffix, fi.Mode().Perm())
+		}
 	}
 }

@@ -71,8 +71,14 @@ func Open(opts Options) (*Store, error) {
 	if err := os.MkdirAll(opts.BlobDir, 0o700); err != nil {
 		return nil, fmt.Errorf("groups: blob dir: %w", err)
 	}
+	// The database holds password hashes: readable by groupd alone. SQLite
+	// gives its -wal and -shm files the main file's mode.
+	f, err := os.OpenFile(opts.Path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("groups: create %s: %w", opts.Path, err)
+	}
+	f.Close()
 	s := &Store{opts: opts, log: opts.Logger, feed: newFeed(), auth: newAuthCache(), throttle: newThrottle(opts.Throttle)}
-	var err error
 	if s.wdb, err = openDB(opts, true); err != nil {
 		return nil, err
 	}

@@ -147,3 +147,27 @@ func gocaldavClientAt(e *env, user, path string) (*gocaldav.Client, error) {
 	hc := webdav.HTTPClientWithBasicAuth(http.DefaultClient, user+"@example.test", pw)
 	return gocaldav.NewClient(hc, e.srv.URL+path)
 }
+
+// doRaw sends a request whose path is sent exactly as given (no cleaning
+// or re-escaping by net/url).
+func (e *env) doRaw(user, method, rawPath, body string, h hdr) (int, string, http.Header) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+"/", strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.URL.Opaque = rawPath
+	if user != "" {
+		req.SetBasicAuth(user+"@example.test", pw)
+	}
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}

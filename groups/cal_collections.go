@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -93,7 +94,7 @@ func (s *Store) Calendar(ctx context.Context, a Actor, groupID, feature string) 
 	}
 	acc, err := s.Authorize(ctx, a, groupID, ActRead, feature)
 	if err != nil {
-		return nil, err
+		return nil, calHide(err)
 	}
 	if acc.Role == "" {
 		// Admins may read any group's data through the API; calendars are
@@ -132,10 +133,20 @@ func (c *Calendar) Token(ctx context.Context) (int64, error) {
 func (c *Calendar) authorizeWrite(ctx context.Context, tx *wtx) error {
 	acc, err := c.s.authorizeQ(ctx, tx, c.actor, c.GroupID, ActWrite, c.Feature)
 	if err != nil {
-		return err
+		return calHide(err)
 	}
 	if acc.gid != c.gid {
 		return errGroupNotFound()
 	}
 	return nil
+}
+
+// calHide turns a refusal into not-found: a calendar that the actor may
+// not use does not exist for them (a public group's calendar to a
+// non-member, a removed member's).
+func calHide(err error) error {
+	if errors.Is(err, ErrDenied) {
+		return errorf(ErrNotFound, "no such calendar")
+	}
+	return err
 }

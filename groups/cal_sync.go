@@ -103,7 +103,7 @@ func (c *Calendar) SetProps(ctx context.Context, set map[string]*string) error {
 	return c.s.write(ctx, func(tx *wtx) error {
 		acc, err := c.s.authorizeQ(ctx, tx, c.actor, c.GroupID, ActRead, c.Feature)
 		if err != nil {
-			return err
+			return calHide(err)
 		}
 		if acc.Role == "" || acc.gid != c.gid {
 			return errGroupNotFound()

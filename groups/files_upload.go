@@ -26,6 +26,10 @@ type Upload struct {
 	done     bool
 }
 
+// writebackChunk is how often an upload starts the writeback of what it
+// wrote.
+const writebackChunk = 8 << 20
+
 // ErrIncomplete is returned by Upload.Commit when the body was not read to
 // its end.
 var ErrIncomplete = errors.New("groups: upload incomplete")
@@ -110,6 +114,9 @@ func (u *Upload) Write(p []byte) (int, error) {
 		return 0, errorf(ErrTooLarge, "the group's folder is full (quota exceeded)")
 	}
 	n, err := u.tmp.Write(p)
+	if done := u.size + int64(n); done/writebackChunk > u.size/writebackChunk {
+		startWriteback(u.tmp, done/writebackChunk*writebackChunk-writebackChunk, writebackChunk)
+	}
 	u.size += int64(n)
 	return n, err
 }

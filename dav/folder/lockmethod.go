@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"groupd/groups"
 )
@@ -195,7 +196,11 @@ func (h *handler) serveUnlock(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 }
 
+// xmlText escapes s for XML character data.
 func xmlText(s string) string {
+	if !strings.ContainsAny(s, "<>&'\"\r\n\t") && utf8.ValidString(s) {
+		return s
+	}
 	var b bytes.Buffer
 	xml.EscapeText(&b, []byte(s))
 	return b.String()

@@ -85,8 +85,11 @@ func (h *handler) servePropfind(w http.ResponseWriter, rq *request, name string,
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<D:multistatus xmlns:D="DAV:">`)
 	now := time.Now()
+	var ok, missing bytes.Buffer
 	for i := range rows {
-		if err := h.writeRow(bw, rq, &rows[i], names, all, now); err != nil {
+		ok.Reset()
+		missing.Reset()
+		if err := h.writeRow(bw, rq, &rows[i], names, all, now, &ok, &missing); err != nil {
 			h.log.Error("propfind", "err", err)
 			return
 		}
@@ -169,6 +172,14 @@ func (h *handler) newRow(gid string, f *groups.Folder, fi *groups.FileInfo, prop
 var allNames = []string{"resourcetype", "displayname", "getcontentlength", "getcontenttype",
 	"getlastmodified", "creationdate", "getetag", "lockdiscovery", "supportedlock"}
 
+var allDAV = func() []xml.Name {
+	var out []xml.Name
+	for _, n := range allNames {
+		out = append(out, davName(n))
+	}
+	return out
+}()
+
 // live gives the value (inner XML) of a live property, ok false when the
 // resource has no such property.
 func (h *handler) live(rq *request, r *row, local string, now time.Time) (string, bool, error) {
@@ -212,15 +223,14 @@ func (h *handler) live(rq *request, r *row, local string, now time.Time) (string
 	return "", false, nil
 }
 
-func (h *handler) writeRow(w *bufio.Writer, rq *request, r *row, names []xml.Name, all bool, now time.Time) error {
-	var ok, missing bytes.Buffer
+func (h *handler) writeRow(w *bufio.Writer, rq *request, r *row, names []xml.Name, all bool, now time.Time, ok, missing *bytes.Buffer) error {
 	if all {
-		names = nil
-		for _, n := range allNames {
-			names = append(names, davName(n))
-		}
-		for _, p := range r.props {
-			names = append(names, xml.Name{Space: p.Space, Local: p.Local})
+		names = allDAV
+		if len(r.props) > 0 {
+			names = append([]xml.Name(nil), allDAV...)
+			for _, p := range r.props {
+				names = append(names, xml.Name{Space: p.Space, Local: p.Local})
+			}
 		}
 	}
 	for _, n := range names {
@@ -228,15 +238,21 @@ func (h *handler) writeRow(w *bufio.Writer, rq *request, r *row, names []xml.Nam
 			if v, found, err := h.live(rq, r, n.Local, now); err != nil {
 				return err
 			} else if found {
-				ok.WriteString("<D:" + n.Local + ">" + v + "</D:" + n.Local + ">")
+				ok.WriteString("<D:")
+				ok.WriteString(n.Local)
+				ok.WriteByte('>')
+				ok.WriteString(v)
+				ok.WriteString("</D:")
+				ok.WriteString(n.Local)
+				ok.WriteByte('>')
 				continue
 			}
 		}
 		if p := findProp(r.props, n); p != nil {
-			writeDead(&ok, p)
+			writeDead(ok, p)
 			continue
 		}
-		writeEmpty(&missing, n)
+		writeEmpty(missing, n)
 	}
 	w.WriteString("<D:response><D:href>" + xmlText(r.href) + "</D:href>")
 	if ok.Len() > 0 {

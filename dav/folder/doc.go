@@ -3,15 +3,20 @@
 // the user's groups that have the folder feature on, and
 // /dav/files/<group-id>/… is that group's folder.
 //
-// It is built on golang.org/x/net/webdav, which brings PROPFIND and
-// PROPPATCH with dead properties, COPY, MOVE, MKCOL, DELETE and the If:
-// header, behind interfaces (FileSystem, LockSystem) that this package
-// implements over the groups store. Around it this package adds what x/net
-// lacks: HTTP Basic authentication against groups.Store, path confinement,
-// GET and HEAD straight from blob files (Range, sendfile), LOCK and
-// UNLOCK with shared locks and locks persisted in SQLite, lockdiscovery,
-// quotas (RFC 4331) with 507 before the body is read, PROPFIND Depth:
-// infinity refused (propfind-finite-depth), and MOVE's default Overwrite: T.
+// It is built on golang.org/x/net/webdav, which brings PUT, PROPPATCH with
+// dead properties, COPY, MOVE, MKCOL, DELETE, the If: header and the rare
+// PROPFIND forms (propname, include), behind interfaces (FileSystem,
+// LockSystem) that this package implements over the groups store (fs.go,
+// file.go, props.go, locks.go). Around it this package adds what x/net
+// lacks: HTTP Basic authentication against groups.Store (handler.go), path
+// confinement (paths.go), GET and HEAD straight from blob files with
+// Range and sendfile (get.go), LOCK and UNLOCK with shared locks persisted
+// in SQLite and lockdiscovery (lockmethod.go), quotas (RFC 4331) with 507
+// before the body is read (checks.go), PROPFIND Depth: 0 and 1 written
+// directly from two queries, with Depth: infinity refused
+// (propfind-finite-depth) (propfind.go), the answers x/net gets wrong
+// corrected (status.go: 507, 423 versus 412, 204 for a replaced file) and
+// MOVE's default Overwrite: T.
 //
 // What it stores: nothing itself. Through groups it keeps entries in the
 // files table, contents as blobs under the store's blob directory (a PUT

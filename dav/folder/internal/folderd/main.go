@@ -6,7 +6,9 @@
 // With -setup it creates users alice@example.test and
 // bob@example.test (password "password1") and the group "team" with alice
 // as master and bob as member, unless they exist. It prints "listening
-// ADDR" once it serves.
+// ADDR" once it serves. Passwords are hashed with cheap argon2 parameters:
+// this is a test tool, not a server to deploy (the daemon mounts the
+// handler itself).
 package main
 
 import (

@@ -101,13 +101,7 @@ func (s *Store) Calendar(ctx context.Context, a Actor, groupID, feature string) 
 		// for members only, so an admin who is not a member sees nothing.
 		return nil, errGroupNotFound()
 	}
-	c := &Calendar{s: s, actor: a, gid: acc.gid, GroupID: groupID, Name: acc.Name, Feature: feature}
-	var created int64
-	if err := s.rdb.QueryRowContext(ctx, `SELECT created_at FROM groups WHERE gid = ?`, acc.gid).Scan(&created); err != nil {
-		return nil, err
-	}
-	c.Created = unixTime(created)
-	return c, nil
+	return &Calendar{s: s, actor: a, gid: acc.gid, GroupID: groupID, Name: acc.Name, Feature: feature}, nil
 }
 
 // Calendar is one collection opened for one actor, for one request. Reads
@@ -120,7 +114,6 @@ type Calendar struct {
 	GroupID string
 	Name    string
 	Feature string
-	Created time.Time
 }
 
 // Token is the collection's sync token: the sequence number of its last

@@ -7,12 +7,13 @@ import (
 
 	"github.com/emersion/go-ical"
 	gocaldav "github.com/emersion/go-webdav/caldav"
+
+	"groupd/groups"
 )
 
-// QueryCalendarObjects answers calendar-query (RFC 4791 §7.8) with the
-// filter we decoded ourselves from the request (see filter.go): the
-// store narrows the candidates by their time span, then each candidate's
-// instances are matched.
+// QueryCalendarObjects is calendar-query for go-webdav's handler. Our
+// REPORT answers calendar-query itself (report.go) from the stored bytes;
+// this serves the same matching to anything that goes through go-webdav.
 func (b *backend) QueryCalendarObjects(ctx context.Context, p string, query *gocaldav.CalendarQuery) ([]gocaldav.CalendarObject, error) {
 	st, c, t, err := b.open(ctx, p, kCollection)
 	if err != nil {
@@ -23,6 +24,25 @@ func (b *backend) QueryCalendarObjects(ctx context.Context, p string, query *goc
 		cf := fromGoWebDAV(query.CompFilter)
 		f = &cf
 	}
+	objs, err := b.h.matching(ctx, st, c, f)
+	if err != nil {
+		return nil, davError(err)
+	}
+	out := make([]gocaldav.CalendarObject, 0, len(objs))
+	for _, o := range objs {
+		co, err := b.object(t, o)
+		if err != nil {
+			continue
+		}
+		out = append(out, *co)
+	}
+	return out, nil
+}
+
+// matching returns the objects of c that match f (RFC 4791 §9.7): the
+// store narrows the candidates by their time span, then each candidate's
+// instances are matched.
+func (h *handler) matching(ctx context.Context, st *reqState, c *groups.Calendar, f *compFilter) ([]*groups.CalObject, error) {
 	from, to := int64(minInt), int64(maxInt)
 	if f != nil {
 		if w := narrowest(*f); w != nil {
@@ -35,26 +55,23 @@ func (b *backend) QueryCalendarObjects(ctx context.Context, p string, query *goc
 		}
 	}
 	cands, err := c.Candidates(ctx, from, to)
-	if err != nil {
-		return nil, davError(err)
+	if err != nil || f == nil {
+		return cands, err
 	}
-	var out []gocaldav.CalendarObject
+	out := cands[:0]
 	for _, o := range cands {
-		co, err := b.object(t, o)
+		cal, err := ical.NewDecoder(strings.NewReader(o.Data)).Decode()
 		if err != nil {
-			b.h.log.Warn("stored object does not parse", "path", p, "name", o.Name, "err", err)
+			h.log.Warn("stored object does not parse", "group", c.GroupID, "name", o.Name, "err", err)
 			continue
 		}
-		if f != nil {
-			ok, err := newObject(co.Data, st.zone).match(*f)
-			if err != nil {
-				b.h.log.Debug("filter", "name", o.Name, "err", err)
-			}
-			if !ok {
-				continue
-			}
+		ok, err := newObject(cal, st.zone).match(*f)
+		if err != nil {
+			h.log.Debug("filter", "name", o.Name, "err", err)
 		}
-		out = append(out, *co)
+		if ok {
+			out = append(out, o)
+		}
 	}
 	return out, nil
 }
@@ -93,6 +110,9 @@ func fromGoWebDAV(cf gocaldav.CompFilter) compFilter {
 
 // The XML of CALDAV:filter (RFC 4791 §9.7) and CALDAV:timezone (§9.8).
 type xQuery struct {
+	AllProp  *struct{} `xml:"DAV: allprop"`
+	PropName *struct{} `xml:"DAV: propname"`
+	Prop     *anyElems `xml:"DAV: prop"`
 	Filter struct {
 		Comp xCompFilter `xml:"urn:ietf:params:xml:ns:caldav comp-filter"`
 	} `xml:"urn:ietf:params:xml:ns:caldav filter"`

@@ -1,20 +1,19 @@
 package calendar
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 
 	"groupd/groups"
 )
 
-// report answers REPORT: sync-collection (RFC 6578) and free-busy-query
-// (RFC 4791 §7.10) here; calendar-query and calendar-multiget through
-// go-webdav, with our own decoded filter and a prefetch of the objects.
+// report answers REPORT: sync-collection (RFC 6578), free-busy-query
+// (RFC 4791 §7.10), calendar-query and calendar-multiget. The last two
+// are ours rather than go-webdav's, whose handler re-parses and
+// re-encodes every object and drops parts of the filter: we answer from
+// the stored bytes, one query per collection.
 func (h *handler) report(w http.ResponseWriter, r *http.Request, st *reqState, t target) {
 	body, over, err := readBody(r, h.opts.MaxRequestBytes)
 	if over {
@@ -38,24 +37,92 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request, st *reqState, t
 		h.freeBusy(w, r, st, t, body)
 		return
 	case xml.Name{Space: nsCal, Local: "calendar-query"}:
-		if err := h.prepareQuery(r, st, t, body); err != nil {
+		q, err := h.prepareQuery(r, st, t, body)
+		if err != nil {
 			h.failReport(w, r, err)
 			return
 		}
+		h.calendarQuery(w, r, st, t, q)
 	case xml.Name{Space: nsCal, Local: "calendar-multiget"}:
-		if err := h.prefetch(r, st, body); err != nil {
+		hrefs, q, err := h.prefetch(r, st, body)
+		if err != nil {
 			h.failReport(w, r, err)
 			return
 		}
+		h.multiget(w, st, hrefs, q)
 	default:
 		writeError(w, http.StatusForbidden, condSupportedRept, "this report is not supported here")
+	}
+}
+
+// calendarQuery answers calendar-query (RFC 4791 §7.8) from the stored
+// bytes: matching needs the parse, the answer does not.
+func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqState, t target, q propReq) {
+	c, err := st.calendar(r.Context(), t.group, t.feature)
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/xml" && mt != "text/xml" {
-		r.Header.Set("Content-Type", "application/xml")
+	objs, err := h.matching(r.Context(), st, c, st.filter)
+	if err != nil {
+		h.fail(w, r, err)
+		return
 	}
-	h.dav.ServeHTTP(w, r)
+	resps := make([]response, 0, len(objs))
+	for _, o := range objs {
+		if !q.wants(calendarDataName) {
+			o.Data = ""
+		}
+		resps = append(resps, selectProps(h.objPath(t.group, t.feature, o.Name), objProps(o, t.feature), q))
+	}
+	multistatus(w, resps, "")
+}
+
+// multiget answers calendar-multiget (RFC 4791 §7.9): every href in
+// order, 404 for those missing or not the user's.
+func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, q propReq) {
+	resps := make([]response, 0, len(hrefs))
+	for _, raw := range hrefs {
+		t, ok := hrefTarget(h.prefix, raw)
+		var o *groups.CalObject
+		if ok {
+			o = st.objs[t.group+"/"+t.feature+"/"+t.name]
+		}
+		if o == nil {
+			p := raw
+			if u, err := url.Parse(raw); err == nil {
+				p = u.Path
+			}
+			resps = append(resps, response{href: p, status: http.StatusNotFound})
+			continue
+		}
+		if !q.wants(calendarDataName) {
+			o.Data = ""
+		}
+		resps = append(resps, selectProps(h.objPath(t.group, t.feature, o.Name), objProps(o, t.feature), q))
+	}
+	multistatus(w, resps, "")
+}
+
+// hrefTarget resolves an href (a path or an absolute URL) to an object.
+func hrefTarget(prefix, raw string) (target, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || !checkRawPath(u) {
+		return target{}, false
+	}
+	t, ok := parsePath(prefix, u.Path)
+	return t, ok && t.kind == kObject
+}
+
+// reportProps is the DAV:prop, allprop or propname of a REPORT.
+func reportProps(all, names *struct{}, props *anyElems) propReq {
+	switch {
+	case names != nil:
+		return propReq{names: true}
+	case props != nil:
+		return propReq{props: props.names()}
+	}
+	return propReq{all: true}
 }
 
 func (h *handler) failReport(w http.ResponseWriter, r *http.Request, err error) {
@@ -69,47 +136,46 @@ func (h *handler) failReport(w http.ResponseWriter, r *http.Request, err error) 
 
 // prepareQuery decodes the calendar-query filter in full (go-webdav drops
 // parts of it) and checks the collection.
-func (h *handler) prepareQuery(r *http.Request, st *reqState, t target, body []byte) error {
+func (h *handler) prepareQuery(r *http.Request, st *reqState, t target, body []byte) (propReq, error) {
 	if t.kind != kCollection {
-		return &groups.Error{Kind: groups.ErrNotFound, Msg: "calendar-query applies to a calendar collection"}
+		return propReq{}, &groups.Error{Kind: groups.ErrNotFound, Msg: "calendar-query applies to a calendar collection"}
 	}
 	if _, err := st.calendar(r.Context(), t.group, t.feature); err != nil {
-		return err
+		return propReq{}, err
 	}
 	var q xQuery
 	if err := xml.Unmarshal(body, &q); err != nil {
-		return badQuery("the calendar-query is not well-formed: " + err.Error())
+		return propReq{}, badQuery("the calendar-query is not well-formed: " + err.Error())
 	}
 	if q.Filter.Comp.Name == "" {
-		return badQuery("a calendar-query needs a filter with a VCALENDAR comp-filter")
+		return propReq{}, badQuery("a calendar-query needs a filter with a VCALENDAR comp-filter")
 	}
 	f, err := q.Filter.Comp.decode()
 	if err != nil {
-		return err
+		return propReq{}, err
 	}
 	st.filter = &f
 	st.zone = queryZone(q.Timezone)
-	return nil
+	return reportProps(q.AllProp, q.PropName, q.Prop), nil
 }
 
 // prefetch loads every object a calendar-multiget names, one query per
 // collection, so that go-webdav's per-href look-ups cost nothing.
-func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) error {
+func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string, propReq, error) {
 	var mg struct {
-		Hrefs []string `xml:"DAV: href"`
+		Hrefs    []string  `xml:"DAV: href"`
+		AllProp  *struct{} `xml:"DAV: allprop"`
+		PropName *struct{} `xml:"DAV: propname"`
+		Prop     *anyElems `xml:"DAV: prop"`
 	}
 	if err := xml.Unmarshal(body, &mg); err != nil {
-		return badQuery("the calendar-multiget is not well-formed")
+		return nil, propReq{}, badQuery("the calendar-multiget is not well-formed")
 	}
 	byColl := map[string][]string{}
 	targets := map[string]target{}
 	for _, raw := range mg.Hrefs {
-		u, err := url.Parse(raw)
-		if err != nil || !checkRawPath(u) {
-			continue
-		}
-		t, ok := parsePath(h.prefix, u.Path)
-		if !ok || t.kind != kObject {
+		t, ok := hrefTarget(h.prefix, raw)
+		if !ok {
 			continue
 		}
 		key := t.group + "/" + t.feature
@@ -125,12 +191,12 @@ func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) error {
 		}
 		objs, err := c.GetMany(r.Context(), names)
 		if err != nil {
-			return err
+			return nil, propReq{}, err
 		}
 		for _, o := range objs {
 			st.objs[key+"/"+o.Name] = o
 		}
 		st.fetched[key] = true
 	}
-	return nil
+	return mg.Hrefs, reportProps(mg.AllProp, mg.PropName, mg.Prop), nil
 }

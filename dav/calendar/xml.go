@@ -19,11 +19,11 @@ const (
 
 var prefixes = map[string]string{nsDAV: "d", nsCal: "c", nsCS: "cs", nsApple: "a"}
 
-func escape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
-}
+// escaper escapes character data and attribute values; CR is kept as a
+// reference so that iCalendar's CRLF survives XML's line-end handling.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\r", "&#13;")
+
+func escape(s string) string { return escaper.Replace(s) }
 
 // prop is a property with its value as inner XML (already escaped; it may
 // use the d:, c:, cs: and a: prefixes).

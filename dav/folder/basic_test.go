@@ -111,6 +111,15 @@ func TestMkcolCopyMoveDelete(t *testing.T) {
 	if got := e.get("alice", "/dav/files/hidden/d/f"); got != "one" {
 		t.Fatalf("moved across groups: %q", got)
 	}
+	// Into itself: refused, nothing lost.
+	e.want(http.StatusForbidden, "bob", "COPY", "/dav/files/team/e/", "", hdr{"Destination": "/dav/files/team/e/sub/"})
+	e.want(http.StatusForbidden, "bob", "MOVE", "/dav/files/team/e/", "", hdr{"Destination": "/dav/files/team/e/f/x"})
+	e.want(http.StatusForbidden, "bob", "MOVE", "/dav/files/team/e/", "", hdr{"Destination": "/dav/files/team/e"})
+	if got := e.get("bob", "/dav/files/team/e/f"); got != "two" {
+		t.Fatalf("after refused moves: %q", got)
+	}
+	e.want(http.StatusConflict, "bob", "PUT", "/dav/files/team/e/f/under-a-file", "x", nil)
+	e.want(http.StatusUnsupportedMediaType, "bob", "MKCOL", "/dav/files/team/m/", "<x/>", nil)
 	e.want(http.StatusNoContent, "bob", "DELETE", "/dav/files/team/e/", "", nil)
 	e.want(http.StatusNotFound, "bob", "GET", "/dav/files/team/e/f", "", nil)
 	e.want(http.StatusNotFound, "bob", "DELETE", "/dav/files/team/e/", "", nil)

@@ -198,6 +198,12 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 			return
 		}
 		rq.dest = dest
+		if dest == name || strings.HasPrefix(dest, strings.TrimRight(name, "/")+"/") || name == "/" {
+			// RFC 4918 §9.8.5, §9.9.4: 403 when source and destination
+			// are the same or the destination lies inside the source.
+			fail(w, http.StatusForbidden, "the destination is the source or inside it")
+			return
+		}
 		if r.Method == "MOVE" && r.Header.Get("Overwrite") == "" {
 			r.Header.Set("Overwrite", "T") // RFC 4918 §10.6: absent means T
 		}

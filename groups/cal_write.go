@@ -117,6 +117,10 @@ func checkConditions(exists bool, etag, ifMatch, ifNoneMatch string) error {
 	return nil
 }
 
+// ETagMatches reports whether an If-Match / If-None-Match list names
+// etag (quoted), "*" included; weak tags compare by their opaque part.
+func ETagMatches(list, etag string) bool { return etagListHas(list, etag) }
+
 func etagListHas(list, etag string) bool {
 	for len(list) > 0 {
 		var item string

@@ -156,9 +156,18 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, st *reqState,
 			writeError(w, http.StatusMethodNotAllowed, "", "only calendar objects can be read or deleted this way")
 			return
 		}
-		if _, err := st.calendar(r.Context(), t.group, t.feature); err != nil {
+		c, err := st.calendar(r.Context(), t.group, t.feature)
+		if err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		if inm := r.Header.Get("If-None-Match"); inm != "" && r.Method != http.MethodDelete {
+			// RFC 9110 §13.1.2: a GET of an unchanged object is 304.
+			if o, err := c.Get(r.Context(), t.name); err == nil && groups.ETagMatches(inm, o.ETag) {
+				w.Header().Set("ETag", o.ETag)
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
 		}
 		h.dav.ServeHTTP(w, r)
 	default:

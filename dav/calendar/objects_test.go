@@ -126,3 +126,17 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("after bad input: %d", code)
 	}
 }
+
+// TestConditionalGet: If-None-Match with the current ETag is 304.
+func TestConditionalGet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	p := "/dav/calendars/team/events/c.ics"
+	_, etag := e.put("bob", p, ics(event("c", "DTSTART:20250101T100000Z")), nil)
+	if code, _, _ := e.do("bob", "GET", p, "", hdr{"If-None-Match": etag}); code != 304 {
+		t.Fatalf("GET with the current ETag: %d", code)
+	}
+	if code, _, _ := e.do("bob", "GET", p, "", hdr{"If-None-Match": `"other"`}); code != 200 {
+		t.Fatalf("GET with another ETag: %d", code)
+	}
+}

@@ -113,7 +113,7 @@ type xQuery struct {
 	AllProp  *struct{} `xml:"DAV: allprop"`
 	PropName *struct{} `xml:"DAV: propname"`
 	Prop     *anyElems `xml:"DAV: prop"`
-	Filter struct {
+	Filter   struct {
 		Comp xCompFilter `xml:"urn:ietf:params:xml:ns:caldav comp-filter"`
 	} `xml:"urn:ietf:params:xml:ns:caldav filter"`
 	Timezone string `xml:"urn:ietf:params:xml:ns:caldav timezone"`

@@ -115,6 +115,8 @@ func TestMkcolCopyMoveDelete(t *testing.T) {
 	e.want(http.StatusForbidden, "bob", "COPY", "/dav/files/team/e/", "", hdr{"Destination": "/dav/files/team/e/sub/"})
 	e.want(http.StatusForbidden, "bob", "MOVE", "/dav/files/team/e/", "", hdr{"Destination": "/dav/files/team/e/f/x"})
 	e.want(http.StatusForbidden, "bob", "MOVE", "/dav/files/team/e/", "", hdr{"Destination": "/dav/files/team/e"})
+	e.want(http.StatusForbidden, "bob", "MOVE", "/dav/files/team/e/f", "", hdr{"Destination": "/dav/files/team/e/"})
+	e.want(http.StatusForbidden, "bob", "COPY", "/dav/files/team/e/f", "", hdr{"Destination": "/dav/files/team/"})
 	if got := e.get("bob", "/dav/files/team/e/f"); got != "two" {
 		t.Fatalf("after refused moves: %q", got)
 	}

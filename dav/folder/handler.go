@@ -198,10 +198,11 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 			return
 		}
 		rq.dest = dest
-		if dest == name || strings.HasPrefix(dest, strings.TrimRight(name, "/")+"/") || name == "/" {
+		if nested(name, dest) || nested(dest, name) {
 			// RFC 4918 §9.8.5, §9.9.4: 403 when source and destination
-			// are the same or the destination lies inside the source.
-			fail(w, http.StatusForbidden, "the destination is the source or inside it")
+			// are the same or one lies inside the other (replacing the
+			// destination would delete the source).
+			fail(w, http.StatusForbidden, "the destination is the source, inside it, or contains it")
 			return
 		}
 		if r.Method == "MOVE" && r.Header.Get("Overwrite") == "" {
@@ -225,4 +226,10 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 func (h *handler) serveOptions(w http.ResponseWriter, _ string) {
 	w.Header().Set("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, COPY, MOVE, PROPFIND, PROPPATCH, LOCK, UNLOCK")
 	w.WriteHeader(http.StatusOK)
+}
+
+// nested reports whether name b is a or lies inside a.
+func nested(a, b string) bool {
+	a = strings.TrimRight(a, "/")
+	return a == "" || b == a || strings.HasPrefix(b, a+"/")
 }

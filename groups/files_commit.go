@@ -56,6 +56,11 @@ func (u *Upload) commitTx(ctx context.Context, tx *wtx, blob string) (*FileInfo,
 	if err != nil {
 		return nil, err
 	}
+	if exists && len(u.props) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM file_props WHERE fid = ?`, fi.fid); err != nil {
+			return nil, err
+		}
+	}
 	for _, p := range u.props {
 		if err := patchTx(ctx, tx, fi.fid, p); err != nil {
 			return nil, err

@@ -121,7 +121,9 @@ func (u *Upload) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// SetProps records dead properties to set on commit (COPY carries them).
+// SetProps records dead properties to set on commit (COPY carries them);
+// the properties the file had before are dropped then: the new version
+// has the source's.
 func (u *Upload) SetProps(p PropPatch) { u.props = append(u.props, p) }
 
 // Abort drops the upload; the previous version stays.

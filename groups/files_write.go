@@ -101,9 +101,10 @@ func (f *Folder) removeTx(ctx context.Context, tx *wtx, p string) error {
 }
 
 // Move renames src (with everything under it) to dst in the folder to,
-// which may be another group's (RFC 4918 §9.9). dst must not exist: the
-// caller deletes it first for Overwrite: T. Locks rooted in src are
-// dropped (§7.5: a lock does not move with its resource).
+// which may be another group's (RFC 4918 §9.9). What is at dst is deleted
+// in the same transaction (the caller answers Overwrite: F before), so a
+// failed move changes nothing. Locks rooted in src are dropped (§7.5: a
+// lock does not move with its resource).
 func (f *Folder) Move(ctx context.Context, src string, to *Folder, dst string) error {
 	if err := f.checkWrite(); err != nil {
 		return err
@@ -137,7 +138,9 @@ func (f *Folder) moveTx(ctx context.Context, tx *wtx, src string, to *Folder, ds
 		return err
 	}
 	if _, err := to.stat(ctx, tx, dst); err == nil {
-		return errorf(ErrConflict, "%s exists", dst)
+		if err := to.removeTx(ctx, tx, dst); err != nil {
+			return err
+		}
 	}
 	lo, hi := subtree(src)
 	where := `gid = ? AND (path = ? OR (path >= ? AND path < ?))`

@@ -2,6 +2,7 @@ package folder
 
 import (
 	"context"
+	"errors"
 	"os"
 
 	"golang.org/x/net/webdav"
@@ -56,11 +57,17 @@ func (fs fsys) OpenFile(ctx context.Context, name string, flag int, _ os.FileMod
 	return &entry{rq: fs.request, f: f, gid: gid, fi: fi}, nil
 }
 
-// RemoveAll deletes name and everything under it (RFC 4918 §9.6).
+// RemoveAll deletes name and everything under it (RFC 4918 §9.6). The
+// destination of a MOVE, or of a COPY of a file onto a file, is not
+// deleted here: the move or the upload replaces it atomically, so that a
+// failure leaves it as it was.
 func (fs fsys) RemoveAll(ctx context.Context, name string) error {
 	gid, p := split(name)
 	if gid == "" || p == "" {
 		return osError("remove", name, groups.ErrDenied)
+	}
+	if name == fs.dest && (fs.method == "MOVE" || (fs.method == "COPY" && fs.filesOnly())) {
+		return nil
 	}
 	f, err := fs.folder(gid)
 	if err != nil {
@@ -87,7 +94,11 @@ func (fs fsys) Rename(ctx context.Context, oldName, newName string) error {
 		return osError("rename", newName, err)
 	}
 	fs.changed()
-	return osError("rename", oldName, from.Move(ctx, sp, to, dp))
+	err = from.Move(ctx, sp, to, dp)
+	if errors.Is(err, groups.ErrTooLarge) {
+		fs.quotaHit = true
+	}
+	return osError("rename", oldName, err)
 }
 
 // Stat describes name.
@@ -109,4 +120,15 @@ func baseName(gid, p string) string {
 	}
 	fi := groups.FileInfo{Path: p}
 	return fi.Name()
+}
+
+// filesOnly reports whether the source and destination of a COPY are both
+// files.
+func (fs fsys) filesOnly() bool {
+	src, _, err := fs.stat(fs.name)
+	if err != nil || src.IsDir {
+		return false
+	}
+	dst, _, err := fs.stat(fs.dest)
+	return err == nil && !dst.IsDir
 }

@@ -80,3 +80,31 @@ func (n neverRead) Read(p []byte) (int, error) {
 	time.Sleep(2 * time.Second)
 	return 0, io.ErrUnexpectedEOF
 }
+
+// A COPY or MOVE that fails leaves the destination as it was.
+func TestFailedCopyKeepsDestination(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{DefaultQuota: 100})
+	e.put("bob", "/dav/files/team/big", strings.Repeat("b", 60))
+	e.put("bob", "/dav/files/team/small", "small")
+	e.want(507, "bob", "COPY", "/dav/files/team/big", "", hdr{"Destination": "/dav/files/team/small"})
+	if got := e.get("bob", "/dav/files/team/small"); got != "small" {
+		t.Fatalf("destination after a failed COPY: %q", got)
+	}
+	// Across groups, the destination group's quota counts.
+	if err := e.store.SetFolderQuota(context.Background(), groups.AdminActor(), "hidden", 10); err != nil {
+		t.Fatal(err)
+	}
+	e.put("bob", "/dav/files/hidden/small", "hidden")
+	e.want(507, "bob", "MOVE", "/dav/files/team/big", "", hdr{"Destination": "/dav/files/hidden/small"})
+	if got := e.get("bob", "/dav/files/hidden/small"); got != "hidden" {
+		t.Fatalf("destination after a failed MOVE: %q", got)
+	}
+	if got := e.get("bob", "/dav/files/team/big"); len(got) != 60 {
+		t.Fatalf("source after a failed MOVE: %d bytes", len(got))
+	}
+	e.want(http.StatusNoContent, "bob", "MOVE", "/dav/files/team/small", "", hdr{"Destination": "/dav/files/hidden/small"})
+	if got := e.get("bob", "/dav/files/hidden/small"); got != "small" {
+		t.Fatalf("after MOVE: %q", got)
+	}
+}

@@ -170,7 +170,7 @@ func (h *handler) propfindCollection(ctx context.Context, st *reqState, t target
 		return nil, err
 	}
 	for _, o := range objs {
-		resps = append(resps, selectProps(h.objPath(t.group, t.feature, o.Name), objProps(o, t.feature), q))
+		resps = append(resps, objResponse(h.objPath(t.group, t.feature, o.Name), o, t.feature, q))
 	}
 	return resps, nil
 }
@@ -187,5 +187,5 @@ func (h *handler) propfindObject(ctx context.Context, st *reqState, t target, q 
 	if !q.wants(calendarDataName) {
 		o.Data = ""
 	}
-	return []response{selectProps(h.objPath(t.group, t.feature, o.Name), objProps(o, t.feature), q)}, nil
+	return []response{objResponse(h.objPath(t.group, t.feature, o.Name), o, t.feature, q)}, nil
 }

@@ -133,6 +133,41 @@ func objProps(o *groups.CalObject, feature string) []prop {
 	return ps
 }
 
+// objResponse answers q for one object, computing only the properties
+// asked for by name (a multiget or sync of thousands stays cheap).
+func objResponse(p string, o *groups.CalObject, feature string, q propReq) response {
+	if q.all || q.names {
+		return selectProps(p, objProps(o, feature), q)
+	}
+	r := response{href: p}
+	for _, n := range q.props {
+		var v prop
+		ok := true
+		switch {
+		case n.Space == nsDAV && n.Local == "getetag":
+			v = prop{n, escape(o.ETag)}
+		case n == calendarDataName && o.Data != "":
+			v = prop{n, escape(o.Data)}
+		case n.Space == nsDAV && n.Local == "resourcetype":
+			v = prop{n, ""}
+		default:
+			ok = false
+			for _, a := range objProps(o, feature) {
+				if a.name == n {
+					v, ok = a, true
+					break
+				}
+			}
+		}
+		if ok {
+			r.found = append(r.found, v)
+		} else {
+			r.missing = append(r.missing, n)
+		}
+	}
+	return r
+}
+
 // propReq is what a PROPFIND (or REPORT) asks for.
 type propReq struct {
 	all, names bool

@@ -44,12 +44,12 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request, st *reqState, t
 		}
 		h.calendarQuery(w, r, st, t, q)
 	case xml.Name{Space: nsCal, Local: "calendar-multiget"}:
-		hrefs, q, err := h.prefetch(r, st, body)
+		hrefs, targets, q, err := h.prefetch(r, st, body)
 		if err != nil {
 			h.failReport(w, r, err)
 			return
 		}
-		h.multiget(w, st, hrefs, q)
+		h.multiget(w, st, hrefs, targets, q)
 	default:
 		writeError(w, http.StatusForbidden, condSupportedRept, "this report is not supported here")
 	}
@@ -73,17 +73,20 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqS
 		if !q.wants(calendarDataName) {
 			o.Data = ""
 		}
-		resps = append(resps, selectProps(h.objPath(t.group, t.feature, o.Name), objProps(o, t.feature), q))
+		resps = append(resps, objResponse(h.objPath(t.group, t.feature, o.Name), o, t.feature, q))
 	}
 	multistatus(w, resps, "")
 }
 
 // multiget answers calendar-multiget (RFC 4791 §7.9): every href in
 // order, 404 for those missing or not the user's.
-func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, q propReq) {
+func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, targets []*target, q propReq) {
 	resps := make([]response, 0, len(hrefs))
-	for _, raw := range hrefs {
-		t, ok := hrefTarget(h.prefix, raw)
+	for i, raw := range hrefs {
+		t, ok := target{}, targets[i] != nil
+		if ok {
+			t = *targets[i]
+		}
 		var o *groups.CalObject
 		if ok {
 			o = st.objs[t.group+"/"+t.feature+"/"+t.name]
@@ -99,7 +102,7 @@ func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, 
 		if !q.wants(calendarDataName) {
 			o.Data = ""
 		}
-		resps = append(resps, selectProps(h.objPath(t.group, t.feature, o.Name), objProps(o, t.feature), q))
+		resps = append(resps, objResponse(h.objPath(t.group, t.feature, o.Name), o, t.feature, q))
 	}
 	multistatus(w, resps, "")
 }
@@ -161,7 +164,7 @@ func (h *handler) prepareQuery(r *http.Request, st *reqState, t target, body []b
 
 // prefetch loads every object a calendar-multiget names, one query per
 // collection, so that go-webdav's per-href look-ups cost nothing.
-func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string, propReq, error) {
+func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string, []*target, propReq, error) {
 	var mg struct {
 		Hrefs    []string  `xml:"DAV: href"`
 		AllProp  *struct{} `xml:"DAV: allprop"`
@@ -169,15 +172,17 @@ func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string
 		Prop     *anyElems `xml:"DAV: prop"`
 	}
 	if err := xml.Unmarshal(body, &mg); err != nil {
-		return nil, propReq{}, badQuery("the calendar-multiget is not well-formed")
+		return nil, nil, propReq{}, badQuery("the calendar-multiget is not well-formed")
 	}
 	byColl := map[string][]string{}
 	targets := map[string]target{}
-	for _, raw := range mg.Hrefs {
+	each := make([]*target, len(mg.Hrefs))
+	for i, raw := range mg.Hrefs {
 		t, ok := hrefTarget(h.prefix, raw)
 		if !ok {
 			continue
 		}
+		each[i] = &t
 		key := t.group + "/" + t.feature
 		byColl[key] = append(byColl[key], t.name)
 		targets[key] = t
@@ -191,12 +196,12 @@ func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string
 		}
 		objs, err := c.GetMany(r.Context(), names)
 		if err != nil {
-			return nil, propReq{}, err
+			return nil, nil, propReq{}, err
 		}
 		for _, o := range objs {
 			st.objs[key+"/"+o.Name] = o
 		}
 		st.fetched[key] = true
 	}
-	return mg.Hrefs, reportProps(mg.AllProp, mg.PropName, mg.Prop), nil
+	return mg.Hrefs, each, reportProps(mg.AllProp, mg.PropName, mg.Prop), nil
 }

@@ -82,7 +82,7 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *http.Request, st *req
 			resps = append(resps, response{href: p, status: http.StatusNotFound})
 			continue
 		}
-		resps = append(resps, selectProps(p, objProps(o, t.feature), q))
+		resps = append(resps, objResponse(p, o, t.feature, q))
 	}
 	multistatus(w, resps, syncToken(token))
 }

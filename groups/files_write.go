@@ -121,8 +121,8 @@ func (f *Folder) Move(ctx context.Context, src string, to *Folder, dst string) e
 	if src == "" || dst == "" {
 		return errorf(ErrDenied, "a group's folder itself cannot be moved or replaced")
 	}
-	if f.gid == to.gid && (dst == src || strings.HasPrefix(dst, src+"/")) {
-		return errorf(ErrConflict, "a folder cannot be moved into itself")
+	if f.gid == to.gid && (dst == src || strings.HasPrefix(dst, src+"/") || strings.HasPrefix(src, dst+"/")) {
+		return errorf(ErrConflict, "a folder cannot be moved into itself or onto what holds it")
 	}
 	return f.s.write(ctx, func(tx *wtx) error { return f.moveTx(ctx, tx, src, to, dst) })
 }

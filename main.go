@@ -1,5 +1,6 @@
 // Command groupd runs the groupd daemon (SPEC §2): groupd [-config FILE]
-// [-log-level LEVEL]. Without -config it reads ./groupd.toml when that
+// [-log-level LEVEL]; `groupd backup ARCHIVE` and `groupd restore ARCHIVE`
+// copy its data (cmd_backup.go, cmd_restore.go). Without -config it reads ./groupd.toml when that
 // exists, else runs on the built-in defaults. SIGINT or SIGTERM shuts it
 // down cleanly (exit 0); a second signal kills it at once.
 package main
@@ -21,6 +22,14 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 { // subcommands; anything else is the daemon's flags
+		switch os.Args[1] {
+		case "backup":
+			os.Exit(cmdBackup(os.Args[2:]))
+		case "restore":
+			os.Exit(cmdRestore(os.Args[2:]))
+		}
+	}
 	path := flag.String("config", "", "config file (default ./groupd.toml when it exists, else built-in defaults)")
 	level := flag.String("log-level", "", "debug, info, warn or error (default: the config's log_level)")
 	flag.Parse()

@@ -1,0 +1,17 @@
+// Package crashtest is groupd's crash-safety suite (issue 8). It has no
+// code of its own: its tests build the groupd binary, run it on a
+// temporary data_dir, kill it with SIGKILL at random points of a
+// workload (SMTP posting, fan-out to the relay, group deletion), restart
+// it, and check the invariants of SPEC §2 and §5:
+//
+//   - nothing acknowledged is lost: every post answered 250 is in the
+//     archive and queued (or delivered) for every recipient, and every
+//     recipient finally receives it;
+//   - nothing half-written is visible: an archived post has its queue
+//     rows and its whole body; a group is either whole or wholly gone;
+//   - PRAGMA integrity_check answers ok and foreign keys hold;
+//   - the blob store has no missing blob (orphans are reported).
+//
+// CRASH_POINTS sets the kill points per workload (default 20, 5 under
+// -short); CRASH_SEED replays a run.
+package crashtest

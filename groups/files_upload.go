@@ -90,7 +90,14 @@ func (u *Upload) ReadFrom(r io.Reader) (int64, error) {
 	buf := make([]byte, 256<<10)
 	var n int64
 	for {
-		k, rerr := r.Read(buf)
+		// Fill the buffer before writing: fewer, larger writes.
+		k := 0
+		var rerr error
+		for k < len(buf) && rerr == nil {
+			var m int
+			m, rerr = r.Read(buf[k:])
+			k += m
+		}
 		if k > 0 {
 			if _, err := u.Write(buf[:k]); err != nil {
 				return n, err

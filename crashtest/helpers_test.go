@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -259,6 +260,7 @@ func newSink(t *testing.T, delay time.Duration) *sink {
 	s := &sink{addr: ln.Addr().String(), delay: delay, got: map[string]map[string]int{}}
 	srv := gosmtp.NewServer(s)
 	srv.Domain = "relay.test"
+	srv.ErrorLog = log.New(io.Discard, "", 0) // the daemon's kills reset connections
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return s

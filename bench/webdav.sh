@@ -35,6 +35,11 @@ head -c "$((SIZE_MB << 20))" /dev/urandom > "$WORK/big"
 mkdir -p "$WORK/small"
 ( cd "$WORK/small" && seq -f "file-%05g.txt" 1 "$FILES" | xargs -n 500 touch )
 for f in "$WORK"/small/*; do echo x > "$f"; done 2>/dev/null || true
+# The peers serve plain directories: they get the same files copied in
+# before they start (rclone caches listings).
+mkdir -p "$WORK/r" "$WORK/a/www"
+cp -r "$WORK/small" "$WORK/r/small"
+cp -r "$WORK/small" "$WORK/a/www/small"
 
 declare -A URL PID AUTH
 # groupd
@@ -47,7 +52,6 @@ URL[groupd]="http://127.0.0.1:$port/dav/files/team"
 AUTH[groupd]="-u bob@example.test:password1"
 # rclone serve webdav
 if command -v rclone > /dev/null; then
-	mkdir -p "$WORK/r"
 	port=$(freeport)
 	RCLONE_CONFIG=/dev/null rclone serve webdav "$WORK/r" --addr "127.0.0.1:$port" > "$WORK/r.log" 2>&1 &
 	PID[rclone]=$!; PIDS+=($!)
@@ -56,8 +60,8 @@ if command -v rclone > /dev/null; then
 fi
 # Apache mod_dav
 if [ -x /usr/sbin/apache2 ]; then
-	mkdir -p "$WORK/a/www" "$WORK/a/lock"
-	chmod 777 "$WORK/a/www" "$WORK/a/lock"
+	mkdir -p "$WORK/a/lock"
+	chmod -R a+rwX "$WORK/a/www" "$WORK/a/lock"
 	port=$(freeport)
 	M=/usr/lib/apache2/modules
 	cat > "$WORK/a/httpd.conf" <<CONF
@@ -93,14 +97,10 @@ declare -A PUT GET PF RSS
 for s in "${SERVERS[@]}"; do
 	u=${URL[$s]}; a=${AUTH[$s]}
 	echo "measuring $s" >&2
-	# shellcheck disable=SC2086
-	curl -s -f $a -X MKCOL "$u/small/" -o /dev/null
-	# 10,000 small files, uploaded by rclone (the data is the same for all)
+	# The small files reach groupd through WebDAV (rclone copy).
 	if [ "$s" = groupd ]; then
 		rclone copy "$WORK/small" ":webdav:/dav/files/team/small" --webdav-url "${u%/dav/files/team}" \
 			--webdav-user bob@example.test --webdav-pass "$(rclone obscure password1)" --transfers 16 --config /dev/null 2> /dev/null
-	else
-		rclone copy "$WORK/small" ":webdav:/small" --webdav-url "$u" --transfers 16 --config /dev/null 2> /dev/null
 	fi
 	# PUT with RSS sampling
 	pid=${PID[$s]}

@@ -39,7 +39,7 @@ func TestCrashGroupDeletion(t *testing.T) {
 		gid := fillGroup(t, e, id)
 		acked := make(chan bool, 1)
 		go func() { acked <- e.api("DELETE", "/api/v1/groups/"+id, "", "") == 204 }()
-		time.Sleep(time.Duration(rnd.IntN(15000)) * time.Microsecond)
+		time.Sleep(time.Duration(rnd.IntN(6000)) * time.Microsecond)
 		e.kill()
 		ok := <-acked
 		v, present := checkGroup(t, e, id, gid, ok)

@@ -48,16 +48,28 @@ func newRand(t *testing.T) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed))
 }
 
-// buildGroupd builds the groupd binary into a temp dir.
-func buildGroupd(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "groupd")
-	out, err := exec.Command("go", "build", "-o", bin, "groupd").CombinedOutput()
+// groupdBin is the binary TestMain builds once for every test.
+var groupdBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "crashtest-")
 	if err != nil {
-		t.Fatalf("go build groupd: %v\n%s", err, out)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	return bin
+	groupdBin = filepath.Join(dir, "groupd")
+	if out, err := exec.Command("go", "build", "-o", groupdBin, "groupd").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build groupd: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
+
+// buildGroupd returns the groupd binary built by TestMain.
+func buildGroupd(t *testing.T) string { return groupdBin }
 
 // env is one data_dir and config that daemons are started on in turn.
 type env struct {

@@ -24,6 +24,7 @@ type message struct {
 	header []byte           // the header block, without the blank line
 	body   []byte           // from the blank line on (it included)
 	h      textproto.Header // parsed header
+	dkim   []string         // domains of passing DKIM signatures; nil: not yet verified
 }
 
 // readMessage reads DATA up to limit bytes and checks what every message

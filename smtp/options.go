@@ -3,6 +3,7 @@ package smtp
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"groupd/groups"
@@ -43,6 +44,13 @@ type Options struct {
 	// BounceLimit is how many hard bounces disable an external member.
 	// Default 5.
 	BounceLimit int
+	// TrustedNetworks are the networks (the organisation's MTAs) whose
+	// mail may claim an internal sender without a DKIM signature (SPEC §4
+	// anti-spoofing). Default DefaultTrustedNetworks (loopback).
+	TrustedNetworks []netip.Prefix
+	// LookupTXT resolves DKIM keys (RFC 6376 §3.6.2). Default
+	// net.LookupTXT.
+	LookupTXT func(domain string) ([]string, error)
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
 }
@@ -88,6 +96,9 @@ func (o *Options) fill() error {
 	}
 	if o.BounceLimit <= 0 {
 		o.BounceLimit = groups.DefaultBounceLimit
+	}
+	if o.TrustedNetworks == nil {
+		o.TrustedNetworks = DefaultTrustedNetworks
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -61,12 +61,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
 	id := make([]byte, 6)
 	rand.Read(id)
-	remote := "unknown"
+	remote, trusted := "unknown", false
 	if c.Conn() != nil {
 		remote = c.Conn().RemoteAddr().String()
+		trusted = trustedRemote(c.Conn().RemoteAddr(), s.opts.TrustedNetworks)
 	}
 	sid := hex.EncodeToString(id)
-	return &session{srv: s, conn: c, id: sid, remote: remote,
+	return &session{srv: s, conn: c, id: sid, remote: remote, trusted: trusted,
 		log: s.log.With("session", sid, "remote", remote)}, nil
 }
 

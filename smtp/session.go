@@ -20,6 +20,7 @@ type session struct {
 	id      string
 	remote  string
 	log     *slog.Logger
+	trusted bool   // a trusted network or an authenticated submission
 	from    string // envelope sender, lower-case; "" for the null sender
 	targets []*groups.MailTarget
 }
@@ -157,7 +158,7 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 		return nil, err
 	}
 	for _, a := range authors {
-		if err := s.srv.opts.Store.MayPost(ctx, t.List, a.Address); err != nil {
+		if err := s.mayPostAs(ctx, m, t.List, a.Address); err != nil {
 			s.log.Info("post refused at DATA", "from", a.Address, "list", t.List, "why", err)
 			return nil, mapStoreErr(err)
 		}

@@ -1,0 +1,73 @@
+package groups
+
+import (
+	"context"
+	"errors"
+)
+
+// Rules of submission (SPEC §4), beside MayPost's Refuse* rules.
+const (
+	RefuseSendAs     = "senders-as"  // From is a list the user may not send as
+	RefuseNotOwnFrom = "own-address" // From is neither the user nor a list
+	RefuseUnverified = "unverified"  // an internal sender from outside, unsigned
+)
+
+// MaySendAs is the sender-as-address rule (SPEC §1 senders_as, §4
+// Submission): whether the authenticated user u may send a message whose
+// From is from. Their own address always; a list address only when that
+// list's senders_as names them; anything else never (no spoofing through
+// the submission port). nil means yes; a *Refusal says why not.
+func (s *Store) MaySendAs(ctx context.Context, u *User, from string) error {
+	from = normAddr(from)
+	if from == normAddr(u.Email) {
+		return nil
+	}
+	l, err := loadListRow(ctx, s.rdb, from)
+	var r *Refusal
+	if errors.As(err, &r) {
+		return &Refusal{RefuseNotOwnFrom, "you may send only with From: your own address (" + u.Email +
+			") or a list address whose senders_as names you, not " + from}
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := inListSet(ctx, s.rdb, l.gid, "senders_as", normAddr(u.Email))
+	if err != nil || ok {
+		return err
+	}
+	return &Refusal{RefuseSendAs, "only the members listed in the senders_as of " + l.address +
+		" may send with From: " + l.address}
+}
+
+// MayPostUnverified is MayPost for a sender whose address claims one of
+// the internal domains but whose mail came from outside the trusted
+// networks without a passing DKIM signature of that domain: it is treated
+// as external. block_external refuses it, send_restriction members admits
+// it only as a listed external member and listed only from the allowed
+// senders; anyone still admits it.
+func (s *Store) MayPostUnverified(ctx context.Context, list, sender string) error {
+	l, err := loadListRow(ctx, s.rdb, list)
+	if err != nil {
+		return err
+	}
+	sender = normAddr(sender)
+	if !l.enabled {
+		return s.mayPost(ctx, s.rdb, l, sender)
+	}
+	why := " (mail from " + sender + " must come through the organisation's mail servers or carry its DKIM signature)"
+	if l.blockExt {
+		return &Refusal{RefuseUnverified, l.address + " accepts mail only from addresses in " +
+			joinOr(s.opts.InternalDomains) + why}
+	}
+	kind := "external"
+	switch l.restriction {
+	case SendAnyone:
+		return nil
+	case SendListed:
+		kind = "allowed"
+	}
+	if ok, err := inListSet(ctx, s.rdb, l.gid, kind, sender); ok || err != nil {
+		return err
+	}
+	return &Refusal{RefuseUnverified, l.address + " accepts mail only from members" + why}
+}

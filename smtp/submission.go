@@ -1,0 +1,155 @@
+package smtp
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// SubmissionOptions configure the Submission server (RFC 6409).
+type SubmissionOptions struct {
+	// Options are those of the inbound server, whose post path posts to
+	// hosted lists: Store (required), Logger, Hostname, limits, subject
+	// prefix, From rewrite, archive URL. TrustedNetworks does not apply:
+	// a submission session is authenticated.
+	Options
+	// TLSConfig offers STARTTLS (RFC 3207) and serves ServeTLS. Default
+	// nil: no TLS, so AUTH only where plaintext AUTH is allowed.
+	TLSConfig *tls.Config
+	// InsecureAuth allows AUTH without TLS on every listener (test
+	// set-ups). Default false.
+	InsecureAuth bool
+	// Loopback says whether a plaintext listener is on loopback, where
+	// AUTH without TLS is allowed. Default nil: decided from the address
+	// of the listener given to Serve.
+	Loopback *bool
+}
+
+// Submission is the authenticated mail submission server: AUTH PLAIN and
+// LOGIN (RFC 4954) through Store.Login, then posting to hosted lists or
+// relaying with From: the user's own address or a list address whose
+// senders_as names the user.
+type Submission struct {
+	opts    SubmissionOptions
+	log     *slog.Logger
+	inbound *Server // the post path for hosted recipients
+
+	mu      sync.Mutex
+	servers []*gosmtp.Server
+	closed  bool
+}
+
+// NewSubmission makes a Submission server; Serve or ServeTLS start it.
+func NewSubmission(opts SubmissionOptions) (*Submission, error) {
+	in, err := NewServer(opts.Options)
+	if err != nil {
+		return nil, err
+	}
+	opts.Options = in.opts
+	return &Submission{opts: opts, inbound: in, log: opts.Logger.With("component", "submission")}, nil
+}
+
+// Serve accepts connections on l until Shutdown. AUTH needs TLS (STARTTLS
+// or a TLS listener) unless l is loopback or InsecureAuth is set.
+func (s *Submission) Serve(l net.Listener) error {
+	insecure := s.opts.InsecureAuth || isLoopback(l.Addr())
+	if s.opts.Loopback != nil {
+		insecure = s.opts.InsecureAuth || *s.opts.Loopback
+	}
+	srv := s.newServer(insecure)
+	if srv == nil {
+		return l.Close()
+	}
+	err := srv.Serve(l)
+	if err == gosmtp.ErrServerClosed {
+		return nil
+	}
+	return err
+}
+
+// ServeTLS accepts implicit-TLS connections (RFC 8314 §3.3) on l.
+func (s *Submission) ServeTLS(l net.Listener) error {
+	if s.opts.TLSConfig == nil {
+		return errors.New("smtp: submission over TLS needs a TLSConfig")
+	}
+	return s.Serve(tls.NewListener(l, s.opts.TLSConfig))
+}
+
+func (s *Submission) newServer(insecureAuth bool) *gosmtp.Server {
+	o := s.opts
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(s.newSession))
+	srv.Domain = o.Hostname
+	srv.MaxMessageBytes = o.MaxMessageBytes
+	srv.MaxRecipients = o.MaxRecipients
+	srv.MaxLineLength = o.MaxLineLength
+	srv.ReadTimeout = o.ReadTimeout
+	srv.WriteTimeout = o.WriteTimeout
+	srv.EnableSMTPUTF8 = true
+	srv.TLSConfig = o.TLSConfig
+	srv.AllowInsecureAuth = insecureAuth
+	srv.ErrorLog = slogPrinter{s.log}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.servers = append(s.servers, srv)
+	return srv
+}
+
+// Shutdown stops accepting connections and waits, until ctx is done, for
+// the sessions in progress to end.
+func (s *Submission) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	servers := s.servers
+	s.mu.Unlock()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil && err != gosmtp.ErrServerClosed {
+			srv.Close()
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close closes every listener and connection at once.
+func (s *Submission) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	servers := s.servers
+	s.mu.Unlock()
+	for _, srv := range servers {
+		srv.Close()
+	}
+	return nil
+}
+
+// isLoopback reports whether a listener's address is a loopback IP.
+func isLoopback(a net.Addr) bool {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP.IsLoopback()
+	}
+	return false
+}
+
+func (s *Submission) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
+	id := make([]byte, 6)
+	rand.Read(id)
+	remote := "unknown"
+	if c.Conn() != nil {
+		remote = c.Conn().RemoteAddr().String()
+	}
+	sid := hex.EncodeToString(id)
+	log := s.log.With("session", sid, "remote", remote)
+	in := &session{srv: s.inbound, conn: c, id: sid, remote: remote, trusted: true, log: log}
+	return &subSession{sub: s, in: in, log: log}, nil
+}

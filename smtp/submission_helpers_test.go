@@ -1,0 +1,126 @@
+package smtp
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"math/big"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// testCA is a certificate authority made for one test and a server
+// certificate for 127.0.0.1 and localhost that it signed.
+type testCA struct {
+	server *tls.Config // the server's certificate
+	client *tls.Config // trusts the CA only
+}
+
+func newTestCA(t testing.TB) *testCA {
+	t.Helper()
+	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return &testCA{
+		server: &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		client: &tls.Config{RootCAs: pool, ServerName: "localhost"},
+	}
+}
+
+// startSubmission serves a Submission on two loopback listeners, plain
+// (STARTTLS) and implicit TLS, and returns their addresses.
+func startSubmission(t testing.TB, w *world, ca *testCA, opt func(*SubmissionOptions)) (plain, implicit string) {
+	t.Helper()
+	o := SubmissionOptions{Options: Options{Store: w.st, Hostname: listDomain}, TLSConfig: ca.server}
+	if opt != nil {
+		opt(&o)
+	}
+	sub, err := NewSubmission(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l1, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{}, 2)
+	go func() { sub.Serve(l1); done <- struct{}{} }()
+	go func() { sub.ServeTLS(l2); done <- struct{}{} }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sub.Shutdown(ctx)
+		<-done
+		<-done
+	})
+	return l1.Addr().String(), l2.Addr().String()
+}
+
+// subDial connects with STARTTLS and logs in as user (password1).
+func subDial(t testing.TB, addr string, ca *testCA, user string) *gosmtp.Client {
+	t.Helper()
+	c, err := gosmtp.DialStartTLS(addr, ca.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Auth(sasl.NewPlainClient("", user, "password1")); err != nil {
+		t.Fatalf("AUTH as %s: %v", user, err)
+	}
+	return c
+}
+
+// submit sends data from an authenticated client.
+func submit(c *gosmtp.Client, from string, rcpts []string, data string) error {
+	if err := c.Mail(from, nil); err != nil {
+		return err
+	}
+	for _, r := range rcpts {
+		if err := c.Rcpt(r, nil); err != nil {
+			return err
+		}
+	}
+	wc, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(wc, data); err != nil {
+		return err
+	}
+	return wc.Close()
+}
+
+func mailFrom(from string, to []string, subject string) string {
+	h := "From: " + from + "\r\nTo: " + to[0] + "\r\nSubject: " + subject + "\r\n"
+	return h + "\r\nhello\r\n"
+}

@@ -161,3 +161,15 @@ func TestUnauthenticated(t *testing.T) {
 		t.Fatalf("wrong password: %d", resp.StatusCode)
 	}
 }
+
+// allprop lists what a resource has; named properties it lacks come back
+// 404.
+func TestPropfindAllpropAndNamed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	e.want(http.StatusCreated, "bob", "MKCOL", "/dav/files/team/d/", "", nil)
+	b := e.want(207, "bob", "PROPFIND", "/dav/files/team/d/", propfindAll, hdr{"Depth": "0"})
+	mustNotContain(t, b, "404", "getcontentlength")
+	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/d/", `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getcontentlength/><D:displayname/><X:y xmlns:X="urn:x"/></D:prop></D:propfind>`, hdr{"Depth": "0"})
+	mustContain(t, b, "<D:displayname>d</D:displayname>", "404 Not Found", `<y xmlns="urn:x"/>`, "<D:getcontentlength/>")
+}

@@ -96,7 +96,9 @@ func (h *handler) writeRow(w *bufio.Writer, rq *request, r *row, names []xml.Nam
 			writeDead(ok, p)
 			continue
 		}
-		writeEmpty(missing, n)
+		if !all { // allprop lists what the resource has, nothing else
+			writeEmpty(missing, n)
+		}
 	}
 	w.WriteString("<D:response><D:href>" + xmlText(r.href) + "</D:href>")
 	if ok.Len() > 0 {

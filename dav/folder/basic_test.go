@@ -173,3 +173,15 @@ func TestPropfindAllpropAndNamed(t *testing.T) {
 	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/d/", `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getcontentlength/><D:displayname/><X:y xmlns:X="urn:x"/></D:prop></D:propfind>`, hdr{"Depth": "0"})
 	mustContain(t, b, "<D:displayname>d</D:displayname>", "404 Not Found", `<y xmlns="urn:x"/>`, "<D:getcontentlength/>")
 }
+
+// propname (left to x/net/webdav) lists the names, dead ones included.
+func TestPropfindPropname(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	e.put("bob", "/dav/files/team/f", "x")
+	e.want(207, "bob", "PROPPATCH", "/dav/files/team/f", `<?xml version="1.0"?>
+<D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:example"><D:set><D:prop><Z:tag>v</Z:tag></D:prop></D:set></D:propertyupdate>`, nil)
+	b := e.want(207, "bob", "PROPFIND", "/dav/files/team/", `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:propname/></D:propfind>`, hdr{"Depth": "1"})
+	mustContain(t, b, "/dav/files/team/f", "getetag", "tag", "urn:example")
+	mustNotContain(t, b, ">v<")
+}

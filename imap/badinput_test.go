@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-sasl"
+
+	"groupd/groups"
 )
 
 // raw is a plain TCP IMAP conversation, to send what no client library would.
@@ -139,7 +141,7 @@ func TestUnknownCommandBeforeLogin(t *testing.T) {
 
 func TestLoginFailuresThrottled(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(o *Options) { o.MaxLoginFailures = 3 })
+	e := newEnvThrottle(t, groups.ThrottleOptions{SlowAfter: 2, RefuseAfter: 3, Delay: time.Millisecond})
 	r := e.raw(t)
 	for i := 0; i < 3; i++ {
 		r.send(fmt.Sprintf("f%d LOGIN bob@example.test wrong-password\r\n", i))

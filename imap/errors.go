@@ -33,7 +33,23 @@ var (
 		Text: "Groups is a folder of group mailboxes and cannot be selected"}
 	errLogin = &goimap.Error{Type: goimap.StatusResponseTypeNo, Code: goimap.ResponseCodeAuthenticationFailed,
 		Text: "Wrong email or password"}
+	errTooManyFailures = &goimap.Error{Type: goimap.StatusResponseTypeNo, Code: goimap.ResponseCodeUnavailable,
+		Text: "Too many failed logins from your address; wait a while and try again"}
 )
+
+// mapLoginErr is the answer to a failed LOGIN or AUTHENTICATE.
+func mapLoginErr(err error) error {
+	var ie *goimap.Error
+	switch {
+	case errors.As(err, &ie):
+		return err
+	case errors.Is(err, groups.ErrThrottled):
+		return errTooManyFailures
+	case errors.Is(err, groups.ErrUnauthenticated):
+		return errLogin
+	}
+	return toIMAP(err)
+}
 
 // toIMAP maps a groups error to a protocol answer; the one place where
 // the store's sentinels become IMAP response codes.

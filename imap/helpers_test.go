@@ -30,11 +30,18 @@ type env struct {
 
 func newEnv(t testing.TB, opts ...func(*Options)) *env {
 	t.Helper()
+	return newEnvThrottle(t, groups.ThrottleOptions{}, opts...)
+}
+
+// newEnvThrottle is newEnv with the store's login throttle set to th.
+func newEnvThrottle(t testing.TB, th groups.ThrottleOptions, opts ...func(*Options)) *env {
+	t.Helper()
 	st, err := groups.Open(groups.Options{
 		Path:            filepath.Join(t.TempDir(), "groupd.db"),
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
+		Throttle:        th,
 	})
 	if err != nil {
 		t.Fatal(err)

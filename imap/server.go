@@ -22,9 +22,16 @@ type Options struct {
 	Store *groups.Store
 	// Logger. Default: discard. Tagged component=imap and per connection.
 	Logger *slog.Logger
-	// TLSConfig enables STARTTLS (RFC 3501 §6.2.1). Nil: plaintext only.
-	// Authentication is allowed without TLS either way for now.
+	// TLSConfig enables STARTTLS (RFC 3501 §6.2.1) and ServeTLS (implicit
+	// TLS, RFC 8314 §3.3). Nil: plaintext only.
 	TLSConfig *tls.Config
+	// InsecureAuth allows LOGIN and AUTHENTICATE without TLS on every
+	// listener (test set-ups). Default false: only on a loopback listener.
+	InsecureAuth bool
+	// Loopback says whether a plaintext listener counts as loopback (where
+	// authentication without TLS is allowed). Default nil: decided from
+	// the address of the listener given to Serve.
+	Loopback *bool
 	// MaxLineLength caps one line a client sends, in bytes; a longer line
 	// ends the connection with BYE. Default 32768 (RFC 7162 §4 asks for at
 	// least 8192). The library's own cap on a whole command is 50 KiB.
@@ -34,15 +41,12 @@ type Options struct {
 	MaxConnsPerIP int
 	// MaxConcurrentLogins caps password checks running at once (each costs
 	// an argon2id hash); a login waiting longer than LoginWait gets NO.
+	// Failed logins are throttled per address and per account by the
+	// store's one authentication service (groups.Store.Login).
 	// Default 4.
 	MaxConcurrentLogins int
 	// LoginWait is how long a login waits for a slot. Default 10s.
 	LoginWait time.Duration
-	// MaxLoginFailures is how many failed logins one address may make per
-	// LoginWindow before further logins are refused. Default 20.
-	MaxLoginFailures int
-	// LoginWindow is the failure-counting window. Default 1 minute.
-	LoginWindow time.Duration
 	// FetchBatch is how many messages FETCH and SEARCH load per query.
 	// Default 500.
 	FetchBatch int
@@ -66,7 +70,6 @@ func (o *Options) fill() error {
 	setDefault(&o.MaxLineLength, 32768)
 	setDefault(&o.MaxConnsPerIP, 200)
 	setDefault(&o.MaxConcurrentLogins, 4)
-	setDefault(&o.MaxLoginFailures, 20)
 	setDefault(&o.FetchBatch, 500)
 	if o.FetchBytes <= 0 {
 		o.FetchBytes = 16 << 20
@@ -76,9 +79,6 @@ func (o *Options) fill() error {
 	}
 	if o.LoginWait <= 0 {
 		o.LoginWait = 10 * time.Second
-	}
-	if o.LoginWindow <= 0 {
-		o.LoginWindow = time.Minute
 	}
 	return nil
 }
@@ -94,13 +94,13 @@ type Server struct {
 	opts     Options
 	store    *groups.Store
 	log      *slog.Logger
-	imap     *imapserver.Server
 	hub      *hub
 	throttle *throttle
 	conns    *connLimit
 	envs     *envCache
 
 	mu       sync.Mutex
+	imaps    []*imapserver.Server // one per Serve: InsecureAuth differs
 	sessions map[*session]struct{}
 	closed   bool
 }
@@ -121,24 +121,56 @@ func NewServer(opts Options) (*Server, error) {
 		sessions: map[*session]struct{}{},
 	}
 	s.hub = newHub(opts.Store, opts.Logger)
-	s.imap = imapserver.New(&imapserver.Options{
-		NewSession:   s.newSession,
-		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {}},
-		Logger:       logAdapter{opts.Logger},
-		TLSConfig:    opts.TLSConfig,
-		InsecureAuth: true,
-	})
 	return s, nil
 }
 
 // Serve accepts IMAP connections on l until Shutdown. It returns nil after
-// Shutdown.
+// Shutdown. Authentication needs TLS (STARTTLS) unless l is loopback or
+// InsecureAuth is set (RFC 8314 §5.1 LOGINDISABLED otherwise).
 func (s *Server) Serve(l net.Listener) error {
-	err := s.imap.Serve(&listener{Listener: l, srv: s})
+	insecure := isLoopback(l.Addr())
+	if s.opts.Loopback != nil {
+		insecure = *s.opts.Loopback
+	}
+	return s.serve(&listener{Listener: l, srv: s}, insecure || s.opts.InsecureAuth)
+}
+
+// ServeTLS accepts implicit-TLS connections (RFC 8314 §3.3, imaps) on l.
+func (s *Server) ServeTLS(l net.Listener) error {
+	if s.opts.TLSConfig == nil {
+		return errors.New("imap: ServeTLS needs a TLSConfig")
+	}
+	return s.serve(tls.NewListener(&listener{Listener: l, srv: s}, s.opts.TLSConfig), s.opts.InsecureAuth)
+}
+
+func (s *Server) serve(l net.Listener, insecureAuth bool) error {
+	srv := imapserver.New(&imapserver.Options{
+		NewSession:   s.newSession,
+		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {}},
+		Logger:       logAdapter{s.opts.Logger},
+		TLSConfig:    s.opts.TLSConfig,
+		InsecureAuth: insecureAuth,
+	})
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return l.Close()
+	}
+	s.imaps = append(s.imaps, srv)
+	s.mu.Unlock()
+	err := srv.Serve(l)
 	if err != nil && s.isClosed() {
 		return nil
 	}
 	return err
+}
+
+// isLoopback reports whether a listener's address is a loopback IP.
+func isLoopback(a net.Addr) bool {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.IP.IsLoopback()
+	}
+	return false
 }
 
 // Shutdown says BYE to every session, closes the listeners and the
@@ -150,6 +182,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.closed = true
+	imaps := s.imaps
 	var list []*session
 	for sess := range s.sessions {
 		list = append(list, sess)
@@ -166,12 +199,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-done:
 	case <-ctx.Done():
 	}
-	err := s.imap.Close()
-	s.hub.close()
-	if err != nil && !errors.Is(err, net.ErrClosed) {
-		return fmt.Errorf("imap: shutdown: %w", err)
+	var errs []error
+	for _, srv := range imaps {
+		if err := srv.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, fmt.Errorf("imap: shutdown: %w", err))
+		}
 	}
-	return nil
+	s.hub.close()
+	return errors.Join(errs...)
 }
 
 func (s *Server) isClosed() bool {

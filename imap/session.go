@@ -2,7 +2,6 @@ package imap
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"reflect"
 
@@ -44,25 +43,23 @@ func (s *session) Close() error {
 	return nil
 }
 
-// Login checks the credentials with the store, throttled per address
-// (RFC 3501 §6.2.3; AUTHENTICATE PLAIN comes here too).
+// Login checks the credentials with the store's one authentication
+// service, which throttles failures per address and per account and logs
+// the outcome without the password (RFC 3501 §6.2.3; AUTHENTICATE PLAIN
+// comes here too). A few checks run at once (each is an argon2id hash).
 func (s *session) Login(username, password string) error {
 	var user *groups.User
-	err := s.srv.throttle.check(s.ip, func() (bool, error) {
-		u, err := s.srv.store.Authenticate(s.ctx, username, password)
-		if errors.Is(err, groups.ErrUnauthenticated) {
-			return true, errLogin
-		}
+	err := s.srv.throttle.check(func() error {
+		u, err := s.srv.store.Login(s.ctx, groups.LoginRequest{Email: username, Password: password,
+			Remote: s.ip, Protocol: "imap"})
 		user = u
-		return false, err
+		return err
 	})
 	if err != nil {
-		s.log.Info("login failed", "user", username, "err", err)
-		return err
+		return mapLoginErr(err)
 	}
 	s.actor = groups.UserActor(user)
 	s.log = s.log.With("user", user.Email)
-	s.log.Info("logged in")
 	return nil
 }
 

@@ -24,8 +24,11 @@ type Config struct {
 	// written as a duration string ("10s"). Default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
 
-	Mail   Mail   `toml:"mail"`
-	Listen Listen `toml:"listen"`
+	Mail       Mail       `toml:"mail"`
+	Listen     Listen     `toml:"listen"`
+	TLS        TLS        `toml:"tls"`
+	Submission Submission `toml:"submission"`
+	IMAP       IMAP       `toml:"imap"`
 }
 
 // Mail is the [mail] table.
@@ -41,6 +44,11 @@ type Mail struct {
 	Relay string `toml:"relay"`
 	// MaxMessageBytes is the largest message accepted. Default 25 MiB.
 	MaxMessageBytes int64 `toml:"max_message_bytes"`
+	// TrustedNetworks are the networks (CIDR, or a bare IP) of the
+	// organisation's MTAs: inbound mail from elsewhere that claims an
+	// internal sender is believed only with a passing DKIM signature of
+	// that domain. Default ["127.0.0.0/8", "::1/128"].
+	TrustedNetworks []string `toml:"trusted_networks"`
 }
 
 // Listen is the [listen] table: host:port per listener, "" disables it.
@@ -52,9 +60,15 @@ type Listen struct {
 	Submission string `toml:"submission"`
 	// IMAP is the read-only archive. Default "127.0.0.1:2143".
 	IMAP string `toml:"imap"`
-	// HTTP serves DAV, the API, /healthz and /metrics.
-	// Default "127.0.0.1:8080".
+	// HTTP serves DAV, the API, /healthz and /metrics (HTTPS when
+	// tls.http is on). Default "127.0.0.1:8080".
 	HTTP string `toml:"http"`
+	// Submissions is submission over implicit TLS (RFC 8314 §3.3, the
+	// port 465 kind); needs tls.cert_file. Default "" (off).
+	Submissions string `toml:"submissions"`
+	// IMAPS is IMAP over implicit TLS (RFC 8314 §3.3, the port 993
+	// kind); needs tls.cert_file. Default "" (off).
+	IMAPS string `toml:"imaps"`
 }
 
 // Defaults returns the built-in configuration: SPEC §2's example, which
@@ -70,6 +84,7 @@ func Defaults() Config {
 			InternalDomains: []string{"example.test"},
 			Relay:           "127.0.0.1:25",
 			MaxMessageBytes: 26214400,
+			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"},
 		},
 		Listen: Listen{
 			SMTP:       "127.0.0.1:2525",

@@ -62,7 +62,8 @@ http = ":8081"
 		Hostname: "mail.corp.example", DataDir: "/var/lib/groupd", LogLevel: "debug",
 		ShutdownTimeout: 3 * time.Second,
 		Mail: Mail{Domains: []string{"lists.corp.example", "groups.corp.example"},
-			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000},
+			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000,
+			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
 	}
 	if !reflect.DeepEqual(got, want) {

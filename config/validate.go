@@ -40,7 +40,9 @@ func (c Config) problems() []error {
 	if c.Mail.MaxMessageBytes <= 0 {
 		add(fmt.Errorf("mail.max_message_bytes: %d is not a positive number of bytes", c.Mail.MaxMessageBytes))
 	}
+	errs = append(errs, checkNetworks("mail.trusted_networks", c.Mail.TrustedNetworks)...)
 	errs = append(errs, c.Listen.problems()...)
+	errs = append(errs, c.tlsProblems()...)
 	return errs
 }
 
@@ -51,6 +53,7 @@ func (l Listen) problems() []error {
 	for _, kv := range [][2]string{
 		{"listen.smtp", l.SMTP}, {"listen.submission", l.Submission},
 		{"listen.imap", l.IMAP}, {"listen.http", l.HTTP},
+		{"listen.submissions", l.Submissions}, {"listen.imaps", l.IMAPS},
 	} {
 		key, addr := kv[0], kv[1]
 		if addr == "" {

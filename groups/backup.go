@@ -25,9 +25,14 @@ type BackupInfo struct {
 	Bytes int64    // total size of those blobs
 }
 
-// errBlobGone is a referenced blob that vanished between the snapshot and
-// its link: a later commit unreferenced it and the trash sweep removed it.
-var errBlobGone = errors.New("groups: a blob of the snapshot was swept")
+// blobGone is a referenced blob absent from the blob directory: swept
+// after a later commit unreferenced it (the backup starts over), or, when
+// even the attempt under the writer lock meets it, lost.
+type blobGone struct{ name, dir string }
+
+func (e *blobGone) Error() string {
+	return fmt.Sprintf("groups: backup: blob %s, which the database references, is missing from %s (run a check)", e.name, e.dir)
+}
 
 // Backup writes a consistent copy of the store into dir, which must not
 // exist yet and should be on the blob directory's file system: dir/groupd.db
@@ -43,6 +48,9 @@ var errBlobGone = errors.New("groups: a blob of the snapshot was swept")
 // can commit (writers wait, up to their busy timeout).
 func (s *Store) Backup(ctx context.Context, dir string) (*BackupInfo, error) {
 	const attempts = 4
+	if _, err := os.Lstat(dir); err == nil {
+		return nil, fmt.Errorf("groups: backup: %s exists already", dir)
+	}
 	for i := 1; ; i++ {
 		var info *BackupInfo
 		var err error
@@ -54,15 +62,16 @@ func (s *Store) Backup(ctx context.Context, dir string) (*BackupInfo, error) {
 				return err
 			})
 		}
-		if !errors.Is(err, errBlobGone) || i == attempts {
+		var gone *blobGone
+		if !errors.As(err, &gone) || i == attempts {
 			return info, err
 		}
+		os.RemoveAll(dir) // what this attempt made
 		s.log.Info("backup: a blob was swept during the backup; starting over", "attempt", i)
 	}
 }
 
 func (s *Store) backupOnce(ctx context.Context, dir string) (*BackupInfo, error) {
-	os.RemoveAll(dir)
 	if err := os.MkdirAll(filepath.Join(dir, BackupBlobDir), 0o700); err != nil {
 		return nil, err
 	}
@@ -77,7 +86,7 @@ func (s *Store) backupOnce(ctx context.Context, dir string) (*BackupInfo, error)
 	for _, n := range names {
 		size, err := linkOrCopy(s.BlobPath(n), filepath.Join(dir, BackupBlobDir, n))
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errBlobGone
+			return nil, &blobGone{n, s.opts.BlobDir}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("groups: backup: blob %s: %w", n, err)

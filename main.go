@@ -1,6 +1,7 @@
 // Command groupd runs the groupd daemon (SPEC §2): groupd [-config FILE]
 // [-log-level LEVEL]; `groupd backup ARCHIVE` and `groupd restore ARCHIVE`
-// copy its data (cmd_backup.go, cmd_restore.go). Without -config it reads ./groupd.toml when that
+// copy its data (cmd_backup.go, cmd_restore.go); `groupd selfsigned`
+// makes a certificate for a laptop (cmd_selfsigned.go). Without -config it reads ./groupd.toml when that
 // exists, else runs on the built-in defaults. SIGINT or SIGTERM shuts it
 // down cleanly (exit 0); a second signal kills it at once.
 package main
@@ -28,6 +29,8 @@ func main() {
 			os.Exit(cmdBackup(os.Args[2:]))
 		case "restore":
 			os.Exit(cmdRestore(os.Args[2:]))
+		case "selfsigned":
+			os.Exit(cmdSelfsigned(os.Args[2:]))
 		}
 	}
 	path := flag.String("config", "", "config file (default ./groupd.toml when it exists, else built-in defaults)")

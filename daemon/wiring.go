@@ -55,22 +55,34 @@ type Worker struct {
 // Packages that tag their own logs with "component" get d.log; others
 // get d.logger(name).
 func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
+	tlsConf, err := d.cfg.TLS.Load()
+	if err != nil {
+		return nil, nil, err
+	}
 	h, err := d.httpListener()
 	if err != nil {
 		return nil, nil, err
 	}
-	ls = append(ls, h)
-	srv, err := smtp.NewServer(smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
-		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes})
+	ls = append(ls, httpsListener(h, tlsConf, d.cfg.TLS.HTTP))
+	mailOpts := smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
+		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks()}
+	srv, err := smtp.NewServer(mailOpts)
 	if err != nil {
 		return nil, nil, err
 	}
 	ls = append(ls, Listener{Name: "smtp", Addr: d.cfg.Listen.SMTP, Serve: srv.Serve, Shutdown: srv.Shutdown})
-	im, err := imap.NewServer(imap.Options{Store: d.store, Logger: d.log})
+	sub, err := d.submission(mailOpts, tlsConf)
 	if err != nil {
 		return nil, nil, err
 	}
-	ls = append(ls, Listener{Name: "imap", Addr: d.cfg.Listen.IMAP, Serve: im.Serve, Shutdown: im.Shutdown})
+	ls = append(ls, sub...)
+	im, err := imap.NewServer(imap.Options{Store: d.store, Logger: d.log, TLSConfig: tlsConf,
+		InsecureAuth: d.cfg.IMAP.AllowInsecureAuth})
+	if err != nil {
+		return nil, nil, err
+	}
+	ls = append(ls, Listener{Name: "imap", Addr: d.cfg.Listen.IMAP, Serve: im.Serve, Shutdown: im.Shutdown},
+		Listener{Name: "imaps", Addr: d.cfg.Listen.IMAPS, Serve: im.ServeTLS, Shutdown: im.Shutdown})
 	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: d.cfg.Mail.Relay,
 		Hostname: d.cfg.Hostname})
 	if err != nil {

@@ -54,7 +54,7 @@ func calETag(data string) string {
 	return `"` + hex.EncodeToString(h[:12]) + `"`
 }
 
-const calCols = `name, uid, etag, length(data), modified`
+const calCols = `name, uid, etag, length(CAST(data AS BLOB)), modified` // bytes, not characters
 
 func scanCalObject(r scanner, withData bool) (*CalObject, error) {
 	o := &CalObject{}

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,5 +139,24 @@ func TestConditionalGet(t *testing.T) {
 	}
 	if code, _, _ := e.do("bob", "GET", p, "", hdr{"If-None-Match": `"other"`}); code != 200 {
 		t.Fatalf("GET with another ETag: %d", code)
+	}
+}
+
+// TestNonASCII: an event in any script comes back byte for byte, with a
+// Content-Length that counts bytes.
+func TestNonASCII(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	p := "/dav/calendars/team/events/caf%C3%A9.ics"
+	if code, _ := e.put("bob", p, ics(event("cafe", "DTSTART:20250101T100000Z", "SUMMARY:Réunion ☕ 会議")), nil); code != 201 {
+		t.Fatalf("PUT: %d", code)
+	}
+	code, body, h := e.do("bob", "GET", p, "", nil)
+	if code != 200 || !strings.Contains(body, "SUMMARY:Réunion ☕ 会議") || h.Get("Content-Length") != strconv.Itoa(len(body)) {
+		t.Fatalf("GET: %d %q %s", code, h.Get("Content-Length"), body)
+	}
+	_, body, _ = e.do("bob", "PROPFIND", "/dav/calendars/team/events/", "", hdr{"Depth": "1"})
+	if !strings.Contains(body, "/dav/calendars/team/events/caf%C3%A9.ics") {
+		t.Fatalf("href not escaped: %s", body)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
 )
@@ -30,6 +31,12 @@ type SubmissionOptions struct {
 	// AUTH without TLS is allowed. Default nil: decided from the address
 	// of the listener given to Serve.
 	Loopback *bool
+	// MaxConcurrentLogins caps password checks running at once (each is
+	// an argon2id hash); a login that waits longer than LoginWait gets
+	// 454 4.7.0. Default 4.
+	MaxConcurrentLogins int
+	// LoginWait is how long a login waits for a slot. Default 10s.
+	LoginWait time.Duration
 }
 
 // Submission is the authenticated mail submission server: AUTH PLAIN and
@@ -39,7 +46,8 @@ type SubmissionOptions struct {
 type Submission struct {
 	opts    SubmissionOptions
 	log     *slog.Logger
-	inbound *Server // the post path for hosted recipients
+	inbound *Server       // the post path for hosted recipients
+	slots   chan struct{} // password checks running
 
 	mu      sync.Mutex
 	servers []*gosmtp.Server
@@ -53,7 +61,14 @@ func NewSubmission(opts SubmissionOptions) (*Submission, error) {
 		return nil, err
 	}
 	opts.Options = in.opts
-	return &Submission{opts: opts, inbound: in, log: opts.Logger.With("component", "submission")}, nil
+	if opts.MaxConcurrentLogins <= 0 {
+		opts.MaxConcurrentLogins = 4
+	}
+	if opts.LoginWait <= 0 {
+		opts.LoginWait = 10 * time.Second
+	}
+	return &Submission{opts: opts, inbound: in, slots: make(chan struct{}, opts.MaxConcurrentLogins),
+		log: opts.Logger.With("component", "submission")}, nil
 }
 
 // Serve accepts connections on l until Shutdown. AUTH needs TLS (STARTTLS

@@ -54,6 +54,14 @@ func (s *subSession) Auth(mech string) (sasl.Server, error) {
 func (s *subSession) login(email, password string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
+	wait := time.NewTimer(s.sub.opts.LoginWait)
+	defer wait.Stop()
+	select {
+	case s.sub.slots <- struct{}{}:
+		defer func() { <-s.sub.slots }()
+	case <-wait.C:
+		return errLoginBusy()
+	}
 	u, err := s.sub.opts.Store.Login(ctx, groups.LoginRequest{Email: email, Password: password,
 		Remote: s.in.remote, Protocol: "smtp"})
 	if err != nil {
@@ -193,6 +201,10 @@ func mapLoginErr(err error) error {
 		return smtpErr(535, gosmtp.EnhancedCode{5, 7, 8}, "authentication failed: wrong address or password")
 	}
 	return errTemporary()
+}
+
+func errLoginBusy() error {
+	return smtpErr(454, gosmtp.EnhancedCode{4, 7, 0}, "too many logins at once; try again shortly")
 }
 
 func errAuthIdentity() error {

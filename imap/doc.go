@@ -1,8 +1,12 @@
 // Package imap serves each group's message archive over IMAP4rev1
 // (RFC 3501), read-only, with github.com/emersion/go-imap/v2's imapserver.
 //
-// A user logs in with their groupd email and password (LOGIN or
-// AUTHENTICATE PLAIN, throttled per address) and finds, under the "Groups"
+// A user logs in with their groupd email and password or an app password
+// (LOGIN or AUTHENTICATE PLAIN, through groups.Store.Login: failures
+// throttled per address and per account, outcomes logged without
+// secrets). Authentication needs TLS (STARTTLS, RFC 3501 §6.2.1, or an
+// implicit-TLS listener through ServeTLS, RFC 8314 §3.3) unless the
+// listener is loopback or Options.InsecureAuth is set; the user then finds, under the "Groups"
 // hierarchy, one mailbox per group they belong to with the message feature
 // on, named by the group's name (UTF-8 internally; the library speaks
 // modified UTF-7, or UTF-8 after ENABLE UTF8=ACCEPT, RFC 6855). INBOX
@@ -23,8 +27,8 @@
 // Limits: a line longer than Options.MaxLineLength ends the connection
 // with BYE [TOOBIG]; one address may hold Options.MaxConnsPerIP
 // connections (more are greeted with BYE [UNAVAILABLE]); password checks
-// run a few at a time and an address with too many failures in a minute
-// gets NO [UNAVAILABLE]; FETCH holds at most Options.FetchBytes of message
+// run a few at a time and an address the store throttles gets NO
+// [UNAVAILABLE]; FETCH holds at most Options.FetchBytes of message
 // data at a time.
 //
 // What it stores: nothing on disk of its own. The groups store keeps, for

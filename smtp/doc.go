@@ -19,6 +19,25 @@
 // count hard bounces of external members (5.7.x policy rejections do not
 // count) and disable one at Options.BounceLimit, telling the masters.
 //
+// Anti-spoofing (inbound): a header From address in one of the internal
+// domains is believed only when the connection comes from
+// Options.TrustedNetworks (the organisation's MTAs; default loopback) or
+// the message carries a passing DKIM signature (RFC 6376, go-msgauth,
+// keys through Options.LookupTXT) of that domain or a parent of it;
+// otherwise the posting rule treats the sender as external
+// (groups.Store.MayPostUnverified).
+//
+// Submission ([Submission], RFC 6409): AUTH PLAIN (RFC 4616) and LOGIN
+// through groups.Store.Login (throttled per IP and account; a few checks
+// at a time), STARTTLS (RFC 3207) and implicit TLS (ServeTLS, RFC 8314);
+// AUTH without TLS only on a loopback listener or with InsecureAuth.
+// Every From address must pass groups.Store.MaySendAs: the user's own
+// address, or a list address whose senders_as names the user (else 550
+// 5.7.1 naming the rule). Hosted recipients (lists, companions) go
+// through the inbound post path as a trusted sender; others are queued
+// durably for the relay (Store.Enqueue) before 250, with the user as
+// envelope sender, or <list>-owner@ when sent as the list.
+//
 // Outbound ([Queue]): claims due rows of the queue, batches recipients of
 // one message and one domain (up to 100 RCPT) into one transaction with
 // the relay, retries temporary failures on a schedule kept in SQLite,

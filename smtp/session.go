@@ -21,6 +21,7 @@ type session struct {
 	remote  string
 	log     *slog.Logger
 	trusted bool   // a trusted network or an authenticated submission
+	user    string // submission: the authenticated user, who is checked instead of From
 	from    string // envelope sender, lower-case; "" for the null sender
 	targets []*groups.MailTarget
 }
@@ -157,9 +158,16 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	if err != nil {
 		return nil, err
 	}
+	checks := make([]string, 0, len(authors))
 	for _, a := range authors {
-		if err := s.mayPostAs(ctx, m, t.List, a.Address); err != nil {
-			s.log.Info("post refused at DATA", "from", a.Address, "list", t.List, "why", err)
+		checks = append(checks, a.Address)
+	}
+	if s.user != "" { // From passed the sender-as rule (groups.Store.MaySendAs)
+		checks = []string{s.user}
+	}
+	for _, a := range checks {
+		if err := s.mayPostAs(ctx, m, t.List, a); err != nil {
+			s.log.Info("post refused at DATA", "from", a, "list", t.List, "why", err)
 			return nil, mapStoreErr(err)
 		}
 	}
@@ -174,7 +182,7 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	}
 	rcv := receivedField(s.conn.Hostname(), s.remote, o.Hostname, s.id, t.List, now)
 	return &groups.Post{
-		List: t.List, Sender: authors[0].Address, Data: listCopy(m, t, rcv, prefix, archive, s.srv.fromRewrite(authors[0], t)),
+		List: t.List, Sender: checks[0], Data: listCopy(m, t, rcv, prefix, archive, s.srv.fromRewrite(authors[0], t)),
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
 	}, nil
 }

@@ -90,6 +90,7 @@ func (s *subSession) Mail(from string, opts *gosmtp.MailOptions) error {
 		return err
 	}
 	s.in.from = strings.ToLower(s.user.Email) // posts are checked as the user
+	s.in.user = s.in.from
 	return nil
 }
 

@@ -194,3 +194,23 @@ func TestAuthPlaintextOnLoopback(t *testing.T) {
 		c.Close()
 	}
 }
+
+// TestSendAsToTheList: alice, in senders_as, writes From: the list to the
+// list itself; it goes through the list (checked as alice, a member) and
+// every member gets it From: the list.
+func TestSendAsToTheList(t *testing.T) {
+	w := sendersAsWorld(t)
+	ca := newTestCA(t)
+	addr, _ := startSubmission(t, w, ca, nil)
+	c := subDial(t, addr, ca, alice)
+	if err := submit(c, alice, []string{teamList}, post(teamList, "announcement", "hi")); err != nil {
+		t.Fatalf("send as the list to the list: %v", err)
+	}
+	got := w.relay.waitRcpts(t, 3)
+	if len(got[bob]) != 1 || header(got[bob][0], "From") != teamList || header(got[bob][0], "List-Id") == "" {
+		t.Fatalf("bob got %q", got[bob])
+	}
+	// bob is not in senders_as: the same is refused before the list.
+	c = subDial(t, addr, ca, bob)
+	wantCode(t, submit(c, bob, []string{teamList}, post(teamList, "not bob's", "hi")), 550, "5.7.1")
+}

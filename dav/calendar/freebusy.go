@@ -45,7 +45,7 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *http.Request, st *reqState,
 	}
 	busy := map[string][]busyPeriod{}
 	for _, o := range cands {
-		cal, err := ical.NewDecoder(strings.NewReader(o.Data)).Decode()
+		cal, err := h.cache.parse(o)
 		if err != nil {
 			continue
 		}

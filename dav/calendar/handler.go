@@ -29,6 +29,9 @@ type Options struct {
 	MaxRequestBytes int64
 	// Realm of the HTTP Basic challenge. Default "groupd".
 	Realm string
+	// ParseCache is how many parsed objects are kept for calendar-query
+	// and free-busy-query. Default 8192; negative disables it.
+	ParseCache int
 }
 
 type handler struct {
@@ -37,6 +40,7 @@ type handler struct {
 	store  *groups.Store
 	prefix string
 	dav    *gocaldav.Handler
+	cache  *parseCache
 }
 
 // New returns the CalDAV handler. It serves paths under Prefix
@@ -61,7 +65,11 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Realm == "" {
 		opts.Realm = "groupd"
 	}
-	h := &handler{opts: opts, log: opts.Logger.With("component", "caldav"), store: opts.Store, prefix: opts.Prefix}
+	if opts.ParseCache == 0 {
+		opts.ParseCache = 8192
+	}
+	h := &handler{opts: opts, log: opts.Logger.With("component", "caldav"), store: opts.Store, prefix: opts.Prefix,
+		cache: newParseCache(opts.ParseCache)}
 	h.dav = &gocaldav.Handler{Backend: &backend{h: h}, Prefix: opts.Prefix}
 	return h, nil
 }

@@ -60,7 +60,7 @@ func (h *handler) matching(ctx context.Context, st *reqState, c *groups.Calendar
 	}
 	out := cands[:0]
 	for _, o := range cands {
-		cal, err := ical.NewDecoder(strings.NewReader(o.Data)).Decode()
+		cal, err := h.cache.parse(o)
 		if err != nil {
 			h.log.Warn("stored object does not parse", "group", c.GroupID, "name", o.Name, "err", err)
 			continue

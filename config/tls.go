@@ -3,6 +3,7 @@ package config
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/netip"
 	"strings"
 )
@@ -60,6 +61,14 @@ func (c Config) tlsProblems() []error {
 	if t.CertFile != "" {
 		return errs
 	}
+	for _, l := range []struct {
+		key, addr string
+		insecure  bool
+	}{{"listen.submission", c.Listen.Submission, c.Submission.AllowInsecureAuth}, {"listen.imap", c.Listen.IMAP, c.IMAP.AllowInsecureAuth}} {
+		if l.addr != "" && !l.insecure && !loopbackAddr(l.addr) {
+			errs = append(errs, fmt.Errorf("%s: %s is not loopback, so logins need TLS: set tls.cert_file and tls.key_file (or allow_insecure_auth for a test set-up)", l.key, l.addr))
+		}
+	}
 	for _, need := range []struct {
 		key string
 		on  bool
@@ -69,6 +78,19 @@ func (c Config) tlsProblems() []error {
 		}
 	}
 	return errs
+}
+
+// loopbackAddr reports whether host:port names a loopback host.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true // reported elsewhere
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // checkNetworks requires CIDR prefixes or bare IP addresses.

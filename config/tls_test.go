@@ -76,3 +76,19 @@ func TestDefaultTrustsLoopback(t *testing.T) {
 		t.Errorf("default trusted networks %v", n)
 	}
 }
+
+// TestLoginsNeedTLSOffLoopback: a submission or IMAP listener off
+// loopback without a certificate is refused unless the switch is on.
+func TestLoginsNeedTLSOffLoopback(t *testing.T) {
+	t.Parallel()
+	_, err := Load(writeFile(t, "[listen]\nsubmission = \":2587\"\nimap = \"192.0.2.1:143\"\n"))
+	for _, want := range []string{"listen.submission: :2587 is not loopback", "listen.imap: 192.0.2.1:143 is not loopback"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	_, err = Load(writeFile(t, "[listen]\nsubmission = \":2587\"\nimap = \"localhost:143\"\n[submission]\nallow_insecure_auth = true\n"))
+	if err != nil {
+		t.Errorf("switch on, localhost: %v", err)
+	}
+}

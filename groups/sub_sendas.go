@@ -42,9 +42,9 @@ func (s *Store) MaySendAs(ctx context.Context, u *User, from string) error {
 // MayPostUnverified is MayPost for a sender whose address claims one of
 // the internal domains but whose mail came from outside the trusted
 // networks without a passing DKIM signature of that domain: it is treated
-// as external. block_external refuses it, send_restriction members admits
-// it only as a listed external member and listed only from the allowed
-// senders; anyone still admits it.
+// as an unknown external sender. block_external refuses it; members and
+// listed refuse it too, since the address it claims, which is what those
+// sets hold, is unproven; anyone admits it.
 func (s *Store) MayPostUnverified(ctx context.Context, list, sender string) error {
 	l, err := loadListRow(ctx, s.rdb, list)
 	if err != nil {
@@ -55,19 +55,14 @@ func (s *Store) MayPostUnverified(ctx context.Context, list, sender string) erro
 		return s.mayPost(ctx, s.rdb, l, sender)
 	}
 	why := " (mail from " + sender + " must come through the organisation's mail servers or carry its DKIM signature)"
-	if l.blockExt {
+	switch {
+	case l.blockExt:
 		return &Refusal{RefuseUnverified, l.address + " accepts mail only from addresses in " +
 			joinOr(s.opts.InternalDomains) + why}
-	}
-	kind := "external"
-	switch l.restriction {
-	case SendAnyone:
+	case l.restriction == SendAnyone:
 		return nil
-	case SendListed:
-		kind = "allowed"
-	}
-	if ok, err := inListSet(ctx, s.rdb, l.gid, kind, sender); ok || err != nil {
-		return err
+	case l.restriction == SendListed:
+		return &Refusal{RefuseUnverified, l.address + " accepts mail only from the senders its masters listed" + why}
 	}
 	return &Refusal{RefuseUnverified, l.address + " accepts mail only from members" + why}
 }

@@ -41,8 +41,9 @@ func TestMaySendAs(t *testing.T) {
 }
 
 // TestMayPostUnverified: an internal sender that could not be verified
-// counts as external: block_external refuses, members admits only
-// external members, listed only the allowed set, anyone admits.
+// counts as an unknown external sender: block_external, members and
+// listed refuse (even when the set names the claimed address), anyone
+// admits.
 func TestMayPostUnverified(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
@@ -61,7 +62,7 @@ func TestMayPostUnverified(t *testing.T) {
 	}{
 		{"members", RefuseUnverified},
 		{"anyone", ""},
-		{"listed", ""}, // the allowed set names the address itself
+		{"listed", RefuseUnverified}, // though the allowed set names the address
 		{"closed", RefuseUnverified},
 		{"off", RefuseDisabled},
 		{"gone", RefuseNoList},

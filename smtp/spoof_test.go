@@ -105,7 +105,8 @@ func TestInternalSenderWrongDKIMDomain(t *testing.T) {
 
 // TestUnverifiedInternalMemberIsExternal: for a members-only list an
 // unsigned internal member from outside is not recognised as a member,
-// while the external member (not claiming an internal domain) still posts.
+// while the external member (not claiming an internal domain) still posts;
+// an "anyone" list takes the unsigned post.
 func TestUnverifiedInternalMemberIsExternal(t *testing.T) {
 	w := newWorld(t, nil, untrusted(nil))
 	w.startQueue(t, nil)
@@ -114,6 +115,10 @@ func TestUnverifiedInternalMemberIsExternal(t *testing.T) {
 		t.Fatalf("external member: %v", err)
 	}
 	w.relay.waitRcpts(t, 3)
+	addGroup(t, w.st, "open", []string{alice}, nil, &groups.ListSpec{SendRestriction: ptr("anyone")})
+	if err := send(t, w.addr, bob, []string{"open@" + listDomain}, post(bob, "to anyone list", "hi")); err != nil {
+		t.Fatalf("anyone list: %v", err)
+	}
 }
 
 // TestTrustedNetworkBelieved: from a trusted network (the default,

@@ -10,9 +10,9 @@ import (
 	"groupd/groups"
 )
 
-// parseCache keeps recently parsed objects by ETag (a hash of the
-// stored bytes), so that repeated calendar-queries do not parse the same
-// recurring events again. Parsed calendars are only read, never changed.
+// parseCache keeps recently parsed recurring objects by ETag (a hash of
+// the stored bytes), so that repeated calendar-queries do not parse them
+// again: they are candidates of every query. Parsed calendars are only read, never changed.
 type parseCache struct {
 	mu  sync.Mutex
 	max int
@@ -39,7 +39,9 @@ func (pc *parseCache) parse(o *groups.CalObject) (*ical.Calendar, error) {
 	}
 	pc.mu.Unlock()
 	cal, err := ical.NewDecoder(strings.NewReader(o.Data)).Decode()
-	if err != nil || pc.max <= 0 {
+	if err != nil || pc.max <= 0 || !recurring(o.Data) {
+		// Single events are parsed only when their span meets the
+		// window; recurring ones are candidates of every query.
 		return cal, err
 	}
 	pc.mu.Lock()
@@ -52,4 +54,8 @@ func (pc *parseCache) parse(o *groups.CalObject) (*ical.Calendar, error) {
 		}
 	}
 	return cal, nil
+}
+
+func recurring(data string) bool {
+	return strings.Contains(data, "RRULE") || strings.Contains(data, "RDATE")
 }

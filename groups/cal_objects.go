@@ -131,3 +131,15 @@ func (c *Calendar) query(ctx context.Context, withData bool, where string, args 
 	}
 	return out, rows.Err()
 }
+
+// NameOfUID returns the name of the object with the iCalendar UID uid,
+// "" when there is none.
+func (c *Calendar) NameOfUID(ctx context.Context, uid string) (string, error) {
+	var name string
+	err := c.s.rdb.QueryRowContext(ctx, `SELECT name FROM cal_objects WHERE gid = ? AND feature = ? AND uid = ?`,
+		c.gid, c.Feature, uid).Scan(&name)
+	if errors.Is(err, errNoRows) {
+		return "", nil
+	}
+	return name, err
+}

@@ -76,6 +76,17 @@ func davError(err error) error {
 	return webdav.NewHTTPError(code, errors.New(groups.Message(err)))
 }
 
+// writeErrorHref answers a precondition whose element names a resource
+// (RFC 4791 §5.3.2.1 no-uid-conflict).
+func writeErrorHref(w http.ResponseWriter, code int, cond, p, msg string) {
+	prefix, local, _ := strings.Cut(cond, ":")
+	w.Header().Set("Content-Type", `application/xml; charset="utf-8"`)
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<D:error xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><%s:%s><D:href>%s</D:href></%s:%s><D:responsedescription>%s</D:responsedescription></D:error>`,
+		prefix, local, escape(hrefOf(p)), prefix, local, escape(msg))
+}
+
 // writeError answers code; with a precondition, the body is a DAV:error
 // element naming it (RFC 4918 §16), else the message as text.
 func writeError(w http.ResponseWriter, code int, cond, msg string) {

@@ -98,7 +98,7 @@ func TestBadInput(t *testing.T) {
 		{"no uid", ev + "x.ics", ics("BEGIN:VEVENT\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\n"), 400, "valid-calendar-object-resource"},
 		{"too big", ev + "x.ics", big, 413, "max-resource-size"},
 		{"event in tasks", "/dav/calendars/team/tasks/x.ics", ics(event("e1", "DTSTART:20250101T100000Z")), 403, "supported-calendar-component"},
-		{"uid twice", ev + "x.ics", ics(event("dup", "DTSTART:20250102T100000Z")), 409, "no-uid-conflict"},
+		{"uid twice", ev + "x.ics", ics(event("dup", "DTSTART:20250102T100000Z")), 409, "<C:no-uid-conflict><D:href>/dav/calendars/team/events/a.ics</D:href>"},
 		{"dot dot", "/dav/calendars/team/events/../tasks/x.ics", ics(todo("t2")), 400, ""},
 		{"encoded slash", "/dav/calendars/team/events/a%2Fb.ics", ics(event("s1", "DTSTART:20250101T100000Z")), 400, ""},
 		{"encoded dot dot", "/dav/calendars/team/events/%2e%2e/x.ics", ics(event("s2", "DTSTART:20250101T100000Z")), 400, ""},

@@ -33,7 +33,8 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, st *reqState, t ta
 		writeError(w, http.StatusMethodNotAllowed, "", "only calendar objects can be written; collections are fixed")
 		return
 	}
-	if _, err := st.calendar(r.Context(), t.group, t.feature); err != nil {
+	c, err := st.calendar(r.Context(), t.group, t.feature)
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -60,6 +61,16 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, st *reqState, t ta
 	ps, code, cond, msg := h.checkObject(body, t.feature)
 	if code != 0 {
 		writeError(w, code, cond, msg)
+		return
+	}
+	// RFC 4791 §5.3.2.1: the answer names the object that holds the UID.
+	// (The store checks again in its transaction.)
+	if other, err := c.NameOfUID(r.Context(), ps.uid); err != nil {
+		h.fail(w, r, err)
+		return
+	} else if other != "" && other != t.name {
+		writeErrorHref(w, http.StatusConflict, condUIDConflict, h.objPath(t.group, t.feature, other),
+			"another object of this calendar ("+other+") already has this UID")
 		return
 	}
 	st.put = ps

@@ -104,19 +104,13 @@ func (b *backend) GetCalendar(ctx context.Context, p string) (*gocaldav.Calendar
 }
 
 func (b *backend) GetCalendarObject(ctx context.Context, p string, req *gocaldav.CalendarCompRequest) (*gocaldav.CalendarObject, error) {
-	st, c, t, err := b.open(ctx, p, kObject)
+	_, c, t, err := b.open(ctx, p, kObject)
 	if err != nil {
 		return nil, err
 	}
-	key := t.group + "/" + t.feature
-	o, ok := st.objs[key+"/"+t.name]
-	if !ok && st.fetched[key] {
-		return nil, webdav.NewHTTPError(http.StatusNotFound, errors.New("no such calendar object"))
-	}
-	if !ok {
-		if o, err = c.Get(ctx, t.name); err != nil {
-			return nil, davError(err)
-		}
+	o, err := c.Get(ctx, t.name)
+	if err != nil {
+		return nil, davError(err)
 	}
 	return b.object(t, o)
 }

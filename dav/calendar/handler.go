@@ -84,9 +84,8 @@ type reqState struct {
 	put     *putState
 	created bool
 	filter  *compFilter
-	zone    *time.Location // the query's zone for floating times
-	objs    map[string]*groups.CalObject
-	fetched map[string]bool // collections whose objects objs holds
+	zone    *time.Location               // the query's zone for floating times
+	objs    map[string]*groups.CalObject // multiget: by group/feature/name
 }
 
 type ctxKey struct{}

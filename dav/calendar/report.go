@@ -187,7 +187,7 @@ func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string
 		byColl[key] = append(byColl[key], t.name)
 		targets[key] = t
 	}
-	st.objs, st.fetched = map[string]*groups.CalObject{}, map[string]bool{}
+	st.objs = map[string]*groups.CalObject{}
 	for key, names := range byColl {
 		t := targets[key]
 		c, err := st.calendar(r.Context(), t.group, t.feature)
@@ -201,7 +201,6 @@ func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string
 		for _, o := range objs {
 			st.objs[key+"/"+o.Name] = o
 		}
-		st.fetched[key] = true
 	}
 	return mg.Hrefs, each, reportProps(mg.AllProp, mg.PropName, mg.Prop), nil
 }

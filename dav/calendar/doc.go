@@ -3,27 +3,36 @@
 // /dav/calendars/<group-id>/events/ and its tasks (feature "task",
 // VTODO) at /dav/calendars/<group-id>/tasks/ (SPEC §3).
 //
-// Built on github.com/emersion/go-webdav's caldav handler and
-// github.com/emersion/go-ical, with what they lack added around them:
+// Built on github.com/emersion/go-webdav's caldav package and
+// github.com/emersion/go-ical. go-webdav's caldav.Handler serves GET,
+// HEAD, PUT and DELETE of objects through our Backend (backend.go);
+// caldav.ValidateCalendarObject checks every PUT. Around it we add what it
+// lacks:
 //
-//   - discovery: /.well-known/caldav redirects to the DAV root (RFC 6764);
-//     PROPFIND on the root, the principal (/dav/principals/<email>/) and
-//     the calendar home (/dav/calendars/) answers current-user-principal,
-//     calendar-home-set and the collections (propfind.go, props.go; the
-//     go-webdav handler assumes a fixed path depth that our layout does
-//     not have, so PROPFIND is ours throughout);
-//   - PUT is checked before go-webdav stores it (put.go): max-resource-size
-//     (413), valid-calendar-data (400), one component type that the
-//     collection supports (403 supported-calendar-component), one UID, no
-//     UID used twice in a collection (409 no-uid-conflict), If-Match and
-//     If-None-Match (412); 201 for new, 204 for replaced;
-//   - calendar-query matching of our own (filter.go, instances.go,
-//     recur.go): RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, all-day and
-//     floating times, the VTODO rules of RFC 4791 §9.9, case-insensitive
-//     text-match with negate-condition; free-busy-query (freebusy.go);
-//   - getctag, sync-token and REPORT sync-collection with tombstones
-//     (RFC 6578, sync.go); PROPPATCH of displayname, calendar-color and
-//     calendar-order kept per user (proppatch.go); MKCALENDAR answered 403.
+//   - discovery: /.well-known/caldav redirects to the DAV root (RFC 6764;
+//     308 so that PROPFIND stays PROPFIND); PROPFIND on the root, the
+//     principal (/dav/principals/<email>/), the calendar home
+//     (/dav/calendars/), the collections and objects (propfind.go,
+//     props.go): go-webdav's PROPFIND assumes the principal one level and
+//     the home two levels below the prefix, the other way round from
+//     SPEC §3, and knows none of the properties below;
+//   - PUT checks before go-webdav stores (put.go): max-resource-size (413),
+//     valid-calendar-data (400), one component type that the collection
+//     supports (403 supported-calendar-component), a UID, no UID twice in
+//     a collection (409 no-uid-conflict with the holder's href),
+//     If-Match / If-None-Match (412); 201 for new, 204 for replaced;
+//   - REPORTs (report.go): calendar-query with matching of our own
+//     (filter.go, instances.go, recur.go: RRULE, RDATE, EXDATE,
+//     RECURRENCE-ID overrides, all-day and floating times, the VTODO rules
+//     of RFC 4791 §9.9, case-insensitive text-match with negate-condition,
+//     CALDAV:timezone), where caldav.Match compares only instance starts,
+//     reads RDATE from EXDATE, ignores overrides and VTODO ranges and is
+//     case-sensitive; calendar-multiget from one query; free-busy-query
+//     (freebusy.go); sync-collection with tombstones (RFC 6578, sync.go).
+//     Both query and multiget answer from the stored bytes;
+//   - getctag and sync-token; PROPPATCH of displayname, calendar-color and
+//     calendar-order kept per user (proppatch.go); MKCALENDAR and MKCOL
+//     answered 403: group calendars are fixed.
 //
 // Users log in with HTTP Basic through groups.Login. Every collection is
 // opened through groups (Store.Calendar, which calls Store.Authorize), so

@@ -134,9 +134,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *handler) authenticate(w http.ResponseWriter, r *http.Request) (*groups.User, bool) {
 	email, pw, ok := r.BasicAuth()
 	if ok {
-		u, err := h.opts.Store.Authenticate(r.Context(), email, pw)
+		u, err := h.opts.Store.Login(r.Context(), groups.LoginRequest{Email: email, Password: pw,
+			Remote: r.RemoteAddr, Protocol: "dav"})
 		if err == nil {
 			return u, true
+		}
+		if errors.Is(err, groups.ErrThrottled) {
+			fail(w, http.StatusTooManyRequests, groups.Message(err))
+			return nil, false
 		}
 		if !errors.Is(err, groups.ErrUnauthenticated) {
 			h.log.Error("authenticate", "err", err)

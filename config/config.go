@@ -29,6 +29,7 @@ type Config struct {
 	TLS        TLS        `toml:"tls"`
 	Submission Submission `toml:"submission"`
 	IMAP       IMAP       `toml:"imap"`
+	DAV        DAV        `toml:"dav"`
 }
 
 // Mail is the [mail] table.
@@ -92,6 +93,7 @@ func Defaults() Config {
 			IMAP:       "127.0.0.1:2143",
 			HTTP:       "127.0.0.1:8080",
 		},
+		DAV: davDefaults(),
 	}
 }
 

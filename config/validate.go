@@ -43,6 +43,7 @@ func (c Config) problems() []error {
 	errs = append(errs, checkNetworks("mail.trusted_networks", c.Mail.TrustedNetworks)...)
 	errs = append(errs, c.Listen.problems()...)
 	errs = append(errs, c.tlsProblems()...)
+	errs = append(errs, c.DAV.problems()...)
 	return errs
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // httpListener builds the one HTTP listener (SPEC §3): health, metrics,
-// the JSON API and, later, DAV.
+// the JSON API and DAV.
 func (d *Daemon) httpListener() (Listener, error) {
 	log := d.logger("http")
 	m := newMetrics()
@@ -27,10 +27,9 @@ func (d *Daemon) httpListener() (Listener, error) {
 	}))
 	mux.Handle("/api/", apiHandler) // serves full paths /api/v1/...
 
-	// ---- DAV (SPEC §3; its issue wires it here) ----
-	// mux.Handle("/dav/", davHandler)            // /dav/calendars/..., /dav/files/...
-	// mux.Handle("/.well-known/", wellKnown)     // /.well-known/caldav -> DAV root
-	// ------------------------------------------------
+	if err := d.mountDAV(mux); err != nil {
+		return Listener{}, err
+	}
 
 	srv := &http.Server{
 		Handler:           m.instrument(mux),

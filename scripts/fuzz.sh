@@ -4,6 +4,7 @@
 # short run (CI); FUZZ_PARALLEL sets the workers per target (default 1, so
 # that the machine stays usable). A crasher is written by go test under the
 # package's testdata/fuzz/<Target>/ and the script exits non-zero.
+# FUZZ_PKGS limits the run to some packages ("./smtp ./api").
 # `go test ./...` runs the seeds alone.
 set -u
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ PAR=${FUZZ_PARALLEL:-1}
 LOGDIR=${FUZZ_LOGDIR:-$(mktemp -d)}
 status=0
 summary=""
-for pkg in ./smtp ./groups ./api ./config ./imap ./dav/folder ./dav/calendar; do
+for pkg in ${FUZZ_PKGS:-./smtp ./groups ./api ./config ./imap ./dav/folder ./dav/calendar}; do
 	[ -d "$pkg" ] || continue
 	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$pkg"/*_fuzz_test.go 2>/dev/null | sed 's/^func //')
 	for t in $targets; do

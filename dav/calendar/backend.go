@@ -118,7 +118,7 @@ func (b *backend) GetCalendarObject(ctx context.Context, p string, req *gocaldav
 // object parses a stored object for go-webdav. Stored data is the
 // canonical encoding of go-ical, so its re-encoding is byte-identical.
 func (b *backend) object(t target, o *groups.CalObject) (*gocaldav.CalendarObject, error) {
-	cal, err := ical.NewDecoder(strings.NewReader(o.Data)).Decode()
+	cal, err := decodeString(o.Data)
 	if err != nil {
 		return nil, err
 	}

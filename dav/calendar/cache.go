@@ -38,7 +38,7 @@ func (pc *parseCache) parse(o *groups.CalObject) (*ical.Calendar, error) {
 		return el.Value.(*cacheEntry).cal, nil
 	}
 	pc.mu.Unlock()
-	cal, err := ical.NewDecoder(strings.NewReader(o.Data)).Decode()
+	cal, err := decodeString(o.Data)
 	if err != nil || pc.max <= 0 || !recurring(o.Data) {
 		// Single events are parsed only when their span meets the
 		// window; recurring ones are candidates of every query.

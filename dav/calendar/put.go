@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
-	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/groups"
 )
@@ -82,15 +81,14 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, st *reqState, t ta
 
 // checkObject parses and validates a body; code 0 means it is fine.
 func (h *handler) checkObject(body []byte, feature string) (*putState, int, string, string) {
-	dec := ical.NewDecoder(bytes.NewReader(body))
-	cal, err := dec.Decode()
+	cal, err := decodeOne(bytes.NewReader(body), true)
+	if errors.Is(err, errTrailing) {
+		return nil, http.StatusBadRequest, condValidData, err.Error()
+	}
 	if err != nil {
 		return nil, http.StatusBadRequest, condValidData, "the body is not valid iCalendar: " + err.Error()
 	}
-	if _, err := dec.Decode(); !errors.Is(err, io.EOF) {
-		return nil, http.StatusBadRequest, condValidData, "the body must hold exactly one VCALENDAR"
-	}
-	typ, uid, err := gocaldav.ValidateCalendarObject(cal)
+	typ, uid, err := validate(cal)
 	if err != nil {
 		return nil, http.StatusBadRequest, condValidObject, err.Error()
 	}
@@ -117,7 +115,7 @@ func (h *handler) checkObject(body []byte, feature string) (*putState, int, stri
 		cal.Props.SetText(ical.PropVersion, "2.0")
 	}
 	var buf bytes.Buffer
-	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
+	if err := encode(&buf, cal); err != nil {
 		return nil, http.StatusBadRequest, condValidData, "the calendar object is not valid: " + err.Error()
 	}
 	if int64(buf.Len()) > h.opts.MaxResourceSize {

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emersion/go-ical"
 	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/groups"
@@ -238,7 +237,7 @@ func queryZone(tz string) *time.Location {
 	if strings.TrimSpace(tz) == "" {
 		return time.UTC
 	}
-	cal, err := ical.NewDecoder(strings.NewReader(tz)).Decode()
+	cal, err := decodeString(tz)
 	if err != nil {
 		return time.UTC
 	}

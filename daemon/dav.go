@@ -13,6 +13,7 @@ import (
 //	/dav/, /dav/principals/...,
 //	/dav/calendars/...               CalDAV, events and tasks
 //	/.well-known/caldav              RFC 6764 §5 discovery
+//	/ (exactly)                      discovery from the bare server URL
 //
 // A request for /dav/ itself goes to the CalDAV handler, where calendar
 // clients start (current-user-principal, RFC 5397); the folder handler
@@ -33,5 +34,8 @@ func (d *Daemon) mountDAV(mux *http.ServeMux) error {
 	mux.Handle("/dav/", cal)
 	mux.Handle("/dav", cal)
 	mux.Handle("/.well-known/caldav", cal)
+	// Exactly "/": clients given only the server address PROPFIND it for
+	// current-user-principal; Windows probes OPTIONS there.
+	mux.Handle("/{$}", cal)
 	return nil
 }

@@ -92,3 +92,48 @@ func TestAuthAndRedirect(t *testing.T) {
 		t.Fatalf("MKCALENDAR: %d %s", code, body)
 	}
 }
+
+// TestServerRoot: a client given only the bare server URL finds the
+// principal by PROPFIND on "/"; Windows' probe of OPTIONS sees DAV classes
+// and MS-Author-Via; a browser gets a pointer; a login is needed.
+func TestServerRoot(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	c := e.client("bob") // created on e.srv.URL, the bare server URL
+	principal, err := c.FindCurrentUserPrincipal(ctx)
+	if err != nil || principal != "/dav/principals/bob@example.test/" {
+		t.Fatalf("principal from /: %q %v", principal, err)
+	}
+	home, err := c.FindCalendarHomeSet(ctx, principal)
+	if err != nil || home != "/dav/calendars/" {
+		t.Fatalf("home %q %v", home, err)
+	}
+	code, body, _ := e.do("alice", "PROPFIND", "/", `<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:current-user-principal/><d:resourcetype/><c:calendar-home-set/></d:prop></d:propfind>`, hdr{"Depth": "0"})
+	for _, want := range []string{"<d:href>/</d:href>", "/dav/principals/alice@example.test/", "<d:collection/>", "/dav/calendars/"} {
+		if code != 207 || !strings.Contains(body, want) {
+			t.Fatalf("PROPFIND / lacks %q: %d\n%s", want, code, body)
+		}
+	}
+	if n := strings.Count(body, "<d:response>"); n != 1 {
+		t.Fatalf("Depth 0 gives %d responses", n)
+	}
+	code, _, h := e.do("", "PROPFIND", "/", "", hdr{"Depth": "0"})
+	if code != 401 || !strings.HasPrefix(h.Get("WWW-Authenticate"), "Basic ") {
+		t.Fatalf("anonymous PROPFIND /: %d %q", code, h.Get("WWW-Authenticate"))
+	}
+	if code, _, _ := e.do("carol", "PROPFIND", "/", "", hdr{"Depth": "0"}); code != 207 {
+		t.Fatalf("carol, in no group, PROPFIND /: %d", code)
+	}
+	code, _, h = e.do("", "OPTIONS", "/", "", nil)
+	if code != 200 || h.Get("DAV") != "1, 2, 3, calendar-access" || h.Get("MS-Author-Via") != "DAV" {
+		t.Fatalf("OPTIONS /: %d DAV %q MS-Author-Via %q", code, h.Get("DAV"), h.Get("MS-Author-Via"))
+	}
+	code, body, h = e.do("", "GET", "/", "", nil)
+	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") || !strings.Contains(body, "/dav/files/") {
+		t.Fatalf("GET /: %d %q %q", code, h.Get("Content-Type"), body)
+	}
+	if code, _, _ := e.do("bob", "DELETE", "/", "", nil); code != 405 {
+		t.Fatalf("DELETE /: %d", code)
+	}
+}

@@ -44,7 +44,8 @@ type handler struct {
 }
 
 // New returns the CalDAV handler. It serves paths under Prefix
-// (principals and calendars) and /.well-known/caldav; mount it there.
+// (principals and calendars), /.well-known/caldav and the bare server
+// root "/" (serverroot.go); mount it there.
 func New(opts Options) (http.Handler, error) {
 	if opts.Store == nil {
 		return nil, errors.New("calendar: Options.Store is required")
@@ -118,6 +119,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			code = http.StatusMovedPermanently
 		}
 		http.Redirect(w, r, h.prefix+"/", code)
+		return
+	}
+	if r.URL.Path == "/" && h.prefix != "/" {
+		h.serveServerRoot(w, r)
 		return
 	}
 	if !checkRawPath(r.URL) {

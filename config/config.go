@@ -30,6 +30,7 @@ type Config struct {
 	Submission Submission `toml:"submission"`
 	IMAP       IMAP       `toml:"imap"`
 	DAV        DAV        `toml:"dav"`
+	Limits     Limits     `toml:"limits"`
 }
 
 // Mail is the [mail] table.
@@ -93,7 +94,7 @@ func Defaults() Config {
 			IMAP:       "127.0.0.1:2143",
 			HTTP:       "127.0.0.1:8080",
 		},
-		DAV: davDefaults(),
+		DAV: davDefaults(), Limits: limitsDefaults(),
 	}
 }
 

@@ -65,6 +65,7 @@ http = ":8081"
 			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000,
 			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
+		DAV:    davDefaults(), Limits: limitsDefaults(),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Load = %+v\nwant %+v", got, want)

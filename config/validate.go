@@ -44,6 +44,7 @@ func (c Config) problems() []error {
 	errs = append(errs, c.Listen.problems()...)
 	errs = append(errs, c.tlsProblems()...)
 	errs = append(errs, c.DAV.problems()...)
+	errs = append(errs, c.Limits.problems()...)
 	return errs
 }
 

@@ -25,7 +25,7 @@ func (d *Daemon) mountDAV(mux *http.ServeMux) error {
 		return err
 	}
 	cal, err := calendar.New(calendar.Options{Store: d.store, Logger: d.log,
-		Prefix: "/dav", MaxResourceSize: d.cfg.DAV.MaxObjectBytes})
+		Prefix: "/dav", MaxResourceSize: d.cfg.DAV.MaxObjectBytes, MaxRequestBytes: d.cfg.Limits.MaxRequestBytes})
 	if err != nil {
 		return err
 	}

@@ -83,3 +83,33 @@ func BenchmarkSearchText10k(b *testing.B) {
 		}
 	}
 }
+
+// hostileSet is 1,3,5,…,9999: 5,000 disjoint ranges, a 27 KB line.
+func hostileSet() goimap.SeqSet {
+	var set goimap.SeqSet
+	for i := uint32(1); i < 10000; i += 2 {
+		set = append(set, goimap.SeqRange{Start: i, Stop: i})
+	}
+	return set
+}
+
+// BenchmarkHostileSets10k is a client sending SEARCH and FETCH FLAGS with
+// a 5,000-range sequence set against a 10,000-post archive: resolving a
+// set must cost about ranges·log + result, not ranges × mailbox size.
+func BenchmarkHostileSets10k(b *testing.B) {
+	e := benchEnv(b, 10000)
+	c := e.login(b, "bob@example.test")
+	mustSelect(b, c, "Groups/Team")
+	set := hostileSet()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.Search(&goimap.SearchCriteria{SeqNum: []goimap.SeqSet{set}, NotFlag: []goimap.Flag{goimap.FlagFlagged}}, nil).Wait()
+		if err != nil || len(res.AllSeqNums()) != 5000 {
+			b.Fatalf("search: %d hits, %v", len(res.AllSeqNums()), err)
+		}
+		msgs, err := c.Fetch(set, &goimap.FetchOptions{Flags: true}).Collect()
+		if err != nil || len(msgs) != 5000 {
+			b.Fatalf("fetch: %d messages, %v", len(msgs), err)
+		}
+	}
+}

@@ -1,47 +1,109 @@
 package imap
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
 	goimap "github.com/emersion/go-imap/v2"
 )
 
-// indices turns a sequence set or UID set into positions in sel.uids
-// (0-based, ascending, no repeats). "*" is the last message; a range may be
-// given in either order (RFC 3501 §9, seq-range). Numbers beyond the
-// mailbox name nothing.
-func (sel *selected) indices(set goimap.NumSet) []int {
+// run is the positions lo ≤ p < hi in sel.uids (0-based).
+type run struct{ lo, hi int }
+
+// runs resolves a sequence set or UID set (RFC 9051 §9, sequence-set) into
+// sorted, disjoint, non-touching runs of positions in sel.uids. "*" is the
+// last message; a range may be given in either order ("5:2" is "2:5");
+// numbers beyond the mailbox, and UIDs that name no message, name
+// nothing. The set is never walked number by number: the cost is about
+// ranges · log(ranges + mailbox), whatever the ranges cover, so that a
+// client sending thousands of overlapping ranges gains nothing.
+func (sel *selected) runs(set goimap.NumSet) []run {
 	n := len(sel.uids)
 	if n == 0 {
 		return nil
 	}
-	mark := make([]bool, n)
+	var out []run
 	switch set := set.(type) {
 	case goimap.SeqSet:
+		out = make([]run, 0, len(set))
 		for _, r := range set {
 			lo, hi := ordered(r.Start, r.Stop, uint32(n))
-			for i := lo; i <= hi && i <= uint32(n); i++ {
-				if i > 0 {
-					mark[i-1] = true
-				}
+			if lo <= uint32(n) {
+				out = append(out, run{int(lo) - 1, int(min(hi, uint32(n)))})
 			}
 		}
 	case goimap.UIDSet:
+		out = make([]run, 0, len(set))
 		for _, r := range set {
 			lo, hi := ordered(uint32(r.Start), uint32(r.Stop), sel.uids[n-1])
-			first := sort.Search(n, func(i int) bool { return sel.uids[i] >= lo })
-			for i := first; i < n && sel.uids[i] <= hi; i++ {
-				mark[i] = true
+			first, _ := slices.BinarySearch(sel.uids, lo)
+			end := sort.Search(n, func(i int) bool { return sel.uids[i] > hi })
+			if first < end {
+				out = append(out, run{first, end})
 			}
 		}
 	}
-	var out []int
-	for i, m := range mark {
-		if m {
-			out = append(out, i)
+	return merge(out)
+}
+
+// merge sorts runs in place and joins the ones that overlap or touch.
+func merge(rs []run) []run {
+	slices.SortFunc(rs, func(a, b run) int { return cmp.Compare(a.lo, b.lo) })
+	out := rs[:0]
+	for _, r := range rs {
+		if k := len(out) - 1; k >= 0 && r.lo <= out[k].hi {
+			out[k].hi = max(out[k].hi, r.hi)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// intersect returns the positions in both a and b (both sorted and
+// disjoint), in one pass over each.
+func intersect(a, b []run) []run {
+	var out []run
+	for len(a) > 0 && len(b) > 0 {
+		lo, hi := max(a[0].lo, b[0].lo), min(a[0].hi, b[0].hi)
+		if lo < hi {
+			out = append(out, run{lo, hi})
+		}
+		if a[0].hi < b[0].hi {
+			a = a[1:]
+		} else {
+			b = b[1:]
 		}
 	}
 	return out
+}
+
+// contains reports whether position p lies in the sorted runs rs.
+func contains(rs []run, p int) bool {
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].hi > p })
+	return i < len(rs) && rs[i].lo <= p
+}
+
+// expand lists the positions of the runs, ascending.
+func expand(rs []run) []int {
+	total := 0
+	for _, r := range rs {
+		total += r.hi - r.lo
+	}
+	out := make([]int, 0, total)
+	for _, r := range rs {
+		for p := r.lo; p < r.hi; p++ {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// indices turns a sequence set or UID set into positions in sel.uids
+// (0-based, ascending, no repeats); see runs.
+func (sel *selected) indices(set goimap.NumSet) []int {
+	return expand(sel.runs(set))
 }
 
 // ordered resolves "*" (0) to star and puts a range in order.
@@ -79,4 +141,36 @@ func (sel *selected) uidsAt(pos []int) []uint32 {
 		out[i] = sel.uids[p]
 	}
 	return out
+}
+
+// numFilter holds, for each SEARCH criteria node that has sequence or UID
+// sets, the positions all of them allow (RFC 9051 §6.4.4: keys are ANDed).
+// It is built once per SEARCH, so a message's test is a binary search.
+type numFilter map[*goimap.SearchCriteria][]run
+
+// compileSets fills f for c and the criteria nested in it.
+func (sel *selected) compileSets(c *goimap.SearchCriteria, f numFilter) {
+	if len(c.SeqNum)+len(c.UID) > 0 {
+		rs := []run{{0, len(sel.uids)}}
+		for _, set := range c.SeqNum {
+			rs = intersect(rs, sel.runs(set))
+		}
+		for _, set := range c.UID {
+			rs = intersect(rs, sel.runs(set))
+		}
+		f[c] = rs
+	}
+	for i := range c.Not {
+		sel.compileSets(&c.Not[i], f)
+	}
+	for i := range c.Or {
+		sel.compileSets(&c.Or[i][0], f)
+		sel.compileSets(&c.Or[i][1], f)
+	}
+}
+
+// allows reports whether c's sets, if any, include position p.
+func (f numFilter) allows(c *goimap.SearchCriteria, p int) bool {
+	rs, ok := f[c]
+	return !ok || contains(rs, p)
 }

@@ -18,28 +18,29 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 		return nil, err
 	}
 	sel := s.sel
-	all := make([]int, len(sel.uids))
-	for i := range all {
-		all[i] = i
-	}
-	var hits []int
+	nums := numFilter{}
+	sel.compileSets(criteria, nums)
 	text := map[textKey]map[uint32]bool{}
 	if sel.mb.groupID != "" {
 		if err := s.textSets(criteria, text); err != nil {
 			return nil, err
 		}
 	}
+	// Only the positions the top-level sets allow are loaded.
+	rs, ok := nums[criteria]
+	if !ok {
+		rs = []run{{0, len(sel.uids)}}
+	}
+	all := expand(rs)
+	var hits []int
 	level := searchLevel(criteria)
 	for _, b := range batches(all, s.srv.opts.FetchBatch) {
-		if !sel.anyMayMatch(b, criteria) {
-			continue
-		}
 		msgs, err := s.searchRows(b, level, needsRows(criteria))
 		if err != nil {
 			return nil, err
 		}
 		for _, pos := range b {
-			if m := msgs[sel.uids[pos]]; m != nil && sel.match(pos, &candidate{m: m, text: text}, criteria) {
+			if m := msgs[sel.uids[pos]]; m != nil && sel.match(pos, &candidate{m: m, text: text, nums: nums}, criteria) {
 				hits = append(hits, pos)
 			}
 		}
@@ -123,35 +124,10 @@ func searchLevel(c *goimap.SearchCriteria) groups.ImapData {
 	return level
 }
 
-// anyMayMatch skips loading a batch that the top-level sets rule out.
-func (sel *selected) anyMayMatch(batch []int, c *goimap.SearchCriteria) bool {
-	for _, pos := range batch {
-		if sel.inSets(pos, c) {
-			return true
-		}
-	}
-	return false
-}
-
-func (sel *selected) inSets(pos int, c *goimap.SearchCriteria) bool {
-	n, top := uint32(len(sel.uids)), sel.uids[len(sel.uids)-1]
-	for _, set := range c.SeqNum {
-		if !rangesContain(seqRanges(set), uint32(pos+1), n) {
-			return false
-		}
-	}
-	for _, set := range c.UID {
-		if !rangesContain(uidRanges(set), sel.uids[pos], top) {
-			return false
-		}
-	}
-	return true
-}
-
 // match evaluates the criteria for the message at pos (RFC 3501 §6.4.4:
 // all keys must match).
 func (sel *selected) match(pos int, m *candidate, c *goimap.SearchCriteria) bool {
-	if !sel.inSets(pos, c) {
+	if !m.nums.allows(c, pos) {
 		return false
 	}
 	if !matchDate(m.m.Received, c.Since, c.Before) {
@@ -197,32 +173,4 @@ func matchDate(t, since, before time.Time) bool {
 		return false
 	}
 	return true
-}
-
-type span struct{ lo, hi uint32 }
-
-func seqRanges(set goimap.SeqSet) []span {
-	out := make([]span, len(set))
-	for i, r := range set {
-		out[i] = span{r.Start, r.Stop}
-	}
-	return out
-}
-
-func uidRanges(set goimap.UIDSet) []span {
-	out := make([]span, len(set))
-	for i, r := range set {
-		out[i] = span{uint32(r.Start), uint32(r.Stop)}
-	}
-	return out
-}
-
-func rangesContain(spans []span, x, star uint32) bool {
-	for _, r := range spans {
-		lo, hi := ordered(r.lo, r.hi, star)
-		if x >= lo && x <= hi {
-			return true
-		}
-	}
-	return false
 }

@@ -18,6 +18,7 @@ type candidate struct {
 	m      *groups.ImapMessage
 	header *mail.Header
 	text   map[textKey]map[uint32]bool // UIDs matching each TEXT/BODY key
+	nums   numFilter                   // positions each node's sets allow
 }
 
 func (c *candidate) parsedHeader() *mail.Header {

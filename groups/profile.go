@@ -5,19 +5,23 @@ import (
 	"context"
 	"errors"
 	"image"
-	_ "image/jpeg" // registers JPEG for DecodeConfig
-	_ "image/png"  // registers PNG for DecodeConfig
+	_ "image/jpeg" // registers JPEG for image.Decode
+	_ "image/png"  // registers PNG for image.Decode
+	"io"
+	"strings"
 )
 
-// SetProfile stores a group's profile image: a PNG or JPEG of at most
-// MaxProfileBytes. Masters and admins only.
+// MaxProfileSide bounds a profile image's width and height in pixels, so
+// that a small file cannot make the server decode a huge picture.
+const MaxProfileSide = 4096
+
+// SetProfile stores a group's profile image: a whole, decodable PNG or
+// JPEG of at most MaxProfileBytes and MaxProfileSide × MaxProfileSide
+// pixels, kept byte for byte. Masters and admins only.
 func (s *Store) SetProfile(ctx context.Context, a Actor, id string, data []byte) error {
-	if len(data) > MaxProfileBytes {
-		return errorf(ErrInvalid, "the profile image is %d bytes; at most %d (1 MiB) are allowed", len(data), MaxProfileBytes)
-	}
-	_, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || (format != "png" && format != "jpeg") {
-		return errorf(ErrInvalid, "the profile image must be a PNG or JPEG file")
+	format, err := checkProfile(data)
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *wtx) error {
 		acc, err := s.authorizeQ(ctx, tx, a, id, ActManage, "")
@@ -48,4 +52,34 @@ func (s *Store) Profile(ctx context.Context, a Actor, id string) (string, []byte
 		return "", nil, errorf(ErrNotFound, "this group has no profile image")
 	}
 	return ct, data, err
+}
+
+// checkProfile returns the image's format ("png" or "jpeg") once the
+// whole file has decoded. The header's dimensions are checked before any
+// pixel is decoded (a decompression bomb is refused unread).
+func checkProfile(data []byte) (string, error) {
+	if len(data) > MaxProfileBytes {
+		return "", errorf(ErrInvalid, "the profile image is %d bytes; at most %d (1 MiB) are allowed", len(data), MaxProfileBytes)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || (format != "png" && format != "jpeg") {
+		return "", errorf(ErrInvalid, "the profile image must be a PNG or JPEG file")
+	}
+	if cfg.Width > MaxProfileSide || cfg.Height > MaxProfileSide {
+		return "", errorf(ErrInvalid, "the profile image is %d × %d pixels; at most %d × %d are allowed",
+			cfg.Width, cfg.Height, MaxProfileSide, MaxProfileSide)
+	}
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return "", errorf(ErrInvalid, "the profile image is damaged or cut short (%s); upload the whole %s file",
+			imageProblem(err), strings.ToUpper(format))
+	}
+	return format, nil
+}
+
+// imageProblem is a decoder's error in words a person can act on.
+func imageProblem(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the file ends early"
+	}
+	return err.Error()
 }

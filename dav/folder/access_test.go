@@ -102,7 +102,7 @@ func TestTraversalRefused(t *testing.T) {
 		{"GET", "/dav/filesx/team/f", "", 404},
 		{"COPY", "/dav/files/team/f", "Destination: /dav/files/team/../../x\r\n", 400},
 		{"COPY", "/dav/files/team/f", "Destination: /dav/files/team/a%2fb\r\n", 400},
-		{"COPY", "/dav/files/team/f", "Destination: /elsewhere/x\r\n", 502},
+		{"COPY", "/dav/files/team/f", "Destination: /elsewhere/x\r\n", 403},
 		{"MOVE", "/dav/files/team/f", "Destination: http://evil.example/dav/files/team/g\r\n", 502},
 	} {
 		if got := raw(t, e, c.method, c.target, c.extra); got != c.want {

@@ -3,6 +3,7 @@ package folder
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -95,6 +96,63 @@ func (h *handler) checkPut(w http.ResponseWriter, r *http.Request, rq *request, 
 	// io.Copy must reach writeFile.ReadFrom, which sees the body's end.
 	r.Body = struct{ io.ReadCloser }{r.Body}
 	return true
+}
+
+// checkCopyMove confines COPY and MOVE (RFC 4918 §9.8, §9.9) to the
+// user's group folders before x/net/webdav sees them: a source the user
+// cannot see is missing (404); a Destination outside the group folders
+// (403), in a group that does not exist or is not the user's (409, as for
+// a missing parent collection, §9.8.5, and the same for both), or at the
+// top level, where groups are not files (403), is refused.
+func (h *handler) checkCopyMove(w http.ResponseWriter, r *http.Request, rq *request, name string) bool {
+	if _, err := rq.folder(first(name)); err != nil {
+		failErr(w, err)
+		return false
+	}
+	dest, err := cleanDestination(r, h.opts.Prefix)
+	if err != nil {
+		var ep *errPath
+		errors.As(err, &ep)
+		fail(w, ep.code, ep.msg)
+		return false
+	}
+	dg, dp := split(dest)
+	if _, err := rq.folder(dg); dg != "" && err != nil {
+		if status(err) != http.StatusNotFound {
+			failErr(w, err)
+			return false
+		}
+		fail(w, http.StatusConflict, "the destination is not in the folder of one of your groups")
+		return false
+	}
+	if dp == "" {
+		fail(w, http.StatusForbidden, "the destination must be inside a group's folder")
+		return false
+	}
+	rq.dest = dest
+	if nested(name, dest) || nested(dest, name) {
+		// §9.8.5, §9.9.4: 403 when source and destination are the same
+		// or one lies inside the other (replacing the destination would
+		// delete the source).
+		fail(w, http.StatusForbidden, "the destination is the source, inside it, or contains it")
+		return false
+	}
+	if r.Method == "MOVE" && r.Header.Get("Overwrite") == "" {
+		r.Header.Set("Overwrite", "T") // §10.6: absent means T
+	}
+	return true
+}
+
+// nested reports whether name b is a or lies inside a.
+func nested(a, b string) bool {
+	a = strings.TrimRight(a, "/")
+	return a == "" || b == a || strings.HasPrefix(b, a+"/")
+}
+
+// first is the group id of a name, "" for the root.
+func first(name string) string {
+	gid, _ := split(name)
+	return gid
 }
 
 // namespacesOK reports whether an XML body binds no prefix to the empty

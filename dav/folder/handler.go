@@ -195,23 +195,8 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 			return
 		}
 	case "COPY", "MOVE":
-		dest, err := cleanDestination(r, h.opts.Prefix)
-		if err != nil {
-			var ep *errPath
-			errors.As(err, &ep)
-			fail(w, ep.code, ep.msg)
+		if !h.checkCopyMove(w, r, rq, name) {
 			return
-		}
-		rq.dest = dest
-		if nested(name, dest) || nested(dest, name) {
-			// RFC 4918 §9.8.5, §9.9.4: 403 when source and destination
-			// are the same or one lies inside the other (replacing the
-			// destination would delete the source).
-			fail(w, http.StatusForbidden, "the destination is the source, inside it, or contains it")
-			return
-		}
-		if r.Method == "MOVE" && r.Header.Get("Overwrite") == "" {
-			r.Header.Set("Overwrite", "T") // RFC 4918 §10.6: absent means T
 		}
 	case "POST":
 		fail(w, http.StatusMethodNotAllowed, "")
@@ -231,10 +216,4 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 func (h *handler) serveOptions(w http.ResponseWriter, _ string) {
 	w.Header().Set("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, COPY, MOVE, PROPFIND, PROPPATCH, LOCK, UNLOCK")
 	w.WriteHeader(http.StatusOK)
-}
-
-// nested reports whether name b is a or lies inside a.
-func nested(a, b string) bool {
-	a = strings.TrimRight(a, "/")
-	return a == "" || b == a || strings.HasPrefix(b, a+"/")
 }

@@ -74,18 +74,3 @@ func TestSharedLocksAndDepth(t *testing.T) {
 	}
 	e.want(http.StatusConflict, "bob", "LOCK", "/dav/files/team/no/such", lockBody("exclusive"), hdr{"Depth": "0"})
 }
-
-func TestLocksSurviveRestart(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Options{})
-	e.put("bob", "/dav/files/team/doc", "v1")
-	tok := e.lock("bob", "/dav/files/team/doc", "exclusive", "infinity")
-	e.reopen()
-	e.want(http.StatusLocked, "alice", "PUT", "/dav/files/team/doc", "alice", nil)
-	b := e.want(207, "alice", "PROPFIND", "/dav/files/team/doc", propfindAll, hdr{"Depth": "0"})
-	mustContain(t, b, tok)
-	e.want(http.StatusNoContent, "bob", "PUT", "/dav/files/team/doc", "v2", hdr{"If": "(<" + tok + ">)"})
-	e.want(http.StatusNoContent, "bob", "UNLOCK", "/dav/files/team/doc", "", hdr{"Lock-Token": "<" + tok + ">"})
-	e.reopen()
-	e.put("alice", "/dav/files/team/doc", "alice")
-}

@@ -82,7 +82,7 @@ func cleanDestination(r *http.Request, prefix string) (string, error) {
 	if err != nil {
 		var ep *errPath
 		if errors.As(err, &ep) && ep.code == http.StatusNotFound {
-			return "", badPath(http.StatusBadGateway, "the destination is outside the group folders")
+			return "", badPath(http.StatusForbidden, "the destination is outside the group folders")
 		}
 		return "", err
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,46 +36,6 @@ func (e *env) blobs() []string {
 func (e *env) uploads() []string {
 	m, _ := filepath.Glob(filepath.Join(e.store.BlobPath(".uploads"), "*"))
 	return m
-}
-
-func TestConcurrentPutsOneWins(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, Options{})
-	const n, size = 8, 1 << 20
-	var wg sync.WaitGroup
-	codes := make([]int, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			body := bytes.Repeat([]byte{byte('a' + i)}, size)
-			req, _ := http.NewRequest("PUT", e.srv.URL+"/dav/files/team/same.bin", bytes.NewReader(body))
-			req.SetBasicAuth("bob@example.test", pw)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-			codes[i] = resp.StatusCode
-		}()
-	}
-	wg.Wait()
-	for i, c := range codes {
-		if c != http.StatusCreated && c != http.StatusNoContent {
-			t.Fatalf("PUT %d: %d", i, c)
-		}
-	}
-	got := e.get("alice", "/dav/files/team/same.bin")
-	if len(got) != size || strings.Count(got, got[:1]) != size {
-		t.Fatalf("torn file: %d bytes, first %q", len(got), got[:1])
-	}
-	if b := e.blobs(); len(b) != 1 {
-		t.Fatalf("blobs on disk: %v", b)
-	}
-	if u := e.uploads(); len(u) != 0 {
-		t.Fatalf("uploads left: %v", u)
-	}
 }
 
 // A PUT whose connection dies mid-body leaves the previous version.

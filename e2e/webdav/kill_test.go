@@ -1,0 +1,57 @@
+package webdav
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestKillDuringUpload runs the groupd binary, has a member replace a file
+// with a 500 MB upload and kills the daemon (SIGKILL) when a fifth of it
+// is in. A new daemon on the same data_dir serves the previous version
+// intact, and the half-written upload is gone.
+func TestKillDuringUpload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds groupd and uploads 500 MB (-short)")
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	bin, conf := buildGroupd(t, data)
+	p := runGroupd(t, bin, conf)
+	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := strings.TrimSpace(string(tok))
+	for _, u := range []string{"alice@example.test", "bob@example.test"} {
+		p.must(t, 201, "POST", "/api/v1/users", "", admin, `{"email":"`+u+`","name":"x","password":"`+pw+`"}`)
+	}
+	p.must(t, 201, "POST", "/api/v1/groups", "alice@example.test", "", `{"id":"team","name":"Team","members":["bob@example.test"]}`)
+	const path = "/dav/files/team/big.bin"
+	p.must(t, 201, "PUT", path, "bob@example.test", "", "version one")
+
+	z := &zeros{n: 500 << 20, reached: make(chan struct{})}
+	reached, killed := z.reached, make(chan struct{})
+	go func() {
+		<-reached
+		p.kill()
+		close(killed)
+	}()
+	if resp, err := p.do(t, "PUT", path, "bob@example.test", "", z, z.n); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the 500 MB PUT was answered %d: the daemon was not killed mid-upload", resp.StatusCode)
+	}
+	<-killed
+	uploads := filepath.Join(data, "blobs", ".uploads", "put-*")
+	if m, _ := filepath.Glob(uploads); len(m) == 0 {
+		t.Fatal("the killed upload left no temporary file: the kill did not come mid-upload")
+	}
+
+	p = runGroupd(t, bin, conf)
+	if got := p.must(t, 200, "GET", path, "bob@example.test", "", ""); got != "version one" {
+		t.Fatalf("after the crash the file holds %d bytes, want the previous version", len(got))
+	}
+	if m, _ := filepath.Glob(uploads); len(m) != 0 {
+		t.Fatalf("half-written uploads left after the restart: %v", m)
+	}
+}

@@ -1,0 +1,120 @@
+package webdav
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"groupd/config"
+	"groupd/groups"
+)
+
+const quotaProps = `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>`
+
+// quota reads the group folder's RFC 4331 properties as bob sees them.
+func (e *env) quota(group string) string {
+	e.t.Helper()
+	return e.want(207, "bob", "PROPFIND", "/dav/files/"+group+"/", quotaProps, hdr{"Depth": "0"})
+}
+
+// diskFiles lists the blobs and the upload temporaries under data_dir.
+func (e *env) diskFiles() (blobs, uploads []string) {
+	e.t.Helper()
+	dir := filepath.Join(e.d.Config.DataDir, "blobs")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, d := range ents {
+		if d.Type().IsRegular() {
+			blobs = append(blobs, d.Name())
+		}
+	}
+	uploads, _ = filepath.Glob(filepath.Join(dir, ".uploads", "*"))
+	return blobs, uploads
+}
+
+// setQuota sets a group's own quota as an administrator, through the
+// store on the daemon's database (the API has no quota route).
+func (e *env) setQuota(group string, bytes int64) {
+	e.t.Helper()
+	c := e.d.Config
+	st, err := groups.Open(groups.Options{Path: filepath.Join(c.DataDir, "groupd.db"),
+		BlobDir: filepath.Join(c.DataDir, "blobs"), MailDomains: c.Mail.Domains,
+		InternalDomains: c.Mail.InternalDomains, Hostname: c.Hostname})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SetFolderQuota(context.Background(), groups.AdminActor(), group, bytes); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// TestQuota: with dav.folder_quota at 1 MiB a PUT that would exceed it
+// answers 507 Insufficient Storage, whether its length is announced or
+// not, and leaves nothing behind (no entry, no blob, no temporary file,
+// the previous version of a replaced file); the quota properties tell the
+// truth; an administrator's per-group quota lifts the limit for that
+// group only.
+func TestQuota(t *testing.T) {
+	e := start(t, func(c *config.Config) { c.DAV.FolderQuota = 1 << 20 })
+	mustContain(t, e.quota("team"), "<D:quota-used-bytes>0</D:quota-used-bytes>",
+		"<D:quota-available-bytes>1048576</D:quota-available-bytes>")
+	first := strings.Repeat("a", 600<<10)
+	e.put("bob", "/dav/files/team/a.bin", first)
+	blobs, _ := e.diskFiles()
+
+	// Announced length: refused before the body is read.
+	e.want(507, "bob", "PUT", "/dav/files/team/b.bin", strings.Repeat("b", 600<<10), nil)
+	// Unannounced length (chunked): stopped once it goes over.
+	code := e.chunkedPut("/dav/files/team/c.bin", strings.Repeat("c", 600<<10))
+	if code != 507 {
+		t.Fatalf("chunked PUT over the quota: %d, want 507", code)
+	}
+	// Replacing a file over the quota keeps the previous version.
+	if code := e.chunkedPut("/dav/files/team/a.bin", strings.Repeat("d", 2<<20)); code != 507 {
+		t.Fatalf("replacing over the quota: %d, want 507", code)
+	}
+	for _, p := range []string{"b.bin", "c.bin"} {
+		e.want(404, "bob", "GET", "/dav/files/team/"+p, "", nil)
+	}
+	if got := e.get("alice", "/dav/files/team/a.bin"); got != first {
+		t.Fatalf("the previous version is gone: %d bytes", len(got))
+	}
+	after, uploads := e.diskFiles()
+	if len(after) != len(blobs) || len(uploads) != 0 {
+		t.Fatalf("left behind: blobs %v (before %v), uploads %v", after, blobs, uploads)
+	}
+	mustContain(t, e.quota("team"), fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", 600<<10),
+		fmt.Sprintf("<D:quota-available-bytes>%d</D:quota-available-bytes>", 1<<20-600<<10))
+
+	// The administrator gives team 4 MiB; hidden keeps the default.
+	e.setQuota("team", 4<<20)
+	e.put("bob", "/dav/files/team/b.bin", strings.Repeat("b", 600<<10))
+	mustContain(t, e.quota("team"), "<D:quota-available-bytes>2965504</D:quota-available-bytes>")
+	mustContain(t, e.quota("hidden"), "<D:quota-available-bytes>1048576</D:quota-available-bytes>")
+	e.want(507, "bob", "PUT", "/dav/files/hidden/b.bin", strings.Repeat("b", 2<<20), nil)
+}
+
+// chunkedPut sends a PUT as bob without a Content-Length.
+func (e *env) chunkedPut(path, body string) int {
+	e.t.Helper()
+	req, err := http.NewRequest("PUT", e.url(path), io.MultiReader(strings.NewReader(body)))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.SetBasicAuth("bob@example.test", pw)
+	req.ContentLength = -1
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -32,7 +34,7 @@ func (d *Daemon) httpListener() (Listener, error) {
 	}
 
 	srv := &http.Server{
-		Handler:           m.instrument(mux),
+		Handler:           m.instrument(filesAsSent(mux)),
 		ReadHeaderTimeout: 10 * time.Second,
 		// No ReadTimeout or WriteTimeout: WebDAV uploads and downloads
 		// may rightly take long; idle keep-alive connections are bounded.
@@ -42,6 +44,22 @@ func (d *Daemon) httpListener() (Listener, error) {
 	}
 	return Listener{Name: "http", Addr: d.cfg.Listen.HTTP,
 		Serve: srv.Serve, Shutdown: srv.Shutdown, Close: srv.Close}, nil
+}
+
+// filesAsSent hands requests under /dav/files/ to the folder handler with
+// their path as sent. ServeMux would answer a path with "." or ".."
+// segments or "//" with a redirect to its cleaned form; the folder handler
+// refuses such paths itself with 400 (issue 6: traversal is refused).
+func filesAsSent(mux *http.ServeMux) http.Handler {
+	files, pattern := mux.Handler(&http.Request{Method: "GET", URL: &url.URL{Path: "/dav/files/"}})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/dav/files/") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		r.Pattern = pattern // for the metrics' route label
+		files.ServeHTTP(w, r)
+	})
 }
 
 // healthz answers 200 "ok" when the database answers, 503 otherwise.

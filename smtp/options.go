@@ -22,6 +22,9 @@ type Options struct {
 	MaxMessageBytes int64
 	// MaxRecipients per transaction (452 4.5.3 beyond). Default 100.
 	MaxRecipients int
+	// MaxCommands per session: the next command is answered 421 4.7.0
+	// and the connection closed (see limits.go). Default 1000.
+	MaxCommands int
 	// MaxLineLength of a command or message line. Default 2000 (twice
 	// RFC 5321's 1000, as go-smtp does).
 	MaxLineLength int
@@ -70,6 +73,9 @@ func (o *Options) fill() error {
 	}
 	if o.MaxRecipients <= 0 {
 		o.MaxRecipients = 100
+	}
+	if o.MaxCommands <= 0 {
+		o.MaxCommands = 1000
 	}
 	if o.MaxLineLength <= 0 {
 		o.MaxLineLength = 2000

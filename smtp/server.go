@@ -40,7 +40,7 @@ func NewServer(opts Options) (*Server, error) {
 
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	err := s.srv.Serve(l)
+	err := s.srv.Serve(cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log})
 	if err == gosmtp.ErrServerClosed {
 		return nil
 	}
@@ -63,6 +63,7 @@ func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
 	rand.Read(id)
 	remote, trusted := "unknown", false
 	if c.Conn() != nil {
+		startedTLS(c.Conn())
 		remote = c.Conn().RemoteAddr().String()
 		trusted = trustedRemote(c.Conn().RemoteAddr(), s.opts.TrustedNetworks)
 	}

@@ -74,6 +74,10 @@ func NewSubmission(opts SubmissionOptions) (*Submission, error) {
 // Serve accepts connections on l until Shutdown. AUTH needs TLS (STARTTLS
 // or a TLS listener) unless l is loopback or InsecureAuth is set.
 func (s *Submission) Serve(l net.Listener) error {
+	return s.serve(cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log})
+}
+
+func (s *Submission) serve(l net.Listener) error {
 	insecure := s.opts.InsecureAuth || isLoopback(l.Addr())
 	if s.opts.Loopback != nil {
 		insecure = s.opts.InsecureAuth || *s.opts.Loopback
@@ -94,7 +98,8 @@ func (s *Submission) ServeTLS(l net.Listener) error {
 	if s.opts.TLSConfig == nil {
 		return errors.New("smtp: submission over TLS needs a TLSConfig")
 	}
-	return s.Serve(tls.NewListener(l, s.opts.TLSConfig))
+	counted := cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log, tls: true}
+	return s.serve(tls.NewListener(counted, s.opts.TLSConfig))
 }
 
 func (s *Submission) newServer(insecureAuth bool) *gosmtp.Server {
@@ -161,6 +166,7 @@ func (s *Submission) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
 	rand.Read(id)
 	remote := "unknown"
 	if c.Conn() != nil {
+		startedTLS(c.Conn())
 		remote = c.Conn().RemoteAddr().String()
 	}
 	sid := hex.EncodeToString(id)

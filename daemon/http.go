@@ -18,7 +18,8 @@ import (
 func (d *Daemon) httpListener() (Listener, error) {
 	log := d.logger("http")
 	m := newMetrics()
-	apiHandler, err := api.New(api.Options{Store: d.store, AdminToken: d.token, Logger: d.log})
+	apiHandler, err := api.New(api.Options{Store: d.store, AdminToken: d.token, Logger: d.log,
+		MaxBodyBytes: d.cfg.Limits.MaxRequestBytes})
 	if err != nil {
 		return Listener{}, err
 	}
@@ -34,7 +35,7 @@ func (d *Daemon) httpListener() (Listener, error) {
 	}
 
 	srv := &http.Server{
-		Handler:           m.instrument(filesAsSent(mux)),
+		Handler:           m.instrument(limitRequests(d.cfg.Limits.MaxHTTPRequests, log, filesAsSent(mux))),
 		ReadHeaderTimeout: 10 * time.Second,
 		// No ReadTimeout or WriteTimeout: WebDAV uploads and downloads
 		// may rightly take long; idle keep-alive connections are bounded.

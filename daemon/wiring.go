@@ -65,7 +65,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	}
 	ls = append(ls, httpsListener(h, tlsConf, d.cfg.TLS.HTTP))
 	mailOpts := smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
-		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks()}
+		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks(),
+		MaxCommands: d.cfg.Limits.MaxSMTPCommands}
 	srv, err := smtp.NewServer(mailOpts)
 	if err != nil {
 		return nil, nil, err
@@ -77,7 +78,7 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	}
 	ls = append(ls, sub...)
 	im, err := imap.NewServer(imap.Options{Store: d.store, Logger: d.log, TLSConfig: tlsConf,
-		InsecureAuth: d.cfg.IMAP.AllowInsecureAuth})
+		InsecureAuth: d.cfg.IMAP.AllowInsecureAuth, MaxConnsPerIP: d.cfg.Limits.MaxConnectionsPerIP})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -89,5 +90,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 		return nil, nil, err
 	}
 	ws = append(ws, Worker{Name: "queue", Run: q.Run})
+	for i := range ls {
+		ls[i] = d.limitConns(ls[i], tlsConf)
+	}
 	return ls, ws, nil
 }

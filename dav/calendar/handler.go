@@ -91,6 +91,9 @@ type reqState struct {
 
 type ctxKey struct{}
 
+// errNoCalendar is what every collection the user cannot open answers.
+func errNoCalendar() error { return &groups.Error{Kind: groups.ErrNotFound, Msg: "no such calendar"} }
+
 func stateOf(ctx context.Context) *reqState {
 	st, _ := ctx.Value(ctxKey{}).(*reqState)
 	return st
@@ -103,6 +106,11 @@ func (st *reqState) calendar(ctx context.Context, group, feature string) (*group
 		return c, nil
 	}
 	c, err := st.h.store.Calendar(ctx, st.actor, group, feature)
+	if errors.Is(err, groups.ErrNotFound) {
+		// One answer for a group that does not exist, one the user is not
+		// (or no longer) in and a feature turned off (SPEC §1 visibility).
+		return nil, errNoCalendar()
+	}
 	if err != nil {
 		return nil, err
 	}

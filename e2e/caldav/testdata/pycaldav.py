@@ -1,5 +1,6 @@
-"""python3-caldav against groupd: discovery, find the group calendar,
-save events, date search incl. a recurring event, edit, delete.
+"""python3-caldav against groupd, given the bare server URL: discovery,
+find the group calendar, save events, date search incl. a recurring
+event, edit, delete.
 Usage: pycaldav.py URL USER PASSWORD. Prints OK or fails with a message."""
 import sys
 from datetime import datetime
@@ -13,7 +14,7 @@ cals = principal.calendars()
 events = [c for c in cals if str(c.url).endswith("/dav/calendars/team/events/")]
 assert events, "team events not found among %s" % [str(c.url) for c in cals]
 cal = events[0]
-assert cal.get_display_name() == "The Team", cal.get_display_name()
+assert cal.get_display_name() == "Team", cal.get_display_name()
 tasks = [c for c in cals if str(c.url).endswith("/dav/calendars/team/tasks/")]
 assert tasks, "team tasks not found"
 

@@ -10,12 +10,17 @@
 // lacks:
 //
 //   - discovery: /.well-known/caldav redirects to the DAV root (RFC 6764;
-//     308 so that PROPFIND stays PROPFIND); PROPFIND on the root, the
+//     308 so that PROPFIND stays PROPFIND); PROPFIND on the bare server
+//     URL "/" answers current-user-principal for clients given only the
+//     server address, and OPTIONS there the DAV classes and MS-Author-Via
+//     that Windows probes (serverroot.go); PROPFIND on the root, the
 //     principal (/dav/principals/<email>/), the calendar home
 //     (/dav/calendars/), the collections and objects (propfind.go,
 //     props.go): go-webdav's PROPFIND assumes the principal one level and
 //     the home two levels below the prefix, the other way round from
 //     SPEC §3, and knows none of the properties below;
+//   - every decode of a client's body or a stored object recovers the
+//     panics of go-ical's decoder into an error (decode.go);
 //   - PUT checks before go-webdav stores (put.go): max-resource-size (413),
 //     valid-calendar-data (400), one component type that the collection
 //     supports (403 supported-calendar-component), a UID, no UID twice in

@@ -47,13 +47,13 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 	if err != nil {
 		return err
 	}
-	archiveOff := pol.disabledSet()[FeatureMessage]
-	q := newStmtCache(tx)
-	defer q.close()
+	a := &acceptTx{tx: tx, q: newStmtCache(tx), archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
+		lists: map[string]*listRow{}}
+	defer a.q.close()
 	for i, p := range posts {
 		p.Err, p.Recipients, p.ArchiveUID = nil, 0, 0
 		if !savepoints {
-			if p.Err = s.acceptPost(ctx, tx, q, p, archiveOff); p.Err != nil {
+			if p.Err = s.acceptPost(ctx, a, p); p.Err != nil {
 				return errRetryWithSavepoints
 			}
 			continue
@@ -63,7 +63,7 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 			return err
 		}
 		n := len(tx.changes)
-		if p.Err = s.acceptPost(ctx, tx, q, p, archiveOff); p.Err != nil {
+		if p.Err = s.acceptPost(ctx, a, p); p.Err != nil {
 			tx.changes = tx.changes[:n]
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO "+sp); err != nil {
 				return err
@@ -76,8 +76,33 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 	return nil
 }
 
-func (s *Store) acceptPost(ctx context.Context, tx *wtx, q *stmtCache, p *Post, archiveOff bool) error {
-	l, err := loadListRow(ctx, q, p.List)
+// acceptTx is what the posts of one AcceptPosts transaction share.
+type acceptTx struct {
+	tx         *wtx
+	q          *stmtCache
+	archiveOff bool
+	// fanout maps a group to the first post of this transaction stored
+	// for it: the recipients of the next posts to that list are the same
+	// (one snapshot), so their rows are copied from that post's rows
+	// instead of being worked out again from the membership tables.
+	fanout map[int64]int64
+	lists  map[string]*listRow // by address, read once per transaction
+}
+
+func (a *acceptTx) list(ctx context.Context, addr string) (*listRow, error) {
+	if l, ok := a.lists[addr]; ok {
+		return l, nil
+	}
+	l, err := loadListRow(ctx, a.q, addr)
+	if err == nil {
+		a.lists[addr] = l
+	}
+	return l, err
+}
+
+func (s *Store) acceptPost(ctx context.Context, a *acceptTx, p *Post) error {
+	tx, q := a.tx, a.q
+	l, err := a.list(ctx, p.List)
 	if err != nil {
 		return err
 	}
@@ -91,21 +116,32 @@ func (s *Store) acceptPost(ctx context.Context, tx *wtx, q *stmtCache, p *Post, 
 	}
 	// One statement for every recipient row: the fan-out of a big list
 	// costs no round trip per member.
-	res, err := q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
-		SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, tx.unix(), l.gid)
+	var res sql.Result
+	if first, ok := a.fanout[l.gid]; ok {
+		res, err = q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
+			SELECT ?, rcpt, ? FROM outbound_rcpts WHERE oid = ?`, oid, tx.unix(), first)
+	} else {
+		res, err = q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
+			SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, tx.unix(), l.gid)
+	}
 	if err != nil {
 		return err
 	}
 	n, _ := res.RowsAffected()
 	p.Recipients = int(n)
-	if l.message && !archiveOff {
+	if l.message && !a.archiveOff {
 		received := p.Received
 		if received.IsZero() {
 			received = tx.now
 		}
-		if p.ArchiveUID, err = archiveTx(ctx, tx, l.id, received, p.MessageID, p.Data); err != nil {
+		if p.ArchiveUID, err = a.archivePost(ctx, l, received, p.MessageID, p.Data); err != nil {
 			return err
 		}
+	}
+	// Only a post that is kept is copied from (a refused one is rolled
+	// back to its savepoint).
+	if _, ok := a.fanout[l.gid]; !ok {
+		a.fanout[l.gid] = oid
 	}
 	return nil
 }

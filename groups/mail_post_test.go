@@ -134,3 +134,39 @@ func TestPruneOutbound(t *testing.T) {
 		t.Fatalf("%d rows left, want 2 (the unfinished message)", c)
 	}
 }
+
+// TestAcceptPostsBatchRecipients: every post of a batch gets its own row
+// per recipient of its own list, whether it is the first post to that
+// list in the transaction or a later one, also after a refused post.
+func TestAcceptPostsBatchRecipients(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "a@example.test", "b@example.test", "c@example.test")
+	mustGroup(t, s, admin, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false), External: boolp(true),
+		Masters: []string{"a@example.test"}, Members: []string{"b@example.test"},
+		MailingList: &ListSpec{ExternalMembers: &[]string{"x@other.example"}}})
+	mustGroup(t, s, admin, GroupSpec{ID: str("duo"), Name: str("Duo"), Notify: boolp(false),
+		Masters: []string{"a@example.test"}, MailingList: &ListSpec{SendRestriction: str("anyone")}})
+	post := func(list, sender string) *Post {
+		return &Post{List: list + "@lists.example.test", Sender: sender, Data: []byte("Subject: s\r\n\r\nx\r\n")}
+	}
+	posts := []*Post{post("team", "c@example.test"), post("team", "b@example.test"), post("duo", "c@example.test"),
+		post("team", "a@example.test"), post("team", "c@example.test"), post("team", "b@example.test")}
+	if err := s.AcceptPosts(ctx, posts); err != nil {
+		t.Fatal(err)
+	}
+	want := []int{-1, 3, 1, 3, -1, 3} // -1: refused (c is no member of team)
+	for i, p := range posts {
+		if (want[i] < 0) != (p.Err != nil) || (want[i] >= 0 && p.Recipients != want[i]) {
+			t.Errorf("post %d: %d recipients, err %v; want %d", i, p.Recipients, p.Err, want[i])
+		}
+	}
+	rows := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
+		WHERE o.gid = (SELECT gid FROM groups WHERE id = 'team') AND r.rcpt IN ('a@example.test', 'b@example.test', 'x@other.example')`)
+	if rows != 9 {
+		t.Errorf("team: %d recipient rows, want 3 posts x 3", rows)
+	}
+	if n := countRows(t, s, `SELECT COUNT(DISTINCT oid) FROM outbound_rcpts`); n != 4 {
+		t.Errorf("%d posts with recipients, want 4", n)
+	}
+}

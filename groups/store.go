@@ -135,6 +135,10 @@ func openDB(o Options, writer bool) (*sql.DB, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", fmt.Sprint(o.BusyTimeout.Milliseconds()))
 	q.Set("_synchronous", "FULL")
+	// Each connection keeps its prepared statements: the mail path runs
+	// the same few statements for every post, and preparing them again
+	// cost more than running them.
+	q.Set("_stmt_cache_size", "128")
 	if writer {
 		q.Set("_txlock", "immediate")
 	} else {

@@ -1,0 +1,40 @@
+package groups
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// archivePost appends an accepted post to its group's archive (feature
+// "message"), as archiveTx does, with the statements of the batch's
+// statement cache and the list row already read: a batch of posts runs
+// them many times. It returns the post's IMAP UID.
+func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Time, messageID string, data []byte) (int64, error) {
+	uid, err := a.nextUID(ctx, l.gid)
+	if err != nil {
+		return 0, err
+	}
+	_, err = a.q.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
+		VALUES (?, ?, ?, ?, ?, ?)`, l.gid, uid, messageID, received.Unix(), len(data), data)
+	if err != nil {
+		return 0, err
+	}
+	if err := imapIndex(ctx, a.q, l.gid, uid, data); err != nil {
+		return 0, err
+	}
+	a.tx.emit(Change{Kind: ChangeData, GroupID: l.id, Feature: FeatureMessage, Ref: uid})
+	return uid, nil
+}
+
+// nextUID is imapNextUID through the statement cache; the first message
+// of a group falls back to imapNextUID, which creates the counter.
+func (a *acceptTx) nextUID(ctx context.Context, gid int64) (int64, error) {
+	var uid int64
+	err := a.q.QueryRowContext(ctx, `UPDATE imap_mailboxes SET uidnext = uidnext + 1 WHERE gid = ?
+		RETURNING uidnext - 1`, gid).Scan(&uid)
+	if errors.Is(err, errNoRows) {
+		return imapNextUID(ctx, a.tx, gid)
+	}
+	return uid, err
+}

@@ -16,7 +16,7 @@ import (
 // connection open between transactions.
 type worker struct {
 	q     *Queue
-	c     *gosmtp.Client
+	c     *relayConn
 	used  time.Time // when c last finished a transaction
 	cache *msgCache
 }
@@ -27,8 +27,7 @@ const maxIdle = 30 * time.Second
 
 func (w *worker) close() {
 	if w.c != nil {
-		w.c.Quit()
-		w.c.Close()
+		w.c.quit()
 		w.c = nil
 	}
 }
@@ -97,47 +96,39 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 		o.failAll(items, err)
 		return err
 	}
-	from, opts := msg.Envelope(items[0].RID), &gosmtp.MailOptions{Size: int64(len(msg.Data))}
-	err = c.Mail(from, opts)
-	if err != nil && !isSMTP(err) {
+	from := msg.Envelope(items[0].RID)
+	rcpts := make([]string, len(items))
+	for i, it := range items {
+		rcpts[i] = it.Rcpt
+	}
+	mailErr, rcptErrs, dataErr := c.transaction(from, rcpts, msg.Data)
+	if mailErr != nil && !isSMTP(mailErr) && rcptErrs == nil {
 		// A kept connection the relay has dropped: once more on a new one.
 		w.close()
-		if c, err = w.client(); err == nil {
-			err = c.Mail(from, opts)
-		}
-	}
-	if err != nil {
-		o.failAll(items, err)
-		if c == nil {
+		if c, err = w.client(); err != nil {
+			o.failAll(items, err)
 			return err
 		}
-		return connErr(c, err)
+		mailErr, rcptErrs, dataErr = c.transaction(from, rcpts, msg.Data)
+	}
+	if mailErr != nil {
+		o.failAll(items, mailErr)
+		return connErr(c, mailErr)
 	}
 	var accepted []groups.OutboundItem
 	for i, it := range items {
-		if err := c.Rcpt(it.Rcpt, nil); err != nil {
-			if !isSMTP(err) {
-				o.failAll(items[i:], err) // the connection is gone: retry
-				o.failAll(accepted, err)
-				return err
-			}
-			o.fail(it, err)
+		if rcptErrs[i] != nil {
+			o.fail(it, rcptErrs[i])
 			continue
 		}
 		accepted = append(accepted, it)
 	}
 	if len(accepted) == 0 {
-		return connErr(c, c.Reset())
+		return connErr(c, nil)
 	}
-	wc, err := c.Data()
-	if err == nil {
-		if _, err = wc.Write(msg.Data); err == nil {
-			err = wc.Close()
-		}
-	}
-	if err != nil {
-		o.failAll(accepted, err)
-		return connErr(c, err)
+	if dataErr != nil {
+		o.failAll(accepted, dataErr)
+		return connErr(c, dataErr)
 	}
 	for _, it := range accepted {
 		o.d.Sent = append(o.d.Sent, it.RID)
@@ -147,35 +138,26 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 }
 
 // client is the worker's connection to the relay, dialled when needed.
-func (w *worker) client() (*gosmtp.Client, error) {
+func (w *worker) client() (*relayConn, error) {
 	if w.c != nil && time.Since(w.used) < maxIdle {
 		return w.c, nil
 	}
 	w.close()
-	c, err := gosmtp.Dial(w.q.opts.Relay)
+	c, err := dialRelay(w.q.opts.Relay, w.q.opts.Hostname, w.q.opts.Timeout)
 	if err != nil {
-		return nil, err
-	}
-	c.CommandTimeout = w.q.opts.Timeout
-	c.SubmissionTimeout = w.q.opts.Timeout
-	if err := c.Hello(w.q.opts.Hostname); err != nil {
-		c.Close()
 		return nil, err
 	}
 	w.c, w.used = c, time.Now()
 	return c, nil
 }
 
-// connErr: after an SMTP answer the connection goes on (with RSET); after
-// anything else it is dropped.
-func connErr(c *gosmtp.Client, err error) error {
-	if err == nil {
-		return nil
+// connErr: after an SMTP answer, or none, the connection goes on with
+// RSET; after anything else it is dropped.
+func connErr(c *relayConn, err error) error {
+	if err != nil && !isSMTP(err) {
+		return err
 	}
-	if isSMTP(err) && c.Reset() == nil {
-		return nil
-	}
-	return err
+	return c.reset()
 }
 
 func isSMTP(err error) bool {

@@ -1,0 +1,209 @@
+package smtp
+
+import (
+	"bufio"
+	"net"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+// relayConn is the queue's connection to the relay: an SMTP client (RFC
+// 5321) that pipelines MAIL and the RCPTs of a transaction when the relay
+// offers PIPELINING (RFC 2920), so that a batch of 100 recipients costs
+// three round trips instead of 102. Answers come back as *gosmtp.SMTPError
+// (code, enhanced code, text) as go-smtp's client gives them; any other
+// error means the connection is unusable.
+type relayConn struct {
+	conn     net.Conn
+	r        *textproto.Reader
+	w        *textproto.Writer
+	timeout  time.Duration
+	pipeline bool
+	size     bool
+}
+
+// dialRelay connects, reads the greeting and says EHLO (HELO when the
+// relay refuses EHLO), RFC 5321 §3.1 and §4.1.1.1.
+func dialRelay(addr, hostname string, timeout time.Duration) (*relayConn, error) {
+	conn, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		return nil, err
+	}
+	c := &relayConn{conn: conn, timeout: timeout, r: textproto.NewReader(bufio.NewReader(conn)),
+		w: textproto.NewWriter(bufio.NewWriterSize(conn, 32<<10))}
+	if err := c.hello(hostname); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *relayConn) hello(hostname string) error {
+	c.conn.SetDeadline(time.Now().Add(c.timeout))
+	if _, err := c.reply(2); err != nil {
+		return err
+	}
+	lines, err := c.cmd(2, "EHLO "+hostname)
+	if err != nil {
+		if !isSMTP(err) {
+			return err
+		}
+		_, err = c.cmd(2, "HELO "+hostname)
+		return err
+	}
+	for _, l := range lines[1:] {
+		kw, _, _ := strings.Cut(strings.ToUpper(l), " ")
+		c.pipeline = c.pipeline || kw == "PIPELINING"
+		c.size = c.size || kw == "SIZE"
+	}
+	return nil
+}
+
+// cmd sends one command and reads its reply.
+func (c *relayConn) cmd(class int, line string) ([]string, error) {
+	c.conn.SetDeadline(time.Now().Add(c.timeout))
+	if err := c.w.PrintfLine("%s", line); err != nil {
+		return nil, err
+	}
+	return c.reply(class)
+}
+
+// reply reads one reply: an *gosmtp.SMTPError unless its first digit is
+// class.
+func (c *relayConn) reply(class int) ([]string, error) {
+	code, msg, err := c.r.ReadResponse(0)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(msg, "\n")
+	if code/100 != class {
+		return lines, smtpError(code, lines)
+	}
+	return lines, nil
+}
+
+// smtpError makes an answer into go-smtp's error type, with the enhanced
+// status code of RFC 3463 when the text starts with one.
+func smtpError(code int, lines []string) *gosmtp.SMTPError {
+	e := &gosmtp.SMTPError{Code: code, EnhancedCode: gosmtp.NoEnhancedCode, Message: strings.Join(lines, " ")}
+	first, rest, ok := strings.Cut(lines[0], " ")
+	parts := strings.Split(first, ".")
+	if !ok || len(parts) != 3 {
+		return e
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 999 {
+			return e
+		}
+		e.EnhancedCode[i] = n
+	}
+	for i := range lines[1:] {
+		lines[i+1] = strings.TrimPrefix(lines[i+1], first+" ")
+	}
+	e.Message = strings.Join(append([]string{rest}, lines[1:]...), " ")
+	return e
+}
+
+// transaction sends MAIL and one RCPT per recipient (pipelined when the
+// relay allows), then DATA and the message when a recipient was accepted
+// (RFC 5321 §3.3). mailErr is the answer to MAIL (an SMTP error there
+// refuses every recipient); rcptErrs[i] is the answer to recipient i;
+// dataErr the answer to DATA or the final dot. A non-SMTP error in any of
+// them means the connection is gone.
+func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailErr error, rcptErrs []error, dataErr error) {
+	if bad := strings.ContainsAny(from, "\r\n"); bad {
+		return &gosmtp.SMTPError{Code: 553, EnhancedCode: gosmtp.EnhancedCode{5, 1, 7}, Message: "bad sender address"}, nil, nil
+	}
+	mail := "MAIL FROM:<" + from + ">"
+	if c.size {
+		mail += " SIZE=" + strconv.Itoa(len(data))
+	}
+	cmds := []string{mail}
+	for _, r := range rcpts {
+		cmds = append(cmds, "RCPT TO:<"+strings.NewReplacer("\r", "", "\n", "").Replace(r)+">")
+	}
+	errs, err := c.commands(cmds)
+	if err != nil {
+		return err, nil, nil
+	}
+	if errs[0] != nil {
+		return errs[0], nil, nil
+	}
+	rcptErrs = errs[1:]
+	ok := false
+	for _, e := range rcptErrs {
+		ok = ok || e == nil
+	}
+	if !ok {
+		return nil, rcptErrs, nil
+	}
+	return nil, rcptErrs, c.data(data)
+}
+
+// commands sends cmds and reads their replies: all at once when
+// pipelining, else one by one. The returned error is a connection error;
+// SMTP answers are in errs.
+func (c *relayConn) commands(cmds []string) (errs []error, err error) {
+	c.conn.SetDeadline(time.Now().Add(c.timeout))
+	if c.pipeline {
+		for _, l := range cmds {
+			if _, err := c.w.W.WriteString(l + "\r\n"); err != nil {
+				return nil, err
+			}
+		}
+		if err := c.w.W.Flush(); err != nil {
+			return nil, err
+		}
+		for range cmds {
+			_, e := c.reply(2)
+			if e != nil && !isSMTP(e) {
+				return nil, e
+			}
+			errs = append(errs, e)
+		}
+		return errs, nil
+	}
+	for _, l := range cmds {
+		_, e := c.cmd(2, l)
+		if e != nil && !isSMTP(e) {
+			return nil, e
+		}
+		errs = append(errs, e)
+	}
+	return errs, nil
+}
+
+// data sends DATA, the message dot-stuffed (RFC 5321 §4.5.2) and the
+// final dot, and reads the answer.
+func (c *relayConn) data(msg []byte) error {
+	if _, err := c.cmd(3, "DATA"); err != nil {
+		return err
+	}
+	c.conn.SetDeadline(time.Now().Add(c.timeout))
+	w := c.w.DotWriter()
+	if _, err := w.Write(msg); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	_, err := c.reply(2)
+	return err
+}
+
+// reset ends a transaction (RSET, RFC 5321 §4.1.1.5).
+func (c *relayConn) reset() error {
+	_, err := c.cmd(2, "RSET")
+	return err
+}
+
+func (c *relayConn) quit() {
+	c.conn.SetDeadline(time.Now().Add(time.Second))
+	c.cmd(2, "QUIT")
+	c.conn.Close()
+}

@@ -1,0 +1,139 @@
+// Command soak runs one groupd (the binary given by -groupd) on loopback
+// and loads it for a while with every protocol at once: SMTP posts to a
+// list, CalDAV PUTs and sync-collection REPORTs, WebDAV PUTs and GETs,
+// IMAP SELECT and FETCH, and API GETs, each from a bounded number of
+// workers on a bounded set of names. It prints per-protocol counts,
+// errors and p50/p99 latencies, and the daemon's RSS (VmRSS) every 5 s;
+// it exits 1 on any error or when RSS grew by more than -rss-growth
+// between the end of the warm-up and the end of the run.
+//
+// bench/soak.sh builds groupd and runs this; SOAK_DURATION=30s for a
+// quick run.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+)
+
+type options struct {
+	groupd    string
+	duration  time.Duration
+	warmup    time.Duration
+	workers   int
+	pace      time.Duration
+	rssGrowth int64 // MiB
+	keep      bool
+}
+
+func main() {
+	o := options{}
+	def := 5 * time.Minute
+	if s := os.Getenv("SOAK_DURATION"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "soak: SOAK_DURATION: %v\n", err)
+			os.Exit(2)
+		}
+		def = d
+	}
+	flag.StringVar(&o.groupd, "groupd", "", "the groupd binary to run (required)")
+	flag.DurationVar(&o.duration, "duration", def, "how long to load the daemon (default $SOAK_DURATION or 5m)")
+	flag.DurationVar(&o.warmup, "warmup", 30*time.Second, "RSS at the end of this is the baseline (at most a third of -duration)")
+	flag.IntVar(&o.workers, "workers", 2, "workers per protocol")
+	flag.DurationVar(&o.pace, "pace", 100*time.Millisecond, "each worker starts at most one operation per pace")
+	flag.Int64Var(&o.rssGrowth, "rss-growth", 64, "MiB the RSS may grow from the warm-up to the end")
+	flag.BoolVar(&o.keep, "keep", false, "keep the data directory")
+	flag.Parse()
+	if o.groupd == "" {
+		fmt.Fprintln(os.Stderr, "soak: -groupd is required")
+		os.Exit(2)
+	}
+	o.warmup = min(o.warmup, o.duration/3)
+	if err := run(o); err != nil {
+		fmt.Fprintf(os.Stderr, "soak: FAIL: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Println("soak: PASS")
+}
+
+func run(o options) error {
+	dir, err := os.MkdirTemp("", "groupd-soak-")
+	if err != nil {
+		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	relay, err := startSink()
+	if err != nil {
+		return err
+	}
+	defer relay.Close()
+	d, err := startDaemon(o.groupd, dir, relay.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer d.stop()
+	if err := d.seed(o.workers); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	fmt.Printf("soak: groupd pid %d, data %s, %v of load, %d workers per protocol, warm-up %v\n",
+		d.cmd.Process.Pid, dir, o.duration, o.workers, o.warmup)
+
+	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
+	defer cancel()
+	rss := &rssSeries{pid: d.cmd.Process.Pid, start: time.Now()}
+	var wg sync.WaitGroup
+	wg.Go(func() { rss.sample(ctx, 5*time.Second) })
+	stats := map[string]*recorder{}
+	for _, p := range protocols(d) {
+		rec := &recorder{}
+		stats[p.name] = rec
+		for w := range o.workers {
+			op, err := p.make(w)
+			if err != nil {
+				cancel()
+				wg.Wait()
+				return fmt.Errorf("%s worker %d: %w", p.name, w, err)
+			}
+			wg.Go(func() { loop(ctx, o.pace, rec, op) })
+		}
+	}
+	wg.Wait()
+	exited := d.exited()
+	rss.last() // after the load, before the stop
+	errs := report(stats, rss, o)
+	if exited != nil {
+		errs = append(errs, fmt.Errorf("groupd exited during the run: %v", exited))
+	}
+	if err := d.stop(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d problem(s): %v", len(errs), errs)
+	}
+	return nil
+}
+
+// loop runs op every pace (at once when op took longer) until ctx ends.
+func loop(ctx context.Context, pace time.Duration, rec *recorder, op func(context.Context) error) {
+	t := time.NewTicker(pace)
+	defer t.Stop()
+	for ctx.Err() == nil {
+		start := time.Now()
+		err := op(ctx)
+		if ctx.Err() != nil && err != nil {
+			return // cut off by the end of the run, not a failure
+		}
+		rec.add(time.Since(start), err)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+	}
+}

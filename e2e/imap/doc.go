@@ -12,7 +12,10 @@
 // COPY, MOVE, EXPUNGE, CREATE, DELETE and RENAME answered NO with a
 // reason; a member removed over the API cut off mid-session; a
 // conversation converted over the API readable in date order; imaplib's
-// and mbsync's view of a group mailbox.
+// and mbsync's view of a group mailbox; bad input (an overlong line,
+// unknown commands, broken and oversized literals, 1,000 parallel logins
+// from one address) answered clearly under the daemon's own limits while
+// it keeps serving.
 //
 // The package has tests only.
 package imap

@@ -7,6 +7,8 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+
+	gosmtp "github.com/emersion/go-smtp"
 )
 
 const tooMany = "421 4.7.0 Too many commands in one session; closing"
@@ -190,5 +192,33 @@ func TestCommandLimitTLS(t *testing.T) {
 	}
 	if code, msg := r.answer(); code != 0 {
 		t.Fatalf("after the 421: %d %s", code, msg)
+	}
+}
+
+// TestCommandLimitStartTLS: after STARTTLS the limit still holds, and
+// once the client has said EHLO again the 421 comes through TLS.
+func TestCommandLimitStartTLS(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	ca := newTestCA(t)
+	const max = 10
+	plain, _ := startSubmission(t, w, ca, func(o *SubmissionOptions) { o.MaxCommands = max })
+	c, err := gosmtp.DialStartTLS(plain, ca.client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := 0; ; i++ {
+		if i > max {
+			t.Fatalf("%d NOOPs answered, limit %d", i, max)
+		}
+		err := c.Noop()
+		if err == nil {
+			continue
+		}
+		wantCode(t, err, 421, "4.7.0")
+		if !strings.Contains(err.Error(), "Too many commands in one session") {
+			t.Fatalf("NOOP %d: %v", i, err)
+		}
+		break
 	}
 }

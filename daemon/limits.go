@@ -174,6 +174,16 @@ func (c *limitedConn) Close() error {
 	return c.Conn.Close()
 }
 
+// ReadFrom keeps the TCP connection's sendfile path, which net/http's
+// response.ReadFrom takes only when the connection has ReadFrom: without
+// it a WebDAV GET of a file copies every byte through user space.
+func (c *limitedConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
 // hostOf is the address part of host:port.
 func hostOf(addr string) string {
 	h, _, err := net.SplitHostPort(addr)

@@ -63,3 +63,46 @@ func TestImapUIDsSurvivePurge(t *testing.T) {
 		t.Fatalf("text matches %v %v", hits, err)
 	}
 }
+
+// A post is searchable right after it is accepted, before the idle
+// indexer ran, and after it; the indexer empties its list, also of posts
+// a search indexed meanwhile, and a purge takes its posts off the list.
+func TestImapSearchFindsPostsBeforeAndAfterIndexing(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "alice@example.test")
+	alice := user("alice@example.test")
+	mustGroup(t, s, alice, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false)})
+	mustGroup(t, s, alice, GroupSpec{ID: str("gone"), Name: str("Gone"), Notify: boolp(false)})
+	post := func(list, body string) *Post {
+		return &Post{List: list + "@lists.example.test", Sender: "alice@example.test",
+			Data: []byte("Subject: s\r\n\r\n" + body + "\r\n")}
+	}
+	p1, p2, p3 := post("team", "first Zebra"), post("gone", "purged"), post("team", "second zebra")
+	if err := s.AcceptPosts(ctx, []*Post{p1, p2}); err != nil || p1.Err != nil || p2.Err != nil {
+		t.Fatal(err, p1.Err, p2.Err)
+	}
+	hits, err := s.ImapTextMatches(ctx, alice, "team", "zebra", true)
+	if err != nil || len(hits) != 1 || !hits[uint32(p1.ArchiveUID)] {
+		t.Fatalf("before indexing: %v %v", hits, err)
+	}
+	if err := s.Purge(ctx, alice, "gone", []string{FeatureMessage}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AcceptPosts(ctx, []*Post{p3}); err != nil || p3.Err != nil {
+		t.Fatal(err, p3.Err)
+	}
+	// Left: p1 (a search indexed it) and p3; the purged post went.
+	for i, want := range []int{1, 1, 0} {
+		if n, err := s.IndexArchive(ctx, 1); err != nil || n != want {
+			t.Fatalf("call %d took %d, want %d: %v", i, n, want, err)
+		}
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM imap_text_todo`); n != 0 {
+		t.Fatalf("%d posts still to index", n)
+	}
+	hits, err = s.ImapTextMatches(ctx, alice, "team", "ZEBRA", true)
+	if err != nil || len(hits) != 2 || !hits[uint32(p3.ArchiveUID)] {
+		t.Fatalf("after indexing: %v %v", hits, err)
+	}
+}

@@ -88,3 +88,52 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 		}
 	}
 }
+
+// IndexArchive writes the search text of up to limit archived posts
+// still waiting for it (imap_text_todo, filled by the mail server), in
+// one transaction, and returns how many it took off the list. The
+// outbound queue calls it when idle; a search does not wait for it
+// (ImapTextMatches indexes what its group still misses first).
+func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
+	var n int
+	err := s.write(ctx, func(tx *wtx) error {
+		// A message a search has indexed meanwhile is only taken off.
+		rows, err := tx.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid,
+			CASE WHEN EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid) THEN NULL ELSE m.data END
+			FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid ORDER BY t.mid LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		type msg struct {
+			mid      int64
+			gid, uid *int64
+			data     []byte
+		}
+		var todo []msg
+		for rows.Next() {
+			var m msg
+			if err := rows.Scan(&m.mid, &m.gid, &m.uid, &m.data); err != nil {
+				rows.Close()
+				return err
+			}
+			todo = append(todo, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, m := range todo {
+			if m.gid != nil && m.data != nil { // else purged or indexed since
+				if err := imapIndex(ctx, tx, *m.gid, *m.uid, m.data); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM imap_text_todo WHERE mid = ?`, m.mid); err != nil {
+				return err
+			}
+		}
+		n = len(todo)
+		return nil
+	})
+	return n, err
+}

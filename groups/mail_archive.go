@@ -9,18 +9,21 @@ import (
 // archivePost appends an accepted post to its group's archive (feature
 // "message"), as archiveTx does, with the statements of the batch's
 // statement cache and the list row already read: a batch of posts runs
-// them many times. It returns the post's IMAP UID.
+// them many times. Its search text is left to IndexArchive, out of the
+// accepting transaction. It returns the post's IMAP UID.
 func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Time, messageID string, data []byte) (int64, error) {
 	uid, err := a.nextUID(ctx, l.gid)
 	if err != nil {
 		return 0, err
 	}
-	_, err = a.q.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
+	res, err := a.q.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
 		VALUES (?, ?, ?, ?, ?, ?)`, l.gid, uid, messageID, received.Unix(), len(data), data)
 	if err != nil {
 		return 0, err
 	}
-	if err := imapIndex(ctx, a.q, l.gid, uid, data); err != nil {
+	// The search text is written later (IndexArchive).
+	mid, _ := res.LastInsertId()
+	if _, err := a.q.ExecContext(ctx, `INSERT OR REPLACE INTO imap_text_todo (mid) VALUES (?)`, mid); err != nil {
 		return 0, err
 	}
 	a.tx.emit(Change{Kind: ChangeData, GroupID: l.id, Feature: FeatureMessage, Ref: uid})

@@ -38,7 +38,8 @@ type batch struct {
 
 // Run delivers until ctx is done, then waits for the transactions in
 // flight to finish and be recorded. It wakes on the change feed when mail
-// is queued and polls every PollInterval for retries that fall due.
+// is queued and polls every PollInterval for retries that fall due. When
+// nothing is due it indexes the archive for search.
 func (q *Queue) Run(ctx context.Context) error {
 	sub := q.store.Subscribe()
 	defer sub.Close()
@@ -78,7 +79,7 @@ func (q *Queue) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if n > 0 {
+		if n > 0 || q.indexArchive(ctx) {
 			continue
 		}
 		var ok bool
@@ -86,6 +87,21 @@ func (q *Queue) Run(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// indexBatch is how many archived posts the idle queue indexes for IMAP
+// SEARCH in one store transaction (short, so that posts are not kept
+// waiting for the writer).
+const indexBatch = 100
+
+// indexArchive writes the search text of archived posts while there is
+// no mail to send (groups.Store.IndexArchive); true when it did some.
+func (q *Queue) indexArchive(ctx context.Context) bool {
+	n, err := q.store.IndexArchive(ctx, indexBatch)
+	if err != nil && ctx.Err() == nil {
+		q.log.Error("indexing the archive", "err", err)
+	}
+	return n > 0
 }
 
 // wait blocks until mail is queued (groups.ChangeOutbound on the change

@@ -1,0 +1,12 @@
+-- Archived posts whose search text (imap_text) is not written yet. The
+-- mail server archives a post without it, so that accepting mail stays
+-- cheap; the outbound queue writes it when idle (Store.IndexArchive), and
+-- a search first indexes whatever of its group is still missing.
+CREATE TABLE imap_text_todo (
+    mid INTEGER PRIMARY KEY -- messages.mid
+);
+
+-- A purged message leaves the list with it (its mid may be reused).
+CREATE TRIGGER imap_text_todo_purge AFTER DELETE ON messages BEGIN
+    DELETE FROM imap_text_todo WHERE mid = OLD.mid;
+END;

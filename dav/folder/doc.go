@@ -15,8 +15,11 @@
 // before the body is read (checks.go), PROPFIND Depth: 0 and 1 written
 // directly from two queries, with Depth: infinity refused
 // (propfind-finite-depth) (propfind.go), the answers x/net gets wrong
-// corrected (status.go: 507, 423 versus 412, 204 for a replaced file) and
-// MOVE's default Overwrite: T.
+// corrected (status.go: 507, 423 versus 412, 204 for a replaced file),
+// COPY and MOVE confined to the user's group folders (checks.go: a
+// Destination elsewhere is 403, in a group not the user's 409 exactly as
+// in a missing one, on another server 502) and MOVE's default
+// Overwrite: T.
 //
 // What it stores: nothing itself. Through groups it keeps entries in the
 // files table, contents as blobs under the store's blob directory (a PUT
@@ -30,4 +33,8 @@
 // there; macOS Finder's ._* and .DS_Store files are stored like any file
 // (Finder needs to read back what it wrote) and count towards the quota;
 // gvfs's probing PROPFINDs of the prefix and "/" are answered.
+//
+// The tests here drive the handler on its own; e2e/webdav runs litmus,
+// rclone, cadaver and the crash, restart, quota and access tests against
+// the daemon that mounts it.
 package folder

@@ -116,7 +116,7 @@ func smtpError(code int, lines []string) *gosmtp.SMTPError {
 // dataErr the answer to DATA or the final dot. A non-SMTP error in any of
 // them means the connection is gone.
 func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailErr error, rcptErrs []error, dataErr error) {
-	if bad := strings.ContainsAny(from, "\r\n"); bad {
+	if strings.ContainsAny(from, "\r\n") {
 		return &gosmtp.SMTPError{Code: 553, EnhancedCode: gosmtp.EnhancedCode{5, 1, 7}, Message: "bad sender address"}, nil, nil
 	}
 	mail := "MAIL FROM:<" + from + ">"
@@ -125,7 +125,15 @@ func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailE
 	}
 	cmds := []string{mail}
 	for _, r := range rcpts {
-		cmds = append(cmds, "RCPT TO:<"+strings.NewReplacer("\r", "", "\n", "").Replace(r)+">")
+		if strings.ContainsAny(r, "\r\n") { // never stored so; a line break would start a command
+			r = strings.Map(func(c rune) rune {
+				if c == '\r' || c == '\n' {
+					return -1
+				}
+				return c
+			}, r)
+		}
+		cmds = append(cmds, "RCPT TO:<"+r+">")
 	}
 	errs, err := c.commands(cmds)
 	if err != nil {

@@ -10,3 +10,9 @@ CREATE TABLE imap_text_todo (
 CREATE TRIGGER imap_text_todo_purge AFTER DELETE ON messages BEGIN
     DELETE FROM imap_text_todo WHERE mid = OLD.mid;
 END;
+
+-- The queue looks only for queued rows that are due: an index of those
+-- alone is smaller, and a row sent or failed leaves it instead of moving
+-- within it.
+DROP INDEX outbound_rcpts_due;
+CREATE INDEX outbound_rcpts_due ON outbound_rcpts(next_try) WHERE state = 'queued';

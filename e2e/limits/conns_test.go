@@ -2,6 +2,7 @@ package limits
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,6 +34,7 @@ func TestConnectionsPerIPMail(t *testing.T) {
 				t.Errorf("%d log lines for the refusal, want 1:\n%s", n, d.Logs)
 			}
 			wantPrefix(t, "a held connection still works", open[0].send("NOOP"), "250 ")
+			wantPrefix(t, "another address", dialFrom(t, "127.0.0.2", d.Addr(name)).read(), "220 ")
 			open[1].send("QUIT")
 			open[1].closed()
 			next := dial(t, d.Addr(name))
@@ -54,6 +56,7 @@ func TestConnectionsPerIPIMAP(t *testing.T) {
 	hog := dial(t, d.Addr("imap"))
 	wantPrefix(t, "fourth connection", hog.read(), "* BYE [UNAVAILABLE] Too many connections from your address")
 	wantPrefix(t, "a held connection still works", open[0].send("a1 NOOP"), "a1 OK")
+	wantPrefix(t, "another address", dialFrom(t, "127.0.0.2", d.Addr("imap")).read(), "* OK")
 	open[1].send("a2 LOGOUT")
 	open[1].closed()
 	wantPrefix(t, "after one left", dial(t, d.Addr("imap")).read(), "* OK")
@@ -66,6 +69,13 @@ func TestConnectionsPerIPHTTP(t *testing.T) {
 	var open []*line
 	for range conns {
 		open = append(open, dial(t, d.Addr("http")))
+	}
+	other := &http.Transport{DisableKeepAlives: true,
+		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext}
+	if res, err := (&http.Client{Transport: other}).Get(d.URL("/healthz")); err != nil || res.StatusCode != 200 {
+		t.Fatalf("another address: %v %v", res, err)
+	} else {
+		res.Body.Close()
 	}
 	res := get(t, d.URL("/healthz"))
 	if res.code != 503 || res.retry == "" || res.body != "Too many connections from your address (the limit is 3); close some and try again.\n" {

@@ -26,7 +26,15 @@ type line struct {
 
 func dial(t *testing.T, addr net.Addr) *line {
 	t.Helper()
-	c, err := net.Dial("tcp", addr.String())
+	return dialFrom(t, "127.0.0.1", addr)
+}
+
+// dialFrom connects from the loopback address from (127.0.0.2 is another
+// client as far as the limits go).
+func dialFrom(t *testing.T, from string, addr net.Addr) *line {
+	t.Helper()
+	dialer := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+	c, err := dialer.Dial("tcp", addr.String())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +62,67 @@ type limitedConn struct {
 	line    int
 	once    sync.Once
 	release func()
+
+	wmu     sync.Mutex
+	holding bool   // gathering writes (see gather)
+	wbuf    []byte // gathered, not yet written
+}
+
+// gatherBytes is how much a gathering connection holds before writing.
+const gatherBytes = 64 << 10
+
+// gather makes writes collect in a buffer until send (or gatherBytes),
+// for commands that answer with many lines: the library flushes after
+// every FETCH response, which would cost a system call (and, under TLS,
+// a record) per message.
+func (c *limitedConn) gather() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.holding = true
+}
+
+// send writes what was gathered and ends gathering.
+func (c *limitedConn) send() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.holding = false
+	return c.flushLocked()
+}
+
+func (c *limitedConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if !c.holding {
+		return c.Conn.Write(p)
+	}
+	c.wbuf = append(c.wbuf, p...)
+	if len(c.wbuf) >= gatherBytes {
+		return len(p), c.flushLocked()
+	}
+	return len(p), nil
+}
+
+func (c *limitedConn) flushLocked() error {
+	if len(c.wbuf) == 0 {
+		return nil
+	}
+	_, err := c.Conn.Write(c.wbuf)
+	c.wbuf = c.wbuf[:0]
+	return err
+}
+
+// wire finds the limitedConn under c (a TLS connection's included).
+func wire(c net.Conn) *limitedConn {
+	for {
+		switch x := c.(type) {
+		case *limitedConn:
+			return x
+		case *tls.Conn:
+			c = x.NetConn()
+		default:
+			return nil
+		}
+	}
 }
 
 func (c *limitedConn) Read(p []byte) (int, error) {
@@ -93,7 +155,16 @@ func (c *limitedConn) tooLong() {
 	c.Conn.Close()
 }
 
+// Close writes what was gathered first (a BYE the library sends in the
+// middle of a FETCH must reach the client), unless a write is under way:
+// closing is what unblocks a write to a client that stopped reading.
 func (c *limitedConn) Close() error {
+	if c.wmu.TryLock() {
+		c.holding = false
+		c.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		c.flushLocked()
+		c.wmu.Unlock()
+	}
 	c.once.Do(c.release)
 	return c.Conn.Close()
 }

@@ -23,6 +23,7 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 	if err := s.checkSelected(); err != nil {
 		return err
 	}
+	defer s.gathered()()
 	sel := s.sel
 	level := dataLevel(options)
 	markSeen := !sel.readOnly && setsSeen(options)

@@ -15,6 +15,7 @@ import (
 type session struct {
 	srv   *Server
 	conn  *imapserver.Conn
+	wire  *limitedConn // under conn, for gathering writes
 	log   *slog.Logger
 	ip    string
 	ctx   context.Context
@@ -27,13 +28,27 @@ var _ imapserver.SessionIMAP4rev2 = (*session)(nil)
 
 func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 	ctx, stop := context.WithCancel(context.Background())
-	sess := &session{srv: s, conn: c, ip: remoteIP(c.NetConn().RemoteAddr()), ctx: ctx, stop: stop}
+	sess := &session{srv: s, conn: c, wire: wire(c.NetConn()), ip: remoteIP(c.NetConn().RemoteAddr()), ctx: ctx, stop: stop}
 	sess.log = s.log.With("remote", c.NetConn().RemoteAddr().String())
 	if !s.track(sess) {
 		stop()
 		return nil, nil, &goimap.Error{Type: goimap.StatusResponseTypeBye, Text: "groupd is shutting down"}
 	}
 	return sess, nil, nil
+}
+
+// gathered makes the answer to a many-line command leave in few writes;
+// call the function it returns when the command is done.
+func (s *session) gathered() func() {
+	if s.wire == nil {
+		return func() {}
+	}
+	s.wire.gather()
+	return func() {
+		if err := s.wire.send(); err != nil {
+			s.log.Debug("write failed", "err", err)
+		}
+	}
 }
 
 func (s *session) Close() error {

@@ -46,6 +46,7 @@ func (s *session) Store(w *imapserver.FetchWriter, numSet goimap.NumSet, flags *
 	if flags.Silent {
 		return nil
 	}
+	defer s.gathered()()
 	for _, p := range pos {
 		f, ok := got[sel.uids[p]]
 		if !ok {

@@ -118,7 +118,7 @@ func TestPruneOutbound(t *testing.T) {
 	if err := s.AcceptPosts(ctx, []*Post{p1, p2}); err != nil {
 		t.Fatal(err)
 	}
-	items, err := s.ClaimOutbound(ctx, 1, time.Now(), 100, 0)
+	items, err := s.DueOutbound(ctx, time.Now(), 100, 0, nil)
 	if err != nil || len(items) != 4 {
 		t.Fatalf("claimed %d, %v", len(items), err)
 	}

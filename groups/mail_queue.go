@@ -20,43 +20,47 @@ type OutboundItem struct {
 	Created  time.Time // when the message was queued
 }
 
-// ClaimOutbound marks up to limit due rows (state queued, next_try at or
-// before now) as held by the queue run lease, and returns them ordered by
-// message and recipient domain. Rows held by another lease (a run that
-// crashed) are due again: a lease lives only as long as its run.
+// DueOutbound returns up to limit due rows (state queued, next_try at or
+// before now) that are not in busy, ordered by message and recipient
+// domain. busy is what the caller has in flight: the one queue of a
+// database keeps that in memory, so that finding work is a read and
+// leaves the single writer to posts and outcomes (a crashed run's rows
+// are simply due again; the lease column is no longer set).
 //
 // listRate > 0 lets at most that many posts of one list start delivery in
 // any hour; the rows of the others are put off until the hour has room.
-func (s *Store) ClaimOutbound(ctx context.Context, lease int64, now time.Time, limit, listRate int) ([]OutboundItem, error) {
+func (s *Store) DueOutbound(ctx context.Context, now time.Time, limit, listRate int, busy map[int64]bool) ([]OutboundItem, error) {
+	if listRate > 0 {
+		if err := s.write(ctx, func(tx *wtx) error { return holdOverRate(ctx, tx, now.Unix(), listRate) }); err != nil {
+			return nil, err
+		}
+	}
+	// Rows in flight are still queued: read past them.
+	rows, err := s.rdb.QueryContext(ctx, `SELECT r.rid, r.oid, r.rcpt, r.attempts, o.created_at
+		FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
+		WHERE r.state = 'queued' AND r.next_try <= ? ORDER BY r.next_try, r.rid LIMIT ?`, now.Unix(), limit+len(busy))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []OutboundItem
-	err := s.write(ctx, func(tx *wtx) error {
-		if listRate > 0 {
-			if err := holdOverRate(ctx, tx, now.Unix(), listRate); err != nil {
-				return err
-			}
+	for rows.Next() && len(out) < limit {
+		var it OutboundItem
+		var created int64
+		if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created); err != nil {
+			return nil, err
 		}
-		rows, err := tx.QueryContext(ctx, `UPDATE outbound_rcpts SET lease = ?1
-			WHERE rid IN (SELECT rid FROM outbound_rcpts WHERE state = 'queued' AND next_try <= ?2 AND lease <> ?1
-			              ORDER BY next_try, rid LIMIT ?3)
-			RETURNING rid, oid, rcpt, attempts, (SELECT created_at FROM outbound o WHERE o.oid = outbound_rcpts.oid)`,
-			lease, now.Unix(), limit)
-		if err != nil {
-			return err
+		if busy[it.RID] {
+			continue
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var it OutboundItem
-			var created int64
-			if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created); err != nil {
-				return err
-			}
-			it.Created = unixTime(created)
-			out = append(out, it)
-		}
-		return rows.Err()
-	})
+		it.Created = unixTime(created)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	sortItems(out)
-	return out, err
+	return out, nil
 }
 
 // holdOverRate starts due posts of each list while the list has started

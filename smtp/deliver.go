@@ -16,6 +16,7 @@ import (
 // connection open between transactions.
 type worker struct {
 	q     *Queue
+	busy  *inflight
 	c     *relayConn
 	used  time.Time // when c last finished a transaction
 	cache *msgCache
@@ -80,10 +81,15 @@ func (w *worker) deliver(b batch) {
 		w.q.log.Warn("relay transaction", "relay", w.q.opts.Relay, "err", err)
 		w.close()
 	}
+	// Rows whose outcome could not be written stay in flight: they go
+	// again after a restart, not at once.
 	if err := w.q.finish.finish(o.d); err != nil {
 		w.q.log.Error("recording deliveries", "err", err)
-	} else if f := w.q.opts.OnDelivery; f != nil {
-		f(len(o.d.Sent), len(o.d.Retry), len(o.d.Failed))
+	} else {
+		w.busy.done(b.items)
+		if f := w.q.opts.OnDelivery; f != nil {
+			f(len(o.d.Sent), len(o.d.Retry), len(o.d.Failed))
+		}
 	}
 	w.q.log.Debug("batch", "oid", b.oid, "sent", len(o.d.Sent), "retry", len(o.d.Retry), "failed", len(o.d.Failed))
 }

@@ -2,8 +2,6 @@ package smtp
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"log/slog"
 	"sync"
 	"time"
@@ -12,7 +10,8 @@ import (
 )
 
 // Queue delivers the outbound queue to the relay. Run one Queue per
-// database: its claims hold rows only for the life of its run.
+// database: which rows are in flight it keeps in memory, for the life of
+// its run.
 type Queue struct {
 	opts   QueueOptions
 	log    *slog.Logger
@@ -43,14 +42,14 @@ type batch struct {
 func (q *Queue) Run(ctx context.Context) error {
 	sub := q.store.Subscribe()
 	defer sub.Close()
-	lease := newLease()
+	busy := &inflight{rids: map[int64]bool{}}
 	jobs := make(chan batch)
 	var wg sync.WaitGroup
 	for i := 0; i < q.opts.Concurrency; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{q: q, cache: newMsgCache()}
+			w := &worker{q: q, busy: busy, cache: newMsgCache()}
 			defer w.close()
 			for b := range jobs {
 				w.deliver(b)
@@ -72,7 +71,7 @@ func (q *Queue) Run(ctx context.Context) error {
 				q.log.Info("pruned finished mail", "messages", n)
 			}
 		}
-		n, err := q.dispatch(ctx, lease, jobs)
+		n, err := q.dispatch(ctx, busy, jobs)
 		if err != nil && ctx.Err() == nil {
 			q.log.Error("claiming queued mail", "err", err)
 		}
@@ -125,11 +124,11 @@ func (q *Queue) wait(ctx context.Context, tick <-chan time.Time, feed <-chan gro
 	}
 }
 
-// dispatch claims due rows and hands them to the workers, batch by batch.
-// The claim is small (a few batches per worker), so rows are held only
-// shortly before they go out.
-func (q *Queue) dispatch(ctx context.Context, lease int64, jobs chan<- batch) (int, error) {
-	items, err := q.store.ClaimOutbound(ctx, lease, q.opts.Now(), q.opts.Concurrency*q.opts.BatchSize, q.opts.ListRate)
+// dispatch takes due rows that are not in flight and hands them to the
+// workers, batch by batch. It takes few at a time (a few batches per
+// worker), so that rows wait only shortly before they go out.
+func (q *Queue) dispatch(ctx context.Context, busy *inflight, jobs chan<- batch) (int, error) {
+	items, err := busy.due(ctx, q)
 	if err != nil {
 		return 0, err
 	}
@@ -168,12 +167,6 @@ func (q *Queue) retryAt(it groups.OutboundItem, now time.Time) time.Time {
 		return time.Time{}
 	}
 	return next
-}
-
-func newLease() int64 {
-	var b [8]byte
-	rand.Read(b[:])
-	return int64(binary.BigEndian.Uint64(b[:])>>2) + 1
 }
 
 func domain(addr string) string {

@@ -1,9 +1,12 @@
 package imap
 
 import (
+	"runtime"
 	"sync"
 
 	goimap "github.com/emersion/go-imap/v2"
+
+	"groupd/groups"
 )
 
 // envCache keeps parsed envelopes of archived posts, shared by every
@@ -60,4 +63,38 @@ func (c *envCache) put(group string, uid uint32, env *goimap.Envelope) {
 		}
 	}
 	c.m[envKey{group, uid}] = env
+}
+
+// envelopes returns the ENVELOPE of each message by UID: from the cache,
+// or parsed on up to four cores at once (a client's first sync of a big
+// archive is mostly this) and then cached.
+func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage) map[uint32]*goimap.Envelope {
+	group := s.sel.mb.groupID
+	out := make(map[uint32]*goimap.Envelope, len(msgs))
+	var todo []*groups.ImapMessage
+	for uid, m := range msgs {
+		if env := s.srv.envs.get(group, uid); env != nil {
+			out[uid] = env
+		} else {
+			todo = append(todo, m)
+		}
+	}
+	parsed := make([]*goimap.Envelope, len(todo))
+	workers := min(runtime.GOMAXPROCS(0), 4, (len(todo)+63)/64)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(todo); i += workers {
+				parsed[i] = envelope(todo[i].Data)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, m := range todo {
+		out[m.UID] = parsed[i]
+		s.srv.envs.put(group, m.UID, parsed[i])
+	}
+	return out
 }

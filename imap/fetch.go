@@ -56,16 +56,16 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.
 			return err
 		}
 	}
+	var envs map[uint32]*goimap.Envelope
+	if options.Envelope {
+		envs = s.envelopes(msgs)
+	}
 	for _, p := range pos {
 		m := msgs[sel.uids[p]]
 		if m == nil {
 			continue // gone under us: a purge, answered by BYE next
 		}
-		var env *goimap.Envelope
-		if options.Envelope {
-			env = s.envelope(m)
-		}
-		if err := writeMessage(w.CreateMessage(uint32(p+1)), m, env, options, markSeen); err != nil {
+		if err := writeMessage(w.CreateMessage(uint32(p+1)), m, envs[m.UID], options, markSeen); err != nil {
 			return err
 		}
 	}
@@ -138,17 +138,6 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 		msgs[uid].Flags = f
 	}
 	return nil
-}
-
-// envelope is the message's ENVELOPE, from the server's cache when there.
-func (s *session) envelope(m *groups.ImapMessage) *goimap.Envelope {
-	group := s.sel.mb.groupID
-	if env := s.srv.envs.get(group, m.UID); env != nil {
-		return env
-	}
-	env := envelope(m.Data)
-	s.srv.envs.put(group, m.UID, env)
-	return env
 }
 
 // onlyEnvelope: nothing but the envelope needs the message's bytes.

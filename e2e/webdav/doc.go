@@ -10,7 +10,8 @@
 // gets, locks and unlocks; quotas answer 507 and leave nothing behind;
 // concurrent PUTs to one path leave exactly one body; locks survive a
 // restart; traversal attempts are refused; outsiders see a group's folder
-// exactly as a missing one; a kill -9 in the middle of a 500 MB upload
+// exactly as a missing one; purging the folder or deleting the group
+// removes the blobs; a kill -9 in the middle of a 500 MB upload
 // leaves the previous version.
 //
 // The package has tests only.

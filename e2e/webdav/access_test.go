@@ -9,7 +9,8 @@ import (
 // TestOutsiderSeesNothing: carol belongs to no group. /dav/files/ lists no
 // folder for her, and every method on the public group's folder, the
 // private group's folder and a file in either answers exactly as a group
-// that does not exist does (status and body).
+// that does not exist does (status and body). A removed member and a
+// folder feature turned off look the same.
 func TestOutsiderSeesNothing(t *testing.T) {
 	e := start(t, nil)
 	e.put("bob", "/dav/files/team/f", "team's secret")
@@ -55,4 +56,26 @@ func TestOutsiderSeesNothing(t *testing.T) {
 	}
 	b = e.want(207, "bob", "PROPFIND", "/dav/files/", propfindAll, hdr{"Depth": "1"})
 	mustNotContain(t, b, "/dav/files/hidden")
+
+	// The master turns the folder feature off: the folder is gone for
+	// members too, and its files come back when it is turned on again.
+	folder := func(on bool) {
+		t.Helper()
+		if c, b := e.d.API(t, "PATCH", "/api/v1/groups/team", "alice@example.test",
+			map[string]any{"features": map[string]bool{"folder": on}}); c != http.StatusOK {
+			t.Fatalf("PATCH features.folder=%v: %d %s", on, c, b)
+		}
+	}
+	folder(false)
+	code, body, _ := e.do("bob", "GET", "/dav/files/team/f", nil, nil)
+	wcode, wbody, _ := e.do("bob", "GET", "/dav/files/nosuch/f", nil, nil)
+	if code != wcode || body != wbody {
+		t.Fatalf("folder off: %d %q; a missing group: %d %q", code, body, wcode, wbody)
+	}
+	b = e.want(207, "alice", "PROPFIND", "/dav/files/", propfindAll, hdr{"Depth": "1"})
+	mustNotContain(t, b, "/dav/files/team")
+	folder(true)
+	if got := e.get("bob", "/dav/files/team/f"); got != "team's secret" {
+		t.Fatalf("team/f after the feature came back: %q", got)
+	}
 }

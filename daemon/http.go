@@ -35,7 +35,7 @@ func (d *Daemon) httpListener() (Listener, error) {
 	}
 
 	srv := &http.Server{
-		Handler:           m.instrument(limitRequests(d.cfg.Limits.MaxHTTPRequests, log, filesAsSent(mux))),
+		Handler:           m.instrument(limitRequests(d.cfg.Limits.MaxHTTPRequests, log, davAsSent(mux))),
 		ReadHeaderTimeout: 10 * time.Second,
 		// No ReadTimeout or WriteTimeout: WebDAV uploads and downloads
 		// may rightly take long; idle keep-alive connections are bounded.
@@ -47,19 +47,25 @@ func (d *Daemon) httpListener() (Listener, error) {
 		Serve: srv.Serve, Shutdown: srv.Shutdown, Close: srv.Close}, nil
 }
 
-// filesAsSent hands requests under /dav/files/ to the folder handler with
-// their path as sent. ServeMux would answer a path with "." or ".."
-// segments or "//" with a redirect to its cleaned form; the folder handler
-// refuses such paths itself with 400 (issue 6: traversal is refused).
-func filesAsSent(mux *http.ServeMux) http.Handler {
-	files, pattern := mux.Handler(&http.Request{Method: "GET", URL: &url.URL{Path: "/dav/files/"}})
+// davAsSent hands requests under /dav/files/ to the folder handler and
+// the rest under /dav/ to the CalDAV handler with their path as sent.
+// ServeMux would answer a path with "." or ".." segments or "//" with a
+// redirect to its cleaned form; both handlers refuse such paths
+// themselves with 400 (issues 5 and 6: traversal is refused).
+func davAsSent(mux *http.ServeMux) http.Handler {
+	files, filesPattern := mux.Handler(&http.Request{Method: "GET", URL: &url.URL{Path: "/dav/files/"}})
+	cal, calPattern := mux.Handler(&http.Request{Method: "GET", URL: &url.URL{Path: "/dav/"}})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/dav/files/") {
+		switch {
+		case r.URL.Path == "/dav/files" || strings.HasPrefix(r.URL.Path, "/dav/files/"):
+			r.Pattern = filesPattern // for the metrics' route label
+			files.ServeHTTP(w, r)
+		case strings.HasPrefix(r.URL.Path, "/dav/"):
+			r.Pattern = calPattern
+			cal.ServeHTTP(w, r)
+		default:
 			mux.ServeHTTP(w, r)
-			return
 		}
-		r.Pattern = pattern // for the metrics' route label
-		files.ServeHTTP(w, r)
 	})
 }
 

@@ -77,16 +77,14 @@ func New(opts Options) (http.Handler, error) {
 
 // reqState is what one request carries through go-webdav to the backend.
 type reqState struct {
-	h       *handler
-	r       *http.Request
-	user    *groups.User
-	actor   groups.Actor
-	cals    map[string]*groups.Calendar
-	put     *putState
-	created bool
-	filter  *compFilter
-	zone    *time.Location               // the query's zone for floating times
-	objs    map[string]*groups.CalObject // multiget: by group/feature/name
+	h      *handler
+	r      *http.Request
+	user   *groups.User
+	actor  groups.Actor
+	cals   map[string]*groups.Calendar
+	filter *compFilter
+	zone   *time.Location               // the query's zone for floating times
+	objs   map[string]*groups.CalObject // multiget: by group/feature/name
 }
 
 type ctxKey struct{}
@@ -134,7 +132,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !checkRawPath(r.URL) {
-		writeError(w, http.StatusBadRequest, "", "the path holds an encoded slash or a dot segment")
+		writeError(w, http.StatusBadRequest, "", "the path holds an encoded slash, an empty segment or a dot segment")
 		return
 	}
 	t, ok := parsePath(h.prefix, r.URL.Path)

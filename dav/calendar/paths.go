@@ -40,10 +40,12 @@ func segmentOf(feature string) string {
 }
 
 // checkRawPath refuses encoded slashes and backslashes, which would let a
-// segment smuggle a separator, and the dot segments of RFC 3986 §3.3.
+// segment smuggle a separator, empty segments ("//") and the dot segments
+// of RFC 3986 §3.3. (The daemon hands /dav/ paths over as sent, not
+// cleaned.)
 func checkRawPath(u *url.URL) bool {
 	raw := strings.ToLower(u.EscapedPath())
-	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") {
+	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") || strings.Contains(u.Path, "//") {
 		return false
 	}
 	for _, seg := range strings.Split(u.Path, "/") {

@@ -89,8 +89,11 @@ func TestBadInput(t *testing.T) {
 		{"VEVENT in tasks", tasks + "x.ics", ics(event("e1", "DTSTART:20260101T100000Z")), 403, "supported-calendar-component"},
 		{"VTODO in events", events + "x.ics", ics(todo("t3")), 403, "supported-calendar-component"},
 		{"UID twice", events + "x.ics", ics(event("dup", "DTSTART:20260102T100000Z")), 409, "no-uid-conflict"},
+		{"dot dot", "/dav/calendars/team/events/../tasks/x.ics", ics(todo("t4")), 400, "dot segment"},
+		{"dot dot out of the tree", "/dav/calendars/../../groupd.db", ics(todo("t5")), 400, "dot segment"},
 		{"encoded dot dot", "/dav/calendars/team/events/%2e%2e/x.ics", ics(event("s1", "DTSTART:20260101T100000Z")), 400, "dot segment"},
 		{"encoded slash", "/dav/calendars/team/events/a%2Fb.ics", ics(event("s2", "DTSTART:20260101T100000Z")), 400, "encoded slash"},
+		{"empty segment", "/dav/calendars/team//events/x.ics", ics(event("s5", "DTSTART:20260101T100000Z")), 400, "empty segment"},
 		{"encoded slash in group", "/dav/calendars/team%2fevents/x.ics", ics(event("s3", "DTSTART:20260101T100000Z")), 400, "encoded slash"},
 		{"collection", events, ics(event("s4", "DTSTART:20260101T100000Z")), 405, "collections are fixed"},
 	}
@@ -107,7 +110,8 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("tasks holds %d objects", n)
 	}
 	// Reading through traversal is refused too.
-	for _, p := range []string{"/dav/calendars/team/tasks/%2e%2e/events/a.ics", "/dav/calendars/team/events%2Fa.ics"} {
+	for _, p := range []string{"/dav/calendars/team/tasks/../events/a.ics", "/dav/calendars/team/tasks/%2e%2e/events/a.ics",
+		"/dav/calendars/team/events%2Fa.ics"} {
 		if code, body, _ := e.do("bob", "GET", p, "", nil); code != 400 {
 			t.Errorf("GET %s: %d %s", p, code, body)
 		}

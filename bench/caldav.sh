@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# CalDAV benchmark (issue 5): groupd's CalDAV handler (served by
-# dav/calendar/internal/cald, the handler the daemon mounts, on a real
-# SQLite store) and Radicale (Debian package) side by side on loopback,
-# loaded with the same events (10% weekly-recurring), for 2,000 and
-# 10,000 events. Per operation it prints both figures (ms) and the ratio
-# Radicale/groupd: PUT per event, a one-month calendar-query, a multiget
-# of 200, PROPFIND Depth 1, sync-collection after 10 changes.
+# CalDAV benchmark (issue 5): the real groupd daemon (go build -o DIR/groupd .,
+# run on a generated config, HTTP only, on 127.0.0.1) and Radicale (Debian
+# package) side by side on loopback, loaded with the same events (10%
+# weekly-recurring), for 2,000 and 10,000 events. Per operation it prints
+# both figures (ms) and the ratio Radicale/groupd: PUT per event, a
+# one-month calendar-query, a multiget of 200, PROPFIND Depth 1,
+# sync-collection after 10 changes (dav/calendar/internal/calbench).
 #
-# Radicale gets the first 200 events by PUT (timed) and the rest as files
-# in its collection folder (PUT at ~75 ms each would take minutes);
-# groupd gets all by PUT.
+# Users and the group are created over the admin API, as an operator would.
+# Both servers get the first 200 events by PUT (timed, one after another);
+# groupd gets the rest by PUT from 4 workers, Radicale as files in its
+# collection folder (PUT at ~75 ms each would take minutes).
 #
 #   bench/caldav.sh              # 2000 and 10000 events
 #   SIZES="2000" bench/caldav.sh
@@ -18,51 +19,83 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"2000 10000"}
 WORK=$(mktemp -d /tmp/caldav-bench.XXXXXX)
 PIDS=()
-cleanup() {
+stop() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$WORK"
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	PIDS=()
 }
+cleanup() { stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-waitport() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; return 1; }
+waiturl() { for _ in $(seq 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 
-go build -o "$WORK/cald" ./dav/calendar/internal/cald
+go build -o "$WORK/groupd" .
 go build -o "$WORK/calbench" ./dav/calendar/internal/calbench
+
+# groupd DIR PORT: run the daemon with its data in DIR, HTTP on PORT.
+groupd() {
+	cat > "$1/groupd.toml" <<-CONF
+	hostname = "lists.example.test"
+	data_dir = "$1/data"
+	log_level = "info"
+	[mail]
+	domains = ["lists.example.test"]
+	internal_domains = ["example.test"]
+	relay = "127.0.0.1:9"
+	[listen]
+	http = "127.0.0.1:$2"
+	smtp = ""
+	submission = ""
+	imap = ""
+	imaps = ""
+	CONF
+	"$WORK/groupd" -config "$1/groupd.toml" > "$1/groupd.log" 2>&1 &
+	PIDS+=($!)
+	waiturl "http://127.0.0.1:$2/healthz"
+	local api="http://127.0.0.1:$2/api/v1" tok
+	tok=$(cat "$1/data/admin-token")
+	for u in alice bob; do
+		curl -sf -o /dev/null -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+			-d "{\"email\":\"$u@example.test\",\"name\":\"$u\",\"password\":\"password1\"}" "$api/users"
+	done
+	curl -sf -o /dev/null -u alice@example.test:password1 -H 'Content-Type: application/json' \
+		-d '{"id":"team","name":"Team","members":["bob@example.test"]}' "$api/groups"
+}
+
+# radicale DIR PORT: run Radicale with its store in DIR and make user/cal/.
+radicale_up() {
+	cat > "$1/r.conf" <<-CONF
+	[server]
+	hosts = 127.0.0.1:$2
+	[auth]
+	type = none
+	[storage]
+	filesystem_folder = $1/store
+	[logging]
+	level = warning
+	CONF
+	radicale --config "$1/r.conf" > "$1/r.log" 2>&1 &
+	PIDS+=($!)
+	waiturl "http://127.0.0.1:$2/"
+	curl -s -o /dev/null -X MKCOL "http://127.0.0.1:$2/user/"
+	curl -s -o /dev/null -X MKCALENDAR "http://127.0.0.1:$2/user/cal/"
+}
 
 for n in $SIZES; do
 	d="$WORK/$n"
 	mkdir -p "$d/g" "$d/r"
 	gport=$(freeport)
-	"$WORK/cald" -db "$d/g/groupd.db" -addr "127.0.0.1:$gport" -setup > "$d/g.log" 2>&1 &
-	PIDS+=($!)
+	groupd "$d/g" "$gport"
 	servers=(-server "groupd=http://127.0.0.1:$gport/dav/calendars/team/events/,bob@example.test,password1")
 	if command -v radicale > /dev/null; then
 		rport=$(freeport)
-		cat > "$d/r.conf" <<-CONF
-		[server]
-		hosts = 127.0.0.1:$rport
-		[auth]
-		type = none
-		[storage]
-		filesystem_folder = $d/r/store
-		[logging]
-		level = warning
-		CONF
-		radicale --config "$d/r.conf" > "$d/r.log" 2>&1 &
-		PIDS+=($!)
-		waitport "$rport"
-		curl -s -o /dev/null -X MKCOL "http://127.0.0.1:$rport/user/"
-		curl -s -o /dev/null -X MKCALENDAR "http://127.0.0.1:$rport/user/cal/"
+		radicale_up "$d/r" "$rport"
 		servers+=(-server "radicale=http://127.0.0.1:$rport/user/cal/,,,$d/r/store/collection-root/user/cal")
 	else
 		echo "radicale not installed: groupd only" >&2
 	fi
-	waitport "$gport"
 	"$WORK/calbench" -n "$n" "${servers[@]}"
 	echo
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	PIDS=()
+	stop
 done

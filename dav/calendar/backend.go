@@ -20,8 +20,8 @@ const (
 )
 
 // backend is the gocaldav.Backend that go-webdav's handler calls for GET,
-// HEAD, PUT, DELETE, calendar-query and calendar-multiget. It acts for
-// the user of the request (reqState in the context).
+// HEAD and DELETE. It acts for the user of the request (reqState in the
+// context).
 type backend struct{ h *handler }
 
 var errNoState = errors.New("calendar: request without state")
@@ -130,23 +130,10 @@ func (b *backend) ListCalendarObjects(ctx context.Context, p string, req *gocald
 	return b.QueryCalendarObjects(ctx, p, nil)
 }
 
+// PutCalendarObject is never reached: the handler stores PUTs itself
+// (put.go), from the body it has checked.
 func (b *backend) PutCalendarObject(ctx context.Context, p string, _ *ical.Calendar, opts *gocaldav.PutCalendarObjectOptions) (*gocaldav.CalendarObject, error) {
-	st, c, t, err := b.open(ctx, p, kObject)
-	if err != nil {
-		return nil, err
-	}
-	if st.put == nil {
-		return nil, errNoState
-	}
-	o, created, err := c.Put(ctx, groups.CalPut{Name: t.name, UID: st.put.uid, Data: st.put.data,
-		First: st.put.first, Last: st.put.last,
-		IfMatch: string(opts.IfMatch), IfNoneMatch: string(opts.IfNoneMatch)})
-	if err != nil {
-		return nil, davError(err)
-	}
-	st.created = created
-	return &gocaldav.CalendarObject{Path: b.h.objPath(t.group, t.feature, o.Name), ModTime: o.Modified,
-		ContentLength: o.Size, ETag: strings.Trim(o.ETag, `"`)}, nil
+	return nil, webdav.NewHTTPError(http.StatusMethodNotAllowed, errors.New("PUT is served by the handler"))
 }
 
 func (b *backend) DeleteCalendarObject(ctx context.Context, p string) error {

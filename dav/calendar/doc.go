@@ -5,7 +5,7 @@
 //
 // Built on github.com/emersion/go-webdav's caldav package and
 // github.com/emersion/go-ical. go-webdav's caldav.Handler serves GET,
-// HEAD, PUT and DELETE of objects through our Backend (backend.go);
+// HEAD and DELETE of objects through our Backend (backend.go);
 // caldav.ValidateCalendarObject checks every PUT. Around it we add what it
 // lacks:
 //
@@ -21,7 +21,8 @@
 //     SPEC §3, and knows none of the properties below;
 //   - every decode of a client's body or a stored object recovers the
 //     panics of go-ical's decoder into an error (decode.go);
-//   - PUT checks before go-webdav stores (put.go): max-resource-size (413),
+//   - PUT, stored by us from the one parse of the body (go-webdav's would
+//     parse it again) after checks (put.go): max-resource-size (413),
 //     valid-calendar-data (400), one component type that the collection
 //     supports (403 supported-calendar-component), a UID, no UID twice in
 //     a collection (409 no-uid-conflict with the holder's href),

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
@@ -16,7 +15,7 @@ import (
 	"groupd/groups"
 )
 
-// putState is a checked PUT body on its way through go-webdav.
+// putState is a checked PUT body, ready to store.
 type putState struct {
 	uid         string
 	data        string // canonical encoding
@@ -25,8 +24,9 @@ type putState struct {
 
 // put checks a PUT of a calendar object (RFC 4791 §5.3.2) before handing
 // it to go-webdav: size, media type, iCalendar syntax, one component type
-// that the collection supports, one UID. Nothing is stored unless every
-// check passes. The answer is 201 for a new object, 204 for a replaced one.
+// that the collection supports, one UID; then stores it. Nothing is
+// stored unless every check passes. The answer is 201 for a new object,
+// 204 for a replaced one, with the ETag of the stored bytes.
 func (h *handler) put(w http.ResponseWriter, r *http.Request, st *reqState, t target) {
 	if t.kind != kObject {
 		writeError(w, http.StatusMethodNotAllowed, "", "only calendar objects can be written; collections are fixed")
@@ -62,21 +62,30 @@ func (h *handler) put(w http.ResponseWriter, r *http.Request, st *reqState, t ta
 		writeError(w, code, cond, msg)
 		return
 	}
-	// RFC 4791 §5.3.2.1: the answer names the object that holds the UID.
-	// (The store checks again in its transaction.)
-	if other, err := c.NameOfUID(r.Context(), ps.uid); err != nil {
-		h.fail(w, r, err)
-		return
-	} else if other != "" && other != t.name {
-		writeErrorHref(w, http.StatusConflict, condUIDConflict, h.objPath(t.group, t.feature, other),
-			"another object of this calendar ("+other+") already has this UID")
+	// Stored here rather than through go-webdav's handler, which would
+	// parse the body a second time; the store checks the conditions and
+	// the UID in its transaction.
+	o, created, err := c.Put(r.Context(), groups.CalPut{Name: t.name, UID: ps.uid, Data: ps.data,
+		First: ps.first, Last: ps.last, IfMatch: r.Header.Get("If-Match"), IfNoneMatch: r.Header.Get("If-None-Match")})
+	var uc *groups.CalUIDConflict
+	if errors.As(err, &uc) {
+		// RFC 4791 §5.3.2.1: the answer names the object that holds the UID.
+		writeErrorHref(w, http.StatusConflict, condUIDConflict, h.objPath(t.group, t.feature, uc.Name),
+			"another object of this calendar ("+uc.Name+") already has this UID")
 		return
 	}
-	st.put = ps
-	r.Body = io.NopCloser(strings.NewReader(ps.data))
-	r.ContentLength = int64(len(ps.data))
-	r.Header.Set("Content-Type", ical.MIMEType)
-	h.dav.ServeHTTP(&putWriter{ResponseWriter: w, st: st}, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", o.ETag)
+	w.Header().Set("Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
+	if !created {
+		w.WriteHeader(http.StatusNoContent) // RFC 9110 §9.3.4: replaced
+		return
+	}
+	w.Header().Set("Location", hrefOf(h.objPath(t.group, t.feature, t.name)))
+	w.WriteHeader(http.StatusCreated)
 }
 
 // checkObject parses and validates a body; code 0 means it is fine.
@@ -123,19 +132,4 @@ func (h *handler) checkObject(body []byte, feature string) (*putState, int, stri
 	}
 	first, last := span(cal)
 	return &putState{uid: uid, data: buf.String(), first: first, last: last}, 0, "", ""
-}
-
-// putWriter turns go-webdav's 201 into 204 when an object was replaced
-// (RFC 9110 §9.3.4).
-type putWriter struct {
-	http.ResponseWriter
-	st *reqState
-}
-
-func (pw *putWriter) WriteHeader(code int) {
-	if code == http.StatusCreated && !pw.st.created {
-		pw.Header().Del("Location")
-		code = http.StatusNoContent
-	}
-	pw.ResponseWriter.WriteHeader(code)
 }

@@ -129,3 +129,27 @@ func BenchmarkHostileSets10k(b *testing.B) {
 		}
 	}
 }
+
+// listedHeader is a post as the daemon archives it: its trace field and
+// list fields ahead of the author's header.
+const listedHeader = "Received: from localhost (127.0.0.1:48850)\r\n\tby lists.example.test (groupd) with ESMTP id 27c9891957f9\r\n" +
+	"\tfor <team@lists.example.test>; Sun, 29 Nov 2026 05:05:54 +0000\r\n" +
+	"List-Id: \"Team\" <team.lists.example.test>\r\nList-Post: <mailto:team@lists.example.test>\r\n" +
+	"List-Owner: <mailto:team-owner@lists.example.test>\r\nList-Help: <mailto:team-owner@lists.example.test?subject=help>\r\n" +
+	"List-Subscribe: <mailto:team-join@lists.example.test>\r\nList-Archive: <imap://lists.example.test/team>\r\n" +
+	"Precedence: list\r\nX-Loop: team@lists.example.test\r\n" +
+	"From: Alice <alice@example.test>\r\nTo: team@lists.example.test\r\nSubject: Re: weekly planning, item 42\r\n" +
+	"Date: Mon, 02 Mar 2026 09:00:42 +0000\r\nMessage-ID: <bench-42@example.test>\r\nIn-Reply-To: <bench-21@example.test>\r\n" +
+	"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+
+// BenchmarkEnvelope is the parse of one archived post's ENVELOPE, what a
+// client's first sync of an archive does once per post.
+func BenchmarkEnvelope(b *testing.B) {
+	data := []byte(listedHeader)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if env := envelope(data); env.Subject == "" || len(env.From) != 1 {
+			b.Fatalf("envelope %+v", env)
+		}
+	}
+}

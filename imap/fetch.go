@@ -1,17 +1,11 @@
 package imap
 
 import (
-	"bufio"
 	"bytes"
 	"io"
-	"strings"
-	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
-	gomessage "github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 
 	"groupd/groups"
 )
@@ -220,43 +214,4 @@ func writeLiteral(wc io.WriteCloser, buf []byte) error {
 		err = cerr
 	}
 	return err
-}
-
-// envelope parses the header into an ENVELOPE (RFC 3501 §7.4.2), as the
-// library's ExtractEnvelope does, but trying RFC 5322's date layout before
-// net/mail's many; an unparsable header gives an empty envelope rather
-// than failing the FETCH.
-func envelope(data []byte) *goimap.Envelope {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(data)))
-	if err != nil && h.Len() == 0 {
-		return &goimap.Envelope{}
-	}
-	mh := mail.Header{Header: gomessage.Header{Header: h}}
-	date, err := time.Parse("Mon, 02 Jan 2006 15:04:05 -0700", h.Get("Date"))
-	if err != nil {
-		date, _ = mh.Date()
-	}
-	subject, _ := mh.Subject()
-	inReplyTo, _ := mh.MsgIDList("In-Reply-To")
-	messageID, _ := mh.MessageID()
-	return &goimap.Envelope{
-		Date: date, Subject: subject,
-		From: addresses(mh, "From"), Sender: addresses(mh, "Sender"), ReplyTo: addresses(mh, "Reply-To"),
-		To: addresses(mh, "To"), Cc: addresses(mh, "Cc"), Bcc: addresses(mh, "Bcc"),
-		InReplyTo: inReplyTo, MessageID: messageID,
-	}
-}
-
-func addresses(mh mail.Header, key string) []goimap.Address {
-	if !mh.Has(key) {
-		return nil
-	}
-	list, _ := mh.AddressList(key)
-	var out []goimap.Address
-	for _, a := range list {
-		if box, host, ok := strings.Cut(a.Address, "@"); ok {
-			out = append(out, goimap.Address{Name: a.Name, Mailbox: box, Host: host})
-		}
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
@@ -40,6 +41,19 @@ func span(cal *ical.Calendar) (first, last int64) {
 		} else if ok {
 			lo, hi = min(lo, rid.Unix()), max(hi, rid.Unix())
 		}
+		if rr := c.Props.Get(ical.PropRecurrenceRule); rr != nil && endless(rr.Value) {
+			// RFC 5545 §3.3.10: without COUNT or UNTIL the rule never
+			// ends; no instance comes before DTSTART but an RDATE may.
+			rdates, err := z.dtList(c, ical.PropRecurrenceDates)
+			if err != nil {
+				return all()
+			}
+			for _, r := range rdates {
+				lo = min(lo, r.start.Unix())
+			}
+			first, last = min(first, lo), math.MaxInt64
+			continue
+		}
 		if c.Props.Get(ical.PropRecurrenceRule) != nil || c.Props.Get(ical.PropRecurrenceDates) != nil {
 			var n int
 			var end int64
@@ -61,5 +75,22 @@ func span(cal *ical.Calendar) (first, last int64) {
 	if first > last {
 		return all()
 	}
-	return first - slack, last + slack
+	return sat(first, -slack), sat(last, slack)
+}
+
+// endless reports whether an RRULE value has neither COUNT nor UNTIL.
+func endless(rule string) bool {
+	r := strings.ToUpper(rule)
+	return !strings.Contains(r, "COUNT=") && !strings.Contains(r, "UNTIL=")
+}
+
+// sat is a + d, kept within int64.
+func sat(a, d int64) int64 {
+	switch {
+	case d > 0 && a > math.MaxInt64-d:
+		return math.MaxInt64
+	case d < 0 && a < math.MinInt64-d:
+		return math.MinInt64
+	}
+	return a + d
 }

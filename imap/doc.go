@@ -29,7 +29,10 @@
 // connections (more are greeted with BYE [UNAVAILABLE]); password checks
 // run a few at a time and an address the store throttles gets NO
 // [UNAVAILABLE]; FETCH holds at most Options.FetchBytes of message
-// data at a time.
+// data at a time. A sequence or UID set is resolved by sorting and
+// merging its ranges (ranges·log + result, whatever they cover), SEARCH's
+// sets once per command, so thousands of ranges cost a client more than
+// the server.
 //
 // What it stores: nothing on disk of its own. The groups store keeps, for
 // this package, imap_mailboxes (per-group UID counters), imap_flags

@@ -34,16 +34,17 @@ func (c *envCache) get(group string, uid uint32) *goimap.Envelope {
 	return c.m[envKey{group, uid}]
 }
 
-// has reports whether every UID of the batch is cached.
-func (c *envCache) has(group string, uids []uint32) bool {
+// lookup returns the cached envelopes of the UIDs, by UID.
+func (c *envCache) lookup(group string, uids []uint32) map[uint32]*goimap.Envelope {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	out := make(map[uint32]*goimap.Envelope, len(uids))
 	for _, u := range uids {
-		if c.m[envKey{group, u}] == nil {
-			return false
+		if env := c.m[envKey{group, u}]; env != nil {
+			out[u] = env
 		}
 	}
-	return true
+	return out
 }
 
 func (c *envCache) put(group string, uid uint32, env *goimap.Envelope) {
@@ -65,17 +66,14 @@ func (c *envCache) put(group string, uid uint32, env *goimap.Envelope) {
 	c.m[envKey{group, uid}] = env
 }
 
-// envelopes returns the ENVELOPE of each message by UID: from the cache,
-// or parsed on up to four cores at once (a client's first sync of a big
-// archive is mostly this) and then cached.
-func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage) map[uint32]*goimap.Envelope {
+// envelopes adds to envs the ENVELOPE of each message it lacks, parsed
+// on up to four cores at once (a client's first sync of a big archive is
+// mostly this), and caches them.
+func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage, envs map[uint32]*goimap.Envelope) {
 	group := s.sel.mb.groupID
-	out := make(map[uint32]*goimap.Envelope, len(msgs))
 	var todo []*groups.ImapMessage
 	for uid, m := range msgs {
-		if env := s.srv.envs.get(group, uid); env != nil {
-			out[uid] = env
-		} else {
+		if envs[uid] == nil {
 			todo = append(todo, m)
 		}
 	}
@@ -93,8 +91,7 @@ func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage) map[uint32]*goi
 	}
 	wg.Wait()
 	for i, m := range todo {
-		out[m.UID] = parsed[i]
+		envs[m.UID] = parsed[i]
 		s.srv.envs.put(group, m.UID, parsed[i])
 	}
-	return out
 }

@@ -38,8 +38,14 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 // fetchChunk loads and writes the messages at the given positions.
 func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.ImapData, options *goimap.FetchOptions, markSeen bool) error {
 	sel := s.sel
-	if level == groups.ImapHeader && onlyEnvelope(options) && s.srv.envs.has(sel.mb.groupID, sel.uidsAt(pos)) {
-		level = groups.ImapNoData
+	var envs map[uint32]*goimap.Envelope
+	if options.Envelope {
+		// Taken from the cache before loading: with every one there, the
+		// headers need not be read (nor can an entry vanish meanwhile).
+		envs = s.srv.envs.lookup(sel.mb.groupID, sel.uidsAt(pos))
+		if level == groups.ImapHeader && onlyEnvelope(options) && len(envs) == len(pos) {
+			level = groups.ImapNoData
+		}
 	}
 	msgs, err := s.load(pos, level)
 	if err != nil {
@@ -50,9 +56,8 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.
 			return err
 		}
 	}
-	var envs map[uint32]*goimap.Envelope
 	if options.Envelope {
-		envs = s.envelopes(msgs)
+		s.envelopes(msgs, envs)
 	}
 	for _, p := range pos {
 		m := msgs[sel.uids[p]]

@@ -2,6 +2,7 @@ package imap
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	goimap "github.com/emersion/go-imap/v2"
@@ -171,6 +172,29 @@ func TestFetchManyBodiesInSizeBoundedRuns(t *testing.T) {
 		}
 		if len(m.Flags) != 1 || m.Flags[0] != goimap.FlagSeen {
 			t.Errorf("message %d flags %v after BODY[]", i+1, m.Flags)
+		}
+	}
+}
+
+// TestEnvelopesWithATinyCache: with room for two envelopes, repeated
+// FETCHes of five keep evicting, and every ENVELOPE is still right.
+func TestEnvelopesWithATinyCache(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(o *Options) { o.EnvelopeCache = 2; o.FetchBatch = 2 })
+	for i := 1; i <= 5; i++ {
+		e.post(t, "team", message(fmt.Sprintf("post %d", i), "x"))
+	}
+	c := e.login(t, "bob@example.test")
+	mustSelect(t, c, "Groups/Team")
+	for round := 0; round < 3; round++ {
+		msgs, err := c.Fetch(goimap.SeqSet{{Start: 1, Stop: 0}}, &goimap.FetchOptions{Envelope: true}).Collect()
+		if err != nil || len(msgs) != 5 {
+			t.Fatalf("round %d: %d messages, %v", round, len(msgs), err)
+		}
+		for i, m := range msgs {
+			if want := fmt.Sprintf("post %d", i+1); m.Envelope == nil || m.Envelope.Subject != want {
+				t.Fatalf("round %d, message %d: envelope %+v, want subject %q", round, i+1, m.Envelope, want)
+			}
 		}
 	}
 }

@@ -10,7 +10,9 @@
 // archive holds (read from the database itself, not through IMAP);
 // SEARCH, per-user \Seen and \Flagged, IDLE announcing a post; APPEND,
 // COPY, MOVE, EXPUNGE, CREATE, DELETE and RENAME answered NO with a
-// reason; a member removed over the API cut off mid-session; a
+// reason; a member removed, the feature switched off, the archive purged
+// or the group deleted over the API: BYE mid-session and LIST following;
+// a group named in any script; a
 // conversation converted over the API readable in date order; imaplib's
 // and mbsync's view of a group mailbox; bad input (an overlong line,
 // unknown commands, broken and oversized literals, 1,000 parallel logins

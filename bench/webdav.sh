@@ -8,11 +8,11 @@
 #   - PROPFIND Depth: 1 (allprop) of a folder of 10,000 files (ms)
 #   - the server's peak RSS growth during the 1 GiB PUT (MiB)
 #
-# Each figure is the best of ROUNDS rounds (3 GETs and 3 PROPFINDs a
-# round), taken server after server so that the load of a shared machine
-# weighs on each alike; RSS growth is the worst round's. Prints the
-# figures and groupd's ratio to the best peer. Needs curl, rclone and
-# apache2 (Debian packages); a missing peer is skipped.
+# ROUNDS rounds (default 3) of one PUT, three GETs and three PROPFINDs per
+# server, taken server after server; each figure is the median of its
+# samples (every sample is printed), the RSS growth the worst round's.
+# Prints the figures and groupd's ratio to the best peer. Needs curl,
+# rclone and apache2 (Debian packages); a missing peer is skipped.
 #
 #   bench/webdav.sh             # 1 GiB, 10,000 files
 #   SIZE_MB=256 FILES=2000 ROUNDS=1 bench/webdav.sh
@@ -153,27 +153,29 @@ propfind() {
 		"${URL[$1]}/small/" -o "$WORK/pf.$1" -w '%{time_total}' | awk '{printf "%.0f", $1 * 1000}'
 }
 
-# Rounds go from server to server so that the load of the (shared) machine
-# weighs on each alike; each figure is the best of its rounds, the RSS
-# growth the worst.
-declare -A PUT GET PF RSS
-for s in "${SERVERS[@]}"; do PUT[$s]=0; GET[$s]=0; PF[$s]=999999; RSS[$s]=0; done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+# Rounds go from server to server so that the load of a shared machine
+# weighs on each alike. Each figure is the median of its samples; the RSS
+# growth is the worst round's.
+declare -A PUT GET PF RSS RSSS
+for s in "${SERVERS[@]}"; do PUT[$s]=""; GET[$s]=""; PF[$s]=""; RSS[$s]=0; RSSS[$s]=""; done
 for round in $(seq "$ROUNDS"); do
 	for s in "${SERVERS[@]}"; do
 		echo "round $round: $s" >&2
 		read -r mbs rss < <(put "$s")
-		if [ "$mbs" -gt "${PUT[$s]}" ]; then PUT[$s]=$mbs; fi
+		PUT[$s]+=" $mbs"; RSSS[$s]+=" $rss"
 		if [ "$rss" -gt "${RSS[$s]}" ]; then RSS[$s]=$rss; fi
 		for _ in 1 2 3; do
 			# shellcheck disable=SC2086
-			mbs=$(curl -s -f ${AUTH[$s]} "${URL[$s]}/big.bin" -o /dev/null -w '%{speed_download}' | awk '{printf "%.0f", $1 / 1e6}')
-			if [ "$mbs" -gt "${GET[$s]}" ]; then GET[$s]=$mbs; fi
-		done
-		for _ in 1 2 3; do
-			t=$(propfind "$s")
-			if [ "$t" -lt "${PF[$s]}" ]; then PF[$s]=$t; fi
+			GET[$s]+=" $(curl -s -f ${AUTH[$s]} "${URL[$s]}/big.bin" -o /dev/null -w '%{speed_download}' | awk '{printf "%.0f", $1 / 1e6}')"
+			PF[$s]+=" $(propfind "$s")"
 		done
 	done
+done
+for s in "${SERVERS[@]}"; do
+	echo "$s samples: PUT${PUT[$s]} | GET${GET[$s]} | PROPFIND${PF[$s]} | RSS growth${RSSS[$s]}" >&2
+	PUT[$s]=$(median <<< "${PUT[$s]}"); GET[$s]=$(median <<< "${GET[$s]}"); PF[$s]=$(median <<< "${PF[$s]}")
 done
 for s in "${SERVERS[@]}"; do
 	n=$(grep -o '<[A-Za-z0-9:]*response[ >]' "$WORK/pf.$s" | wc -l || true)

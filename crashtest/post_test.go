@@ -42,8 +42,11 @@ func setupTeam(t *testing.T, e *env) []string {
 // copy of the post with Message-ID id.
 func queuedFor(t *testing.T, db *sql.DB, id string) []string {
 	t.Helper()
+	// An archived post's queue row names its archived copy (outbound.mid)
+	// instead of holding the bytes.
 	rows, err := db.Query(`SELECT r.rcpt FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid
-		WHERE o.kind = 'post' AND instr(CAST(o.data AS TEXT), ?) > 0`, "<"+id+">")
+		WHERE o.kind = 'post' AND (o.mid IN (SELECT mid FROM messages WHERE message_id IN (?1, ?2))
+		  OR instr(CAST(o.data AS TEXT), ?2) > 0)`, id, "<"+id+">")
 	if err != nil {
 		t.Fatal(err)
 	}

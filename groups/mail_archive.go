@@ -10,24 +10,24 @@ import (
 // "message"), as archiveTx does, with the statements of the batch's
 // statement cache and the list row already read: a batch of posts runs
 // them many times. Its search text is left to IndexArchive, out of the
-// accepting transaction. It returns the post's IMAP UID.
-func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Time, messageID string, data []byte) (int64, error) {
-	uid, err := a.nextUID(ctx, l.gid)
-	if err != nil {
-		return 0, err
+// accepting transaction. It returns the post's IMAP UID and its row id
+// (messages.mid).
+func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Time, messageID string, data []byte) (uid, mid int64, err error) {
+	if uid, err = a.nextUID(ctx, l.gid); err != nil {
+		return 0, 0, err
 	}
 	res, err := a.q.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
 		VALUES (?, ?, ?, ?, ?, ?)`, l.gid, uid, messageID, received.Unix(), len(data), data)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	// The search text is written later (IndexArchive).
-	mid, _ := res.LastInsertId()
+	mid, _ = res.LastInsertId()
 	if _, err := a.q.ExecContext(ctx, `INSERT OR REPLACE INTO imap_text_todo (mid) VALUES (?)`, mid); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	a.tx.emit(Change{Kind: ChangeData, GroupID: l.id, Feature: FeatureMessage, Ref: uid})
-	return uid, nil
+	return uid, mid, nil
 }
 
 // nextUID is imapNextUID through the statement cache; the first message

@@ -101,42 +101,35 @@ func (a *acceptTx) list(ctx context.Context, addr string) (*listRow, error) {
 }
 
 func (s *Store) acceptPost(ctx context.Context, a *acceptTx, p *Post) error {
-	tx, q := a.tx, a.q
 	l, err := a.list(ctx, p.List)
 	if err != nil {
 		return err
 	}
-	if err := s.mayPost(ctx, q, l, normAddr(p.Sender)); err != nil {
+	if err := s.mayPost(ctx, a.q, l, normAddr(p.Sender)); err != nil {
 		return err
 	}
-	oid, err := insertOutboundQ(ctx, tx, q, outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post",
-		verp: true, subject: p.Subject}, p.Data)
-	if err != nil {
-		return err
-	}
-	// One statement for every recipient row: the fan-out of a big list
-	// costs no round trip per member.
-	var res sql.Result
-	if first, ok := a.fanout[l.gid]; ok {
-		res, err = q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
-			SELECT ?, rcpt, ? FROM outbound_rcpts WHERE oid = ?`, oid, tx.unix(), first)
-	} else {
-		res, err = q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
-			SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, tx.unix(), l.gid)
-	}
-	if err != nil {
-		return err
-	}
-	n, _ := res.RowsAffected()
-	p.Recipients = int(n)
+	// The archived copy first: the queue row then names it instead of
+	// holding the same bytes again.
+	var mid int64
 	if l.message && !a.archiveOff {
 		received := p.Received
 		if received.IsZero() {
-			received = tx.now
+			received = a.tx.now
 		}
-		if p.ArchiveUID, err = a.archivePost(ctx, l, received, p.MessageID, p.Data); err != nil {
+		if p.ArchiveUID, mid, err = a.archivePost(ctx, l, received, p.MessageID, p.Data); err != nil {
 			return err
 		}
+	}
+	row, data := outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post", verp: true, subject: p.Subject, mid: mid}, p.Data
+	if mid != 0 {
+		data = []byte{}
+	}
+	oid, err := insertOutboundQ(ctx, a.tx, a.q, row, data)
+	if err != nil {
+		return err
+	}
+	if p.Recipients, err = a.recipients(ctx, l.gid, oid); err != nil {
+		return err
 	}
 	// Only a post that is kept is copied from (a refused one is rolled
 	// back to its savepoint).
@@ -144,6 +137,27 @@ func (s *Store) acceptPost(ctx context.Context, a *acceptTx, p *Post) error {
 		a.fanout[l.gid] = oid
 	}
 	return nil
+}
+
+// recipients writes the queue rows of post oid to group gid's list, in
+// one statement: the fan-out of a big list costs no round trip per
+// member. The first post to a list in the transaction works them out;
+// the others copy its rows.
+func (a *acceptTx) recipients(ctx context.Context, gid, oid int64) (int, error) {
+	var res sql.Result
+	var err error
+	if first, ok := a.fanout[gid]; ok {
+		res, err = a.q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
+			SELECT ?, rcpt, ? FROM outbound_rcpts WHERE oid = ?`, oid, a.tx.unix(), first)
+	} else {
+		res, err = a.q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
+			SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, a.tx.unix(), gid)
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // recipientsSQL selects every member and external member of group ?3,
@@ -179,6 +193,7 @@ type outboundRow struct {
 	kind    string
 	verp    bool
 	subject string
+	mid     int64 // the archived copy holding the data; 0 for none
 }
 
 // insertOutbound inserts the message row of the queue, with the mail
@@ -189,16 +204,19 @@ func insertOutbound(ctx context.Context, tx *wtx, o outboundRow, data []byte) (i
 
 // insertOutboundQ is insertOutbound with the statement run on q.
 func insertOutboundQ(ctx context.Context, tx *wtx, q querier, o outboundRow, data []byte) (int64, error) {
-	var gid any
+	var gid, mid any
 	if o.gid != 0 {
 		gid = o.gid
+	}
+	if o.mid != 0 {
+		mid = o.mid
 	}
 	salt := ""
 	if o.verp {
 		salt = newSalt()
 	}
-	res, err := q.ExecContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, o.from, data, tx.unix(), gid, o.kind, o.verp, salt, o.subject)
+	res, err := q.ExecContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.from, data, tx.unix(), gid, o.kind, o.verp, salt, o.subject, mid)
 	if err != nil {
 		return 0, err
 	}

@@ -170,3 +170,39 @@ func TestAcceptPostsBatchRecipients(t *testing.T) {
 		t.Errorf("%d posts with recipients, want 4", n)
 	}
 }
+
+// TestQueuedPostOutlivesItsArchive: an archived post is queued once, in
+// the archive; the queue reads the same bytes before and after the
+// archive is purged, also once a later post took the purged row's place.
+func TestQueuedPostOutlivesItsArchive(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "a@example.test", "b@example.test")
+	mustGroup(t, s, admin, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false),
+		Masters: []string{"a@example.test"}, Members: []string{"b@example.test"}})
+	p1 := &Post{List: "team@lists.example.test", Sender: "b@example.test", Data: []byte("Subject: one\r\n\r\nfirst\r\n")}
+	if err := s.AcceptPosts(ctx, []*Post{p1}); err != nil || p1.Err != nil || p1.ArchiveUID == 0 {
+		t.Fatal(err, p1.Err, p1.ArchiveUID)
+	}
+	items, err := s.DueOutbound(ctx, time.Now(), 100, 0, nil)
+	if err != nil || len(items) == 0 {
+		t.Fatalf("due %d, %v", len(items), err)
+	}
+	load := func(when string) {
+		t.Helper()
+		m, err := s.LoadOutbound(ctx, items[0].OID)
+		if err != nil || string(m.Data) != string(p1.Data) {
+			t.Fatalf("%s: queued data %q, %v; want %q", when, m.Data, err, p1.Data)
+		}
+	}
+	load("archived")
+	if err := s.Purge(ctx, admin, "team", []string{FeatureMessage}); err != nil {
+		t.Fatal(err)
+	}
+	load("purged")
+	p2 := &Post{List: "team@lists.example.test", Sender: "b@example.test", Data: []byte("Subject: two\r\n\r\nsecond\r\n")}
+	if err := s.AcceptPosts(ctx, []*Post{p2}); err != nil || p2.Err != nil {
+		t.Fatal(err, p2.Err)
+	}
+	load("after a new post")
+}

@@ -133,7 +133,9 @@ func (m *OutboundMessage) Envelope(rid int64) string {
 // LoadOutbound reads queued message oid.
 func (s *Store) LoadOutbound(ctx context.Context, oid int64) (*OutboundMessage, error) {
 	m := &OutboundMessage{OID: oid}
-	err := s.rdb.QueryRowContext(ctx, `SELECT mail_from, verp, salt, kind, data FROM outbound WHERE oid = ?`, oid).
+	// An archived post's bytes are in the archive (outbound.mid).
+	err := s.rdb.QueryRowContext(ctx, `SELECT o.mail_from, o.verp, o.salt, o.kind, COALESCE(m.data, o.data)
+		FROM outbound o LEFT JOIN messages m ON m.mid = o.mid WHERE o.oid = ?`, oid).
 		Scan(&m.MailFrom, &m.VERP, &m.Salt, &m.Kind, &m.Data)
 	if errors.Is(err, errNoRows) {
 		return nil, errorf(ErrNotFound, "no queued message %d", oid)

@@ -16,3 +16,13 @@ END;
 -- within it.
 DROP INDEX outbound_rcpts_due;
 CREATE INDEX outbound_rcpts_due ON outbound_rcpts(next_try) WHERE state = 'queued';
+
+-- An archived post is not stored twice: its queue row keeps empty data
+-- and names the archived copy (outbound.mid, messages.mid). Should the
+-- archived copy go first (a purge, the group deleted), its bytes move
+-- back into the queue row, before the mid can be reused.
+ALTER TABLE outbound ADD COLUMN mid INTEGER;
+CREATE INDEX outbound_mid ON outbound(mid) WHERE mid IS NOT NULL;
+CREATE TRIGGER outbound_keeps_data BEFORE DELETE ON messages BEGIN
+    UPDATE outbound SET data = OLD.data, mid = NULL WHERE mid = OLD.mid;
+END;

@@ -77,9 +77,13 @@ func (s *session) unselect() {
 }
 
 // Poll runs after every command (RFC 3501 §7: untagged updates). New posts
-// are announced with EXISTS; lost access ends the session.
+// are announced with EXISTS; lost access ends the session. It asks the
+// store every time (one indexed query) rather than waiting for the change
+// feed, which arrives a moment after the change is committed: a member
+// removed, a feature switched off or a group deleted is told at the very
+// next command (SPEC §1, "at once").
 func (s *session) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
-	return s.refresh(w, false)
+	return s.refresh(w, true)
 }
 
 // Idle announces new posts as they come (RFC 2177) and ends the session

@@ -38,17 +38,20 @@ func (r *rawConn) send(line string) {
 	}
 }
 
-// until reads lines until one starts with prefix and returns it.
-func (r *rawConn) until(prefix string) string {
+// until reads lines until one starts with one of the prefixes and
+// returns it.
+func (r *rawConn) until(prefixes ...string) string {
 	r.t.Helper()
 	var seen []string
 	for {
 		line, err := r.rd.ReadString('\n')
 		if err != nil {
-			r.t.Fatalf("waiting for %q: %v after %q", prefix, err, seen)
+			r.t.Fatalf("waiting for %q: %v after %q", prefixes, err, seen)
 		}
-		if strings.HasPrefix(line, prefix) {
-			return strings.TrimRight(line, "\r\n")
+		for _, p := range prefixes {
+			if strings.HasPrefix(line, p) {
+				return strings.TrimRight(line, "\r\n")
+			}
 		}
 		seen = append(seen, line)
 	}

@@ -44,12 +44,25 @@ func segmentOf(feature string) string {
 // of RFC 3986 §3.3. (The daemon hands /dav/ paths over as sent, not
 // cleaned.)
 func checkRawPath(u *url.URL) bool {
-	raw := strings.ToLower(u.EscapedPath())
-	if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") || strings.Contains(u.Path, "//") {
+	if raw := u.EscapedPath(); strings.IndexByte(raw, '%') >= 0 {
+		raw = strings.ToLower(raw)
+		if strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") || strings.Contains(raw, "%00") {
+			return false
+		}
+	}
+	return checkSegments(u.Path)
+}
+
+// checkSegments refuses empty and dot segments and backslashes or NULs
+// in a decoded path.
+func checkSegments(p string) bool {
+	if strings.Contains(p, "//") || strings.ContainsAny(p, "\\\x00") {
 		return false
 	}
-	for _, seg := range strings.Split(u.Path, "/") {
-		if seg == "." || seg == ".." || strings.ContainsAny(seg, "\\\x00") {
+	for rest := p; rest != ""; {
+		var seg string
+		seg, rest, _ = strings.Cut(rest, "/")
+		if seg == "." || seg == ".." {
 			return false
 		}
 	}

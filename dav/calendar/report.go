@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"groupd/groups"
 )
@@ -109,11 +110,18 @@ func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, 
 
 // hrefTarget resolves an href (a path or an absolute URL) to an object.
 func hrefTarget(prefix, raw string) (target, bool) {
-	u, err := url.Parse(raw)
-	if err != nil || !checkRawPath(u) {
+	p := raw
+	if strings.ContainsAny(raw, "%:?#") {
+		u, err := url.Parse(raw)
+		if err != nil || !checkRawPath(u) {
+			return target{}, false
+		}
+		p = u.Path
+	} else if !checkSegments(raw) {
+		// A plain path (the usual href): nothing to decode.
 		return target{}, false
 	}
-	t, ok := parsePath(prefix, u.Path)
+	t, ok := parsePath(prefix, p)
 	return t, ok && t.kind == kObject
 }
 
@@ -165,19 +173,14 @@ func (h *handler) prepareQuery(r *http.Request, st *reqState, t target, body []b
 // prefetch loads every object a calendar-multiget names, one query per
 // collection, so that go-webdav's per-href look-ups cost nothing.
 func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string, []*target, propReq, error) {
-	var mg struct {
-		Hrefs    []string  `xml:"DAV: href"`
-		AllProp  *struct{} `xml:"DAV: allprop"`
-		PropName *struct{} `xml:"DAV: propname"`
-		Prop     *anyElems `xml:"DAV: prop"`
-	}
-	if err := xml.Unmarshal(body, &mg); err != nil {
+	mg, err := parseMultiget(body)
+	if err != nil {
 		return nil, nil, propReq{}, badQuery("the calendar-multiget is not well-formed")
 	}
 	byColl := map[string][]string{}
 	targets := map[string]target{}
-	each := make([]*target, len(mg.Hrefs))
-	for i, raw := range mg.Hrefs {
+	each := make([]*target, len(mg.hrefs))
+	for i, raw := range mg.hrefs {
 		t, ok := hrefTarget(h.prefix, raw)
 		if !ok {
 			continue
@@ -202,5 +205,5 @@ func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string
 			st.objs[key+"/"+o.Name] = o
 		}
 	}
-	return mg.Hrefs, each, reportProps(mg.AllProp, mg.PropName, mg.Prop), nil
+	return mg.hrefs, each, mg.q, nil
 }

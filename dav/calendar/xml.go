@@ -3,9 +3,9 @@ package calendar
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -51,10 +51,20 @@ type response struct {
 // of a sync-collection report (RFC 6578 §6.4).
 func multistatus(w http.ResponseWriter, resps []response, token string) {
 	var b bytes.Buffer
+	size := 512
+	for _, r := range resps {
+		size += 256 + len(r.href)
+		for _, p := range r.found {
+			size += 2*len(p.name.Local) + len(p.inner) + 8
+		}
+	}
+	b.Grow(size)
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/" xmlns:a="http://apple.com/ns/ical/">`)
 	for _, r := range resps {
-		b.WriteString("<d:response><d:href>" + escape(hrefOf(r.href)) + "</d:href>")
+		b.WriteString("<d:response><d:href>")
+		b.WriteString(escape(hrefOf(r.href)))
+		b.WriteString("</d:href>")
 		if r.status != 0 {
 			b.WriteString(statusLine(r.status))
 		}
@@ -63,7 +73,7 @@ func multistatus(w http.ResponseWriter, resps []response, token string) {
 			for _, p := range r.found {
 				writeProp(&b, p)
 			}
-			b.WriteString("</d:prop>" + statusLine(http.StatusOK) + "</d:propstat>")
+			b.WriteString("</d:prop>" + statusOK + "</d:propstat>")
 		}
 		writeNames(&b, r.missing, http.StatusNotFound)
 		writeNames(&b, r.forbidden, http.StatusForbidden)
@@ -75,6 +85,7 @@ func multistatus(w http.ResponseWriter, resps []response, token string) {
 	}
 	b.WriteString("</d:multistatus>\n")
 	w.Header().Set("Content-Type", `application/xml; charset="utf-8"`)
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
 	w.WriteHeader(http.StatusMultiStatus)
 	w.Write(b.Bytes())
 }
@@ -90,22 +101,39 @@ func writeNames(b *bytes.Buffer, names []xml.Name, code int) {
 	b.WriteString("</d:prop>" + statusLine(code) + "</d:propstat>")
 }
 
+const statusOK = "<d:status>HTTP/1.1 200 OK</d:status>"
+
 func statusLine(code int) string {
-	return fmt.Sprintf("<d:status>HTTP/1.1 %d %s</d:status>", code, http.StatusText(code))
+	if code == http.StatusOK {
+		return statusOK
+	}
+	return "<d:status>HTTP/1.1 " + strconv.Itoa(code) + " " + http.StatusText(code) + "</d:status>"
 }
 
+// writeProp writes one property element; the value, already escaped, is
+// written as it is, without copies.
 func writeProp(b *bytes.Buffer, p prop) {
 	pre, ok := prefixes[p.name.Space]
-	open := pre + ":" + p.name.Local
-	if !ok {
-		open = "x:" + p.name.Local + ` xmlns:x="` + escape(p.name.Space) + `"`
+	b.WriteByte('<')
+	if ok {
+		b.WriteString(pre)
+		b.WriteByte(':')
+		b.WriteString(p.name.Local)
+	} else {
 		pre = "x"
+		b.WriteString("x:" + p.name.Local + ` xmlns:x="` + escape(p.name.Space) + `"`)
 	}
 	if p.inner == "" {
-		b.WriteString("<" + open + "/>")
+		b.WriteString("/>")
 		return
 	}
-	b.WriteString("<" + open + ">" + p.inner + "</" + pre + ":" + p.name.Local + ">")
+	b.WriteByte('>')
+	b.WriteString(p.inner)
+	b.WriteString("</")
+	b.WriteString(pre)
+	b.WriteByte(':')
+	b.WriteString(p.name.Local)
+	b.WriteByte('>')
 }
 
 // anyElems collects the child elements of an element, e.g. DAV:prop.

@@ -84,7 +84,7 @@ func (h *handler) collProps(ctx context.Context, st *reqState, c *groups.Calenda
 		cal("supported-calendar-component-set", `<c:comp name="`+comp+`"/>`),
 		cal("supported-calendar-data", `<c:calendar-data content-type="text/calendar" version="2.0"/>`),
 		cal("max-resource-size", strconv.FormatInt(h.opts.MaxResourceSize, 10)),
-		prop{xml.Name{Space: nsCS, Local: "getctag"}, syncToken(token)},
+		prop{name: xml.Name{Space: nsCS, Local: "getctag"}, inner: syncToken(token)},
 		dav("sync-token", syncToken(token)),
 		dav("owner", href(h.principalPath(st.user.Email))),
 		dav("current-user-privilege-set", "<d:privilege><d:read/></d:privilege><d:privilege><d:write/></d:privilege>"+
@@ -145,11 +145,11 @@ func objResponse(p string, o *groups.CalObject, feature string, q propReq) respo
 		ok := true
 		switch {
 		case n.Space == nsDAV && n.Local == "getetag":
-			v = prop{n, escape(o.ETag)}
+			v = textProp(n, o.ETag)
 		case n == calendarDataName && o.Data != "":
-			v = prop{n, escape(o.Data)}
+			v = textProp(n, o.Data)
 		case n.Space == nsDAV && n.Local == "resourcetype":
-			v = prop{n, ""}
+			v = prop{name: n}
 		default:
 			ok = false
 			for _, a := range objProps(o, feature) {

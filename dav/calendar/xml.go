@@ -26,16 +26,22 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "
 func escape(s string) string { return escaper.Replace(s) }
 
 // prop is a property with its value as inner XML (already escaped; it may
-// use the d:, c:, cs: and a: prefixes).
+// use the d:, c:, cs: and a: prefixes), or, when text is set, as text
+// that is escaped as it is written (calendar-data: no escaped copy).
 type prop struct {
 	name  xml.Name
 	inner string
+	text  bool
 }
 
-func dav(local, inner string) prop       { return prop{xml.Name{Space: nsDAV, Local: local}, inner} }
-func cal(local, inner string) prop       { return prop{xml.Name{Space: nsCal, Local: local}, inner} }
+func dav(local, inner string) prop {
+	return prop{name: xml.Name{Space: nsDAV, Local: local}, inner: inner}
+}
+func cal(local, inner string) prop {
+	return prop{name: xml.Name{Space: nsCal, Local: local}, inner: inner}
+}
 func href(p string) string               { return "<d:href>" + escape(hrefOf(p)) + "</d:href>" }
-func textProp(n xml.Name, s string) prop { return prop{n, escape(s)} }
+func textProp(n xml.Name, s string) prop { return prop{name: n, inner: s, text: true} }
 
 // response is one DAV:response of a multistatus (RFC 4918 §14.24).
 type response struct {
@@ -55,7 +61,7 @@ func multistatus(w http.ResponseWriter, resps []response, token string) {
 	for _, r := range resps {
 		size += 256 + len(r.href)
 		for _, p := range r.found {
-			size += 2*len(p.name.Local) + len(p.inner) + 8
+			size += 2*len(p.name.Local) + len(p.inner) + len(p.inner)/16 + 8
 		}
 	}
 	b.Grow(size)
@@ -128,7 +134,11 @@ func writeProp(b *bytes.Buffer, p prop) {
 		return
 	}
 	b.WriteByte('>')
-	b.WriteString(p.inner)
+	if p.text {
+		escaper.WriteString(b, p.inner)
+	} else {
+		b.WriteString(p.inner)
+	}
 	b.WriteString("</")
 	b.WriteString(pre)
 	b.WriteByte(':')

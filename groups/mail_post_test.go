@@ -133,6 +133,10 @@ func TestPruneOutbound(t *testing.T) {
 	if c := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid WHERE o.kind = 'post'`); c != 2 {
 		t.Fatalf("%d rows left, want 2 (the unfinished message)", c)
 	}
+	// The pruned message's rows went with it (a trigger since schema 9).
+	if c := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts WHERE oid NOT IN (SELECT oid FROM outbound)`); c != 0 {
+		t.Fatalf("%d recipient rows outlive their message", c)
+	}
 }
 
 // TestAcceptPostsBatchRecipients: every post of a batch gets its own row

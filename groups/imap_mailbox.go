@@ -119,3 +119,32 @@ func (s *Store) ImapUIDs(ctx context.Context, a Actor, groupID string, after uin
 	}
 	return out, rows.Err()
 }
+
+// ImapUIDsAfter returns the UIDs above last in the group's archive,
+// ascending, and whether last itself (0: none) is still there. The archive
+// only grows except by a purge, so a session that knew last learns of a
+// purge from the same query that finds new posts.
+func (s *Store) ImapUIDsAfter(ctx context.Context, a Actor, groupID string, last uint32) (more []uint32, kept bool, err error) {
+	acc, err := s.imapAccess(ctx, a, groupID)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT uid FROM messages WHERE gid = ? AND uid >= ? ORDER BY uid`, acc.gid, last)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	kept = last == 0
+	for rows.Next() {
+		var u uint32
+		if err := rows.Scan(&u); err != nil {
+			return nil, false, err
+		}
+		if u == last {
+			kept = true
+			continue
+		}
+		more = append(more, u)
+	}
+	return more, kept, rows.Err()
+}

@@ -18,11 +18,13 @@
 // Flags (\Seen, \Answered, \Flagged, \Draft, keywords) are kept per user.
 // APPEND, EXPUNGE, COPY, MOVE, CREATE, DELETE and RENAME answer NO.
 //
-// The server follows groups' change feed: IDLE and the next command
-// announce new posts (EXISTS); a member removed, a feature switched off, a
-// group deleted or its archive purged ends a session that has the mailbox
-// selected with BYE, and LIST stops showing it at once (LIST asks the
-// store every time).
+// The server follows groups' change feed for IDLE, and after every other
+// command asks the store (one query: access, and the posts above the last
+// UID it knew, that one included): new posts are announced (EXISTS); a
+// member removed, a feature switched off, a group deleted or its archive
+// purged (the last known UID gone) ends a session that has the mailbox
+// selected with BYE at the very next command, and LIST stops showing it
+// at once (LIST asks the store every time).
 //
 // Limits: a line longer than Options.MaxLineLength ends the connection
 // with BYE [TOOBIG]; one address may hold Options.MaxConnsPerIP

@@ -134,9 +134,12 @@ func (s *session) refresh(w *imapserver.UpdateWriter, force bool) error {
 	if n := len(sel.uids); n > 0 {
 		last = sel.uids[n-1]
 	}
-	more, err := s.srv.store.ImapUIDs(s.ctx, s.actor, sel.mb.groupID, last)
+	more, kept, err := s.srv.store.ImapUIDsAfter(s.ctx, s.actor, sel.mb.groupID, last)
 	if err != nil {
 		return s.lost(err)
+	}
+	if !kept { // only a purge removes archived posts
+		return s.bye("The archive of this group was purged; log in again to see it as it is now")
 	}
 	if len(more) > 0 {
 		sel.uids = append(sel.uids, more...)

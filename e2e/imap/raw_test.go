@@ -3,7 +3,6 @@ package imap
 import (
 	"bufio"
 	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,29 +64,4 @@ func (r *rawConn) ok(cmd string) {
 	if line := r.until(tag + " "); !strings.HasPrefix(line, tag+" OK") {
 		r.t.Fatalf("%s: %s", cmd, line)
 	}
-}
-
-// byeWithin sends cmd (tagged t0, t1, …) until the server answers BYE,
-// for at most d, and returns the BYE line. A change reaches the IMAP
-// server through the store's change feed, asynchronously: a command sent
-// in the same instant may still be answered as before.
-func (r *rawConn) byeWithin(cmd string, d time.Duration) string {
-	r.t.Helper()
-	deadline := time.Now().Add(d)
-	for i := 0; time.Now().Before(deadline); i++ {
-		tag := "t" + strconv.Itoa(i)
-		r.send(tag + " " + cmd)
-		for {
-			line := r.until("")
-			if strings.HasPrefix(line, "* BYE") {
-				return line
-			}
-			if strings.HasPrefix(line, tag+" ") {
-				break
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	r.t.Fatalf("no BYE within %v of sending %q", d, cmd)
-	return ""
 }

@@ -63,6 +63,7 @@ type authCache struct {
 	secret [32]byte
 	dummy  string
 	m      map[[32]byte]authEntry
+	flight authFlight
 }
 
 type authEntry struct {

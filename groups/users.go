@@ -212,17 +212,27 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.opts.Now()
 	if !s.auth.hit(email, password, now) {
-		var hash string
-		err := s.rdb.QueryRowContext(ctx, `SELECT pw_hash FROM users WHERE email = ?`, email).Scan(&hash)
-		if err != nil && !errors.Is(err, errNoRows) {
+		ok, err := s.auth.shared(email, password, func() (bool, error) {
+			var hash string
+			// Others may wait for this answer: their requests must not
+			// fail because this one's was cancelled.
+			ctx := context.WithoutCancel(ctx)
+			err := s.rdb.QueryRowContext(ctx, `SELECT pw_hash FROM users WHERE email = ?`, email).Scan(&hash)
+			if err != nil && !errors.Is(err, errNoRows) {
+				return false, err
+			}
+			if err != nil {
+				// Spend the same time as a real check so that timing does
+				// not tell which accounts exist.
+				checkPassword(password, s.dummyHash())
+				return false, nil
+			}
+			return checkPassword(password, hash), nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		if err != nil {
-			// Spend the same time as a real check so that timing does not
-			// tell which accounts exist.
-			hash = s.dummyHash()
-		}
-		if !checkPassword(password, hash) || err != nil {
+		if !ok {
 			return nil, errorf(ErrUnauthenticated, "wrong email or password")
 		}
 		s.auth.add(email, password, now)

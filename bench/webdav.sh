@@ -120,8 +120,9 @@ for s in groupd rclone apache; do
 	if waitport "$p"; then SERVERS+=("$s"); else echo "$s did not start" >&2; fi
 done
 
-# The small files reach groupd through WebDAV (rclone copy; every PUT is
-# fsynced and committed, so this takes minutes); the peers got a copy.
+# The small files reach groupd through WebDAV (rclone copy; it takes
+# minutes: rclone's WebDAV client paces itself to about 30 files/s, Apache
+# gets no more from it); the peers got a copy.
 if [ -n "${URL[groupd]:-}" ]; then
 	echo "copying ${FILES} small files into groupd with rclone" >&2
 	rclone copy "$WORK/small" ":webdav:/dav/files/team/small" --webdav-url "${URL[groupd]%/dav/files/team}" \

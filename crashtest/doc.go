@@ -1,11 +1,9 @@
 // Package crashtest is groupd's crash-safety suite (issue 8). It has no
 // code of its own: its tests build the groupd binary, run it on a
 // temporary data_dir, kill it with SIGKILL at random points of a
-// workload (SMTP posting, fan-out to the relay, group deletion), restart
-// it, and check the invariants of SPEC §2 and §5. groupd does not serve
-// WebDAV and CalDAV yet, so folder uploads and calendar writes are killed
-// in internal/uploader, a process that drives the same store calls the
-// DAV handlers make. TestBackupBinaryWhilePosting runs `groupd backup` and
+// workload (SMTP posting, fan-out to the relay, group deletion, WebDAV
+// uploads, CalDAV writes), restart it, and check the invariants of SPEC
+// §2 and §5. TestBackupBinaryWhilePosting runs `groupd backup` and
 // `groupd restore` as a user would. The invariants:
 //
 //   - nothing acknowledged is lost: every post answered 250 is in the

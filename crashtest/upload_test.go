@@ -1,107 +1,89 @@
 package crashtest
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"groupd/groups"
 )
 
-// content is version v of a file, as internal/uploader writes it.
+// content is version v of a file: its size and every byte derive from v.
 func content(v int) []byte {
 	return bytes.Repeat([]byte{byte(v), byte(v >> 8)}, 500+v*373%40000)
 }
 
-// TestCrashFolderUpload kills a process in the middle of folder uploads
-// (the storage path of a WebDAV PUT; groupd does not serve WebDAV yet, so
-// internal/uploader drives the store directly). After each kill: every
-// file holds its last acknowledged version or the one in flight, never a
-// mix; no referenced blob is missing; orphans (renamed, never committed)
-// are garbage that SweepFolderBlobs removes without touching a live blob.
-func TestCrashFolderUpload(t *testing.T) {
-	data, acks, kills := runWriter(t, nil, checkUploads)
-	tmp, _ := os.ReadDir(filepath.Join(data, "tmp"))
-	t.Logf("folder upload: %d kill points, %d versions acknowledged, %d orphan blobs left by kills (all swept), %d temporary files left, %d violations",
-		points(t), acks, kills.extra, len(tmp), kills.violations)
+// event is version v of the calendar object uid.
+func event(uid string, v int) string {
+	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//crashtest//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+		"\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T100000Z\r\nSEQUENCE:" + fmt.Sprint(v) +
+		"\r\nSUMMARY:version " + fmt.Sprint(v) + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 }
 
-// TestCrashCalendarWrite kills a process in the middle of calendar object
-// writes (the storage path of a CalDAV PUT; groupd does not serve CalDAV
-// yet): every object holds its acknowledged or in-flight version, and the
-// sync-collection change log names every object there is.
+// TestCrashFolderUpload kills groupd in the middle of WebDAV uploads
+// (PUT /dav/files/team/fN, versions written in turn to five files). After
+// each kill: every file holds its last acknowledged version or the one in
+// flight, never a mix; no referenced blob is missing; orphans (renamed,
+// never committed) are garbage that SweepFolderBlobs removes without
+// touching a live blob.
+func TestCrashFolderUpload(t *testing.T) {
+	data, acks, k := runWriter(t, func(v int) (string, string, []byte) {
+		return fmt.Sprintf("f%d", v%5), "/dav/files/team/" + fmt.Sprintf("f%d", v%5), content(v)
+	}, checkUploads)
+	tmp, _ := os.ReadDir(filepath.Join(data, "blobs", ".uploads"))
+	t.Logf("folder upload: %d kill points, %d versions acknowledged, %d orphan blobs left by kills (all swept), %d temporary files left, %d violations",
+		points(t), acks, k.extra, len(tmp), k.violations)
+}
+
+// TestCrashCalendarWrite kills groupd in the middle of CalDAV PUTs of
+// five events in turn: every object holds its acknowledged or in-flight
+// version, and the sync-collection change log names every object there
+// is.
 func TestCrashCalendarWrite(t *testing.T) {
-	_, acks, kills := runWriter(t, []string{"-cal"}, checkEvents)
-	t.Logf("calendar write: %d kill points, %d versions acknowledged, %d violations", points(t), acks, kills.violations)
+	_, acks, k := runWriter(t, func(v int) (string, string, []byte) {
+		name := fmt.Sprintf("e%d.ics", v%5)
+		return name, "/dav/calendars/team/events/" + name, []byte(event(name, v))
+	}, checkEvents)
+	t.Logf("calendar write: %d kill points, %d versions acknowledged, %d violations", points(t), acks, k.violations)
 }
 
 type tally struct{ violations, extra int }
 
-// runWriter builds internal/uploader, sets up a data dir, and runs it with
-// args, killing it at points(t) random moments; after each kill check
-// sees the versions acknowledged per name and the one that may have been
-// in flight.
-func runWriter(t *testing.T, args []string, check func(t *testing.T, data string, acked map[string]int, inFlight int) ([]string, int)) (string, int, tally) {
-	up := filepath.Join(t.TempDir(), "uploader")
-	if out, err := exec.Command("go", "build", "-o", up, "groupd/crashtest/internal/uploader").CombinedOutput(); err != nil {
-		t.Fatalf("build uploader: %v\n%s", err, out)
-	}
-	data := t.TempDir()
-	if out, err := exec.Command(up, "-data", data, "-setup").CombinedOutput(); err != nil {
-		t.Fatalf("setup: %v\n%s", err, out)
-	}
+// version names what PUT number v writes: the name the checks know it
+// by, the request path and the body.
+type version func(v int) (name, path string, body []byte)
+
+// runWriter runs groupd, has alice PUT versions 0, 1, 2, ... over HTTP
+// and kills groupd with SIGKILL at points(t) random moments; after each
+// kill, with groupd down, check sees the data_dir, the version
+// acknowledged (201 or 204) per name and the one that may have been in
+// flight.
+func runWriter(t *testing.T, put version, check func(t *testing.T, data string, acked map[string]int, inFlight int) ([]string, int)) (string, int, tally) {
+	e := newEnv(t, buildGroupd(t), newSink(t, 0))
+	e.start()
+	e.mustAPI("POST", "/api/v1/users", "", `{"email":"alice@example.test","name":"Alice","password":"password1"}`, 201)
+	e.mustAPI("POST", "/api/v1/groups", "", `{"id":"team","name":"Team","notify":false,"masters":["alice@example.test"]}`, 201)
+	e.kill()
 	rnd := newRand(t)
 	acked := map[string]int{} // name -> last acknowledged version
 	next, acks := 0, 0
 	var k tally
 	for p := 0; p < points(t); p++ {
-		cmd := exec.Command(up, append([]string{"-data", data, "-start", fmt.Sprint(next)}, args...)...)
-		out, _ := cmd.StdoutPipe()
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		kill := time.After(time.Duration(50+rnd.IntN(400)) * time.Millisecond)
-		last := next - 1
-	read:
-		for {
-			select {
-			case l, ok := <-lines:
-				if !ok {
-					break read
-				}
-				var name string
-				var v int
-				fmt.Sscanf(l, "ok %s %d", &name, &v)
-				acked[name], last = v, v
-				acks++
-			case <-kill:
-				cmd.Process.Signal(syscall.SIGKILL)
-				kill = nil
-			}
-		}
-		cmd.Wait()
-		if kill != nil {
-			t.Fatalf("uploader ended by itself: %s", stderr.String())
-		}
-		v, extra := check(t, data, acked, last+1)
+		e.start()
+		stop := make(chan struct{})
+		done := make(chan int)
+		go func() { done <- writeVersions(e, put, next, stop, acked, &acks) }()
+		time.Sleep(time.Duration(50+rnd.IntN(400)) * time.Millisecond)
+		e.kill()
+		close(stop)
+		last := <-done
+		v, extra := check(t, e.dir, acked, last+1)
 		for _, s := range v {
 			t.Errorf("kill point %d: %s", p, s)
 		}
@@ -109,7 +91,36 @@ func runWriter(t *testing.T, args []string, check func(t *testing.T, data string
 		k.extra += extra
 		next = last + 2 // the version in flight may have landed
 	}
-	return data, acks, k
+	return e.dir, acks, k
+}
+
+// writeVersions PUTs versions from next on until a request fails (the
+// daemon was killed) and returns the last acknowledged one (next-1 if
+// none).
+func writeVersions(e *env, put version, next int, stop <-chan struct{}, acked map[string]int, acks *int) int {
+	client := &http.Client{Timeout: 10 * time.Second}
+	for v := next; ; v++ {
+		name, path, body := put(v)
+		req, _ := http.NewRequest("PUT", "http://"+e.http+path, bytes.NewReader(body))
+		req.SetBasicAuth("alice@example.test", "password1")
+		res, err := client.Do(req)
+		if err != nil {
+			return v - 1
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		select {
+		case <-stop: // killed while the answer was on its way: not counted
+			return v - 1
+		default:
+		}
+		if res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusNoContent {
+			e.t.Errorf("PUT %s (version %d): %d", path, v, res.StatusCode)
+			return v - 1
+		}
+		acked[name] = v
+		*acks++
+	}
 }
 
 // openData opens the store of a writer's data dir, as a restart would.

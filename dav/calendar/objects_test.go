@@ -99,6 +99,8 @@ func TestBadInput(t *testing.T) {
 		{"parser panic 2", ev + "x.ics", "0;=", 400, "not valid iCalendar"},
 		{"parser panic 3", ev + "x.ics", "0;0=0\"", 400, "not valid iCalendar"},
 		{"parser panic inside", ev + "x.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX;A=\r\nEND:VCALENDAR\r\n", 400, "not valid iCalendar"},
+		// The rrule library panics expanding this (found by fuzzing).
+		{"rrule panic", ev + "x.ics", ics(event("r0", "DTSTART:00000101", "RRULE:FREQ=MONTHLY;BYDAY=0FR")), 400, "recurrence rule cannot be expanded"},
 		{"two types", ev + "x.ics", ics(event("t1", "DTSTART:20250101T100000Z"), todo("t1")), 400, "valid-calendar-object-resource"},
 		{"no uid", ev + "x.ics", ics("BEGIN:VEVENT\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\n"), 400, "valid-calendar-object-resource"},
 		{"too big", ev + "x.ics", big, 413, "max-resource-size"},

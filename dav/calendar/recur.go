@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -136,7 +137,17 @@ type period struct {
 // recurring component c (RRULE and RDATE, minus EXDATE and the
 // overridden recurrence ids), in no particular order for RDATEs, until fn
 // returns false or the rule passes until (zero: no bound).
-func (z *zones) occurrences(c *ical.Component, start time.Time, date bool, until time.Time, skip map[int64]bool, fn func(time.Time, time.Duration) bool) error {
+//
+// The rrule library panics on some rules it accepts (an index out of
+// range for FREQ=MONTHLY;BYDAY=0FR from a DTSTART in year 0): such a
+// panic is recovered as an error, so a PUT refuses the object and a query
+// never crashes on one stored before.
+func (z *zones) occurrences(c *ical.Component, start time.Time, date bool, until time.Time, skip map[int64]bool, fn func(time.Time, time.Duration) bool) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = errors.New("the recurrence rule cannot be expanded (RFC 5545 §3.3.10)")
+		}
+	}()
 	ex, err := z.dtList(c, ical.PropExceptionDates)
 	if err != nil {
 		return err

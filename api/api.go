@@ -21,6 +21,10 @@ type Options struct {
 	// MaxConvertBytes bounds the mbox of POST /api/v1/groups/convert.
 	// Default 25 MiB.
 	MaxConvertBytes int64
+	// DefaultFolderQuota is the folder quota of a group without its own,
+	// as the WebDAV handler applies it (GET .../quota reports it).
+	// Default 10 GiB.
+	DefaultFolderQuota int64
 }
 
 // server holds what every handler needs; it has no mutable state.
@@ -30,6 +34,7 @@ type server struct {
 	log        *slog.Logger
 	maxBody    int64
 	maxConvert int64
+	defQuota   int64
 	mux        *http.ServeMux
 	csrf       *http.CrossOriginProtection
 }
@@ -46,6 +51,9 @@ func New(opts Options) (http.Handler, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.DefaultFolderQuota <= 0 {
+		opts.DefaultFolderQuota = 10 << 30
+	}
 	if opts.MaxConvertBytes <= 0 {
 		opts.MaxConvertBytes = 25 << 20
 	}
@@ -55,6 +63,7 @@ func New(opts Options) (http.Handler, error) {
 		log:        opts.Logger.With("component", "api"),
 		maxBody:    opts.MaxBodyBytes,
 		maxConvert: opts.MaxConvertBytes,
+		defQuota:   opts.DefaultFolderQuota,
 		mux:        http.NewServeMux(),
 		csrf:       http.NewCrossOriginProtection(),
 	}
@@ -92,6 +101,9 @@ func (s *server) routes() {
 	h("GET /api/v1/groups/{id}/notes/{note}", s.getNote)
 	h("PATCH /api/v1/groups/{id}/notes/{note}", s.updateNote)
 	h("DELETE /api/v1/groups/{id}/notes/{note}", s.deleteNote)
+
+	h("GET /api/v1/groups/{id}/quota", s.getQuota)
+	h("PUT /api/v1/groups/{id}/quota", s.putQuota)
 
 	h("GET /api/v1/groups/{id}/profile", s.getProfile)
 	h("PUT /api/v1/groups/{id}/profile", s.putProfile)

@@ -19,7 +19,7 @@ func (d *Daemon) httpListener() (Listener, error) {
 	log := d.logger("http")
 	m := newMetrics()
 	apiHandler, err := api.New(api.Options{Store: d.store, AdminToken: d.token, Logger: d.log,
-		MaxBodyBytes: d.cfg.Limits.MaxRequestBytes})
+		MaxBodyBytes: d.cfg.Limits.MaxRequestBytes, DefaultFolderQuota: d.cfg.DAV.FolderQuota})
 	if err != nil {
 		return Listener{}, err
 	}

@@ -1,7 +1,6 @@
 package webdav
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"groupd/config"
-	"groupd/groups"
 )
 
 const quotaProps = `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>`
@@ -39,21 +37,15 @@ func (e *env) diskFiles() (blobs, uploads []string) {
 	return blobs, uploads
 }
 
-// setQuota sets a group's own quota as an administrator, through the
-// store on the daemon's database (the API has no quota route).
-func (e *env) setQuota(group string, bytes int64) {
+// setQuota sets a group's own quota as the administrator does, through
+// PUT /api/v1/groups/{id}/quota, and returns what the API answered.
+func (e *env) setQuota(group string, bytes int64) string {
 	e.t.Helper()
-	c := e.d.Config
-	st, err := groups.Open(groups.Options{Path: filepath.Join(c.DataDir, "groupd.db"),
-		BlobDir: filepath.Join(c.DataDir, "blobs"), MailDomains: c.Mail.Domains,
-		InternalDomains: c.Mail.InternalDomains, Hostname: c.Hostname})
-	if err != nil {
-		e.t.Fatal(err)
+	code, body := e.d.API(e.t, "PUT", "/api/v1/groups/"+group+"/quota", "", map[string]int64{"bytes": bytes})
+	if code != 200 {
+		e.t.Fatalf("PUT quota of %s: %d %s", group, code, body)
 	}
-	defer st.Close()
-	if err := st.SetFolderQuota(context.Background(), groups.AdminActor(), group, bytes); err != nil {
-		e.t.Fatal(err)
-	}
+	return string(body)
 }
 
 // TestQuota: with dav.folder_quota at 1 MiB a PUT that would exceed it
@@ -94,8 +86,21 @@ func TestQuota(t *testing.T) {
 	mustContain(t, e.quota("team"), fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", 600<<10),
 		fmt.Sprintf("<D:quota-available-bytes>%d</D:quota-available-bytes>", 1<<20-600<<10))
 
+	// A member may read the quota but not set it.
+	if code, body := e.d.API(t, "GET", "/api/v1/groups/team/quota", "bob@example.test", nil); code != 200 ||
+		!strings.Contains(string(body), fmt.Sprintf(`"bytes":0,"default":1048576,"effective":1048576,"used":%d`, 600<<10)) {
+		t.Fatalf("GET quota as a member: %d %s", code, body)
+	}
+	if code, body := e.d.API(t, "PUT", "/api/v1/groups/team/quota", "alice@example.test", map[string]int64{"bytes": 1 << 30}); code != 403 {
+		t.Fatalf("a master set the quota: %d %s", code, body)
+	}
+	if code, _ := e.d.API(t, "PUT", "/api/v1/groups/team/quota", "", map[string]int64{"bytes": -1}); code != 422 {
+		t.Fatalf("a negative quota: %d, want 422", code)
+	}
 	// The administrator gives team 4 MiB; hidden keeps the default.
-	e.setQuota("team", 4<<20)
+	if got := e.setQuota("team", 4<<20); !strings.Contains(got, `"bytes":4194304,"default":1048576,"effective":4194304`) {
+		t.Fatalf("PUT quota answered %s", got)
+	}
 	e.put("bob", "/dav/files/team/b.bin", strings.Repeat("b", 600<<10))
 	mustContain(t, e.quota("team"), "<D:quota-available-bytes>2965504</D:quota-available-bytes>")
 	mustContain(t, e.quota("hidden"), "<D:quota-available-bytes>1048576</D:quota-available-bytes>")

@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"errors"
 	"strings"
 )
 
@@ -90,41 +91,31 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 }
 
 // IndexArchive writes the search text of up to limit archived posts
-// still waiting for it (imap_text_todo, filled by the mail server), in
-// one transaction, and returns how many it took off the list. The
-// outbound queue calls it when idle; a search does not wait for it
-// (ImapTextMatches indexes what its group still misses first).
+// still waiting for it (imap_text_todo, filled by the mail server) and
+// returns how many it took off the list. The outbound queue calls it when
+// idle; a search does not wait for it (ImapTextMatches indexes what its
+// group still misses first). The posts are read and their text extracted
+// outside the writer, so the write transaction that stores the text is
+// short and posts arriving meanwhile are not kept waiting.
 func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
-	var n int
-	err := s.write(ctx, func(tx *wtx) error {
-		// A message a search has indexed meanwhile is only taken off.
-		rows, err := tx.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid,
-			CASE WHEN EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid) THEN NULL ELSE m.data END
-			FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid ORDER BY t.mid LIMIT ?`, limit)
-		if err != nil {
-			return err
-		}
-		type msg struct {
-			mid      int64
-			gid, uid *int64
-			data     []byte
-		}
-		var todo []msg
-		for rows.Next() {
-			var m msg
-			if err := rows.Scan(&m.mid, &m.gid, &m.uid, &m.data); err != nil {
-				rows.Close()
-				return err
-			}
-			todo = append(todo, m)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+	todo, err := s.indexTodo(ctx, limit)
+	if err != nil || len(todo) == 0 {
+		return 0, err
+	}
+	err = s.write(ctx, func(tx *wtx) error {
 		for _, m := range todo {
-			if m.gid != nil && m.data != nil { // else purged or indexed since
-				if err := imapIndex(ctx, tx, *m.gid, *m.uid, m.data); err != nil {
+			var gid, uid int64
+			err := tx.QueryRowContext(ctx, `SELECT gid, uid FROM messages WHERE mid = ?`, m.mid).Scan(&gid, &uid)
+			switch {
+			case errors.Is(err, errNoRows): // purged: only the list entry is left
+			case err != nil:
+				return err
+			case m.gid == nil || gid != *m.gid || uid != *m.uid:
+				continue // the mid names another post now: the next round takes it
+			case m.text:
+				// OR IGNORE keeps the text a search wrote meanwhile.
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)`,
+					gid, uid, m.header, m.body); err != nil {
 					return err
 				}
 			}
@@ -132,8 +123,44 @@ func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
 				return err
 			}
 		}
-		n = len(todo)
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return len(todo), nil
+}
+
+// indexItem is a post waiting for its search text, extracted.
+type indexItem struct {
+	mid          int64
+	gid, uid     *int64 // nil: no such post
+	text         bool   // header and body hold its text (false: a search indexed it already)
+	header, body []byte
+}
+
+// indexTodo reads up to limit posts of imap_text_todo and extracts their
+// search text, on a reader connection.
+func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid,
+		CASE WHEN EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid) THEN NULL ELSE m.data END
+		FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid ORDER BY t.mid LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var todo []indexItem
+	for rows.Next() {
+		var m indexItem
+		var data []byte
+		if err := rows.Scan(&m.mid, &m.gid, &m.uid, &data); err != nil {
+			return nil, err
+		}
+		if data != nil {
+			m.header, m.body = imapSearchText(data)
+			m.text = true
+		}
+		todo = append(todo, m)
+	}
+	return todo, rows.Err()
 }

@@ -156,4 +156,3 @@ func expandable(cal *ical.Calendar) error {
 	}
 	return nil
 }
-

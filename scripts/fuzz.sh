@@ -15,7 +15,7 @@ status=0
 summary=""
 for pkg in ${FUZZ_PKGS:-./smtp ./groups ./api ./config ./imap ./dav/folder ./dav/calendar}; do
 	[ -d "$pkg" ] || continue
-	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$pkg"/*_fuzz_test.go 2>/dev/null | sed 's/^func //')
+	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$pkg"/*_test.go 2>/dev/null | sed 's/^func //')
 	for t in $targets; do
 		log="$LOGDIR/$t.log"
 		printf '%-28s %-16s ' "$t" "$pkg"

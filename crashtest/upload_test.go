@@ -89,7 +89,9 @@ func runWriter(t *testing.T, put version, check func(t *testing.T, data string, 
 		}
 		k.violations += len(v)
 		k.extra += extra
-		next = last + 2 // the version in flight may have landed
+		// The version in flight may have landed or not: send it again, so
+		// that it is acknowledged or superseded before another is in flight.
+		next = last + 1
 	}
 	return e.dir, acks, k
 }

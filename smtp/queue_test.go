@@ -173,20 +173,21 @@ func TestRelayDown(t *testing.T) {
 	clk := &clock{}
 	good := w.relay.addr
 	w.relay.addr = "127.0.0.1:1"
-	retried := make(chan struct{}, 100)
+	retried := make(chan int, 100)
 	stop := w.startQueue(t, func(o *QueueOptions) {
 		o.Now = clk.now
-		o.OnDelivery = func(_, retry, _ int) {
-			if retry > 0 {
-				retried <- struct{}{}
-			}
-		}
+		o.OnDelivery = func(_, retry, _ int) { retried <- retry }
 	})
 	send(t, w.addr, bob, []string{teamList}, post(bob, "relay down", "x"))
-	select {
-	case <-retried:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no attempt was made")
+	// Every recipient (two domains, so two batches) was tried and put
+	// back for later.
+	for n := 0; n < 3; {
+		select {
+		case r := <-retried:
+			n += r
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of 3 recipients were tried", n)
+		}
 	}
 	stop()
 	w.relay.addr = good

@@ -94,16 +94,16 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	defer d.stop()
+	defer d.Stop()
 	if err := d.seed(o.workers); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	fmt.Printf("soak: groupd pid %d, data %s, %v of load, %d workers per protocol, warm-up %v\n",
-		d.cmd.Process.Pid, dir, o.duration, o.workers, o.warmup)
+		d.Cmd.Process.Pid, dir, o.duration, o.workers, o.warmup)
 
 	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
 	defer cancel()
-	rss := &rssSeries{pid: d.cmd.Process.Pid, start: time.Now()}
+	rss := &rssSeries{pid: d.Cmd.Process.Pid, start: time.Now()}
 	var wg sync.WaitGroup
 	wg.Go(func() { rss.sample(ctx, 5*time.Second) })
 	stats := map[string]*recorder{}
@@ -121,13 +121,13 @@ func run(o options) error {
 		}
 	}
 	wg.Wait()
-	exited := d.exited()
+	exited := d.Exited()
 	rss.last() // after the load, before the stop
 	errs := report(stats, rss, o)
 	if exited != nil {
 		errs = append(errs, fmt.Errorf("groupd exited during the run: %v", exited))
 	}
-	if err := d.stop(); err != nil {
+	if err := d.Stop(); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {

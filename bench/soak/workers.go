@@ -50,7 +50,7 @@ func smtpPost(d *daemon, w int) func(context.Context) error {
 		n++
 		msg := fmt.Sprintf("From: alice@example.test\r\nTo: team@lists.example.test\r\nSubject: soak %d-%d\r\n"+
 			"Message-ID: <soak.%d.%d.%d@example.test>\r\n\r\n%s", w, n, w, n, time.Now().UnixNano(), body)
-		return send(d.addr("smtp"), "alice@example.test", "team@lists.example.test", msg)
+		return send(d.Addr("smtp"), "alice@example.test", "team@lists.example.test", msg)
 	}
 }
 
@@ -144,11 +144,11 @@ func webdavPutGet(d *daemon, c *http.Client, w int) func(context.Context) error 
 func apiGet(d *daemon, c *http.Client) func(context.Context) error {
 	return func(ctx context.Context) error {
 		for _, p := range []string{"/api/v1/groups/team", "/api/v1/groups/team/members"} {
-			req, err := http.NewRequestWithContext(ctx, "GET", "http://"+d.addr("http")+p, nil)
+			req, err := http.NewRequestWithContext(ctx, "GET", "http://"+d.Addr("http")+p, nil)
 			if err != nil {
 				return err
 			}
-			req.Header.Set("Authorization", "Bearer "+d.token)
+			req.Header.Set("Authorization", "Bearer "+d.Token)
 			if _, err := roundTrip(c, req, 200); err != nil {
 				return err
 			}
@@ -160,7 +160,7 @@ func apiGet(d *daemon, c *http.Client) func(context.Context) error {
 // imapFetch keeps one session logged in as bob: each operation selects
 // the archive and fetches the envelope and body of its last 10 messages.
 func imapFetch(d *daemon) (func(context.Context) error, error) {
-	c, err := imapclient.DialInsecure(d.addr("imap"), nil)
+	c, err := imapclient.DialInsecure(d.Addr("imap"), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func do(ctx context.Context, c *http.Client, d *daemon, method, path, ctype, bod
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, "http://"+d.addr("http")+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+d.Addr("http")+path, rd)
 	if err != nil {
 		return nil, err
 	}

@@ -54,12 +54,12 @@ func run(bin string, posts, runs, sessions int) error {
 	if err != nil {
 		return err
 	}
-	defer d.stop()
+	defer d.Stop()
 	if err := d.seed(); err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := load(d.addrs["smtp"], posts, sessions); err != nil {
+	if err := load(d.Addr("smtp"), posts, sessions); err != nil {
 		return err
 	}
 	took := time.Since(start)
@@ -67,7 +67,7 @@ func run(bin string, posts, runs, sessions int) error {
 		filepath.Base(bin), posts, took.Seconds(), float64(posts)/took.Seconds(), sessions)
 	n := relay.settle(2*time.Second, 5*time.Minute)
 	fmt.Printf("fan-out settled: %d copies handed to the relay; measuring with the queue idle\n", n)
-	return measure(d.addrs["imap"], posts, runs)
+	return measure(d.Addr("imap"), posts, runs)
 }
 
 // measure logs in as bob and times FETCH and SEARCH TEXT.

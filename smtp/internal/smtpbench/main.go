@@ -123,7 +123,7 @@ func run(bin string, rcpts, posts, sessions int) (f figures, err error) {
 	if err != nil {
 		return f, err
 	}
-	defer stop(g.cmd)
+	defer g.Stop()
 	if err := g.seed("big", rcpts); err != nil {
 		return f, err
 	}
@@ -133,18 +133,18 @@ func run(bin string, rcpts, posts, sessions int) (f figures, err error) {
 	if f.fan, err = fanOut(g, s, rcpts); err != nil {
 		return f, err
 	}
-	if f.live, err = timed(source("small@lists.example.test", g.smtp)); err != nil {
+	if f.live, err = timed(source("small@lists.example.test", g.Addr("smtp"))); err != nil {
 		return f, fmt.Errorf("acceptance while delivering: %w", err)
 	}
 	if err := s.pause(); err != nil {
 		return f, err
 	}
 	defer s.resume()
-	cpu0 := cpuTime(g.cmd.Process.Pid)
-	if f.held, err = timed(source("small@lists.example.test", g.smtp)); err != nil {
+	cpu0 := cpuTime(g.Cmd.Process.Pid)
+	if f.held, err = timed(source("small@lists.example.test", g.Addr("smtp"))); err != nil {
 		return f, fmt.Errorf("acceptance: %w", err)
 	}
-	f.heldCPU = cpuTime(g.cmd.Process.Pid) - cpu0
+	f.heldCPU = cpuTime(g.Cmd.Process.Pid) - cpu0
 	return f, nil
 }
 
@@ -152,7 +152,7 @@ func run(bin string, rcpts, posts, sessions int) (f figures, err error) {
 // the relay received the last message of the fan-out, once groupd has
 // recorded every recipient as handed over.
 func fanOut(g *groupd, s *sink, rcpts int) (time.Duration, error) {
-	t0, err := post(g.smtp, "big@lists.example.test")
+	t0, err := post(g.Addr("smtp"), "big@lists.example.test")
 	if err != nil {
 		return 0, fmt.Errorf("post to big: %w", err)
 	}

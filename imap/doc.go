@@ -39,7 +39,8 @@
 // What it stores: nothing on disk of its own. The groups store keeps, for
 // this package, imap_mailboxes (per-group UID counters), imap_flags
 // (per-user flags) and imap_text (each post's decoded, lower-cased search
-// text, written when the post is archived), reached through groups.Store's
+// text, written by the outbound queue when it is idle; a search first
+// indexes what its group still lacks), reached through groups.Store's
 // Imap* methods, which ask groups.Store.Authorize. In memory the server
 // keeps a bounded cache of parsed envelopes (posts never change).
 package imap

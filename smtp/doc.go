@@ -38,12 +38,16 @@
 // durably for the relay (Store.Enqueue) before 250, with the user as
 // envelope sender, or <list>-owner@ when sent as the list.
 //
-// Outbound ([Queue]): claims due rows of the queue, batches recipients of
-// one message and one domain (up to 100 RCPT) into one transaction with
-// the relay, retries temporary failures on a schedule kept in SQLite,
-// records permanent ones per recipient (reported to the masters), and
-// resumes after a restart or a crash: rows held by a dead run are due
-// again, so at most the transactions in flight at a crash are repeated.
+// Outbound ([Queue]): reads the due rows of the queue (the rows in flight
+// are kept in memory, so run one queue per database), batches recipients
+// of one message and one domain (up to 100 RCPT) into one transaction
+// with the relay, MAIL and the RCPTs pipelined when the relay offers
+// PIPELINING (RFC 2920), retries temporary failures on a schedule kept in
+// SQLite, records permanent ones per recipient (reported to the masters),
+// and resumes after a restart or a crash: a row is due until its outcome
+// is recorded, so at most the transactions in flight at a crash are
+// repeated. When it has nothing to send it writes the IMAP search text of
+// newly archived posts (groups.Store.IndexArchive).
 // Outcomes of concurrent transactions are recorded in shared SQLite
 // transactions; a worker waits for its outcome to be on disk before it
 // takes the next batch. QueueOptions.ListRate caps the posts per list and

@@ -54,17 +54,25 @@ func calETag(data string) string {
 	return `"` + hex.EncodeToString(h[:12]) + `"`
 }
 
-const calCols = `name, uid, etag, length(CAST(data AS BLOB)), modified` // bytes, not characters
+// calCols are the columns scanCalObject reads without the data; with it,
+// calDataCols (the size is then the data's length).
+const (
+	calCols     = `name, uid, etag, length(CAST(data AS BLOB)), modified` // bytes, not characters
+	calDataCols = `name, uid, etag, modified, data`
+)
 
 func scanCalObject(r scanner, withData bool) (*CalObject, error) {
 	o := &CalObject{}
 	var m int64
 	dest := []any{&o.Name, &o.UID, &o.ETag, &o.Size, &m}
 	if withData {
-		dest = append(dest, &o.Data)
+		dest = append(dest[:3], &m, &o.Data) // the size is the data's
 	}
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if withData {
+		o.Size = int64(len(o.Data))
 	}
 	o.Modified = unixTime(m)
 	return o, nil
@@ -72,7 +80,7 @@ func scanCalObject(r scanner, withData bool) (*CalObject, error) {
 
 // Get returns the object with its data.
 func (c *Calendar) Get(ctx context.Context, name string) (*CalObject, error) {
-	o, err := scanCalObject(c.s.rdb.QueryRowContext(ctx, `SELECT `+calCols+`, data FROM cal_objects
+	o, err := scanCalObject(c.s.rdb.QueryRowContext(ctx, `SELECT `+calDataCols+` FROM cal_objects
 		WHERE gid = ? AND feature = ? AND name = ?`, c.gid, c.Feature, name), true)
 	if errors.Is(err, errNoRows) {
 		return nil, errorf(ErrNotFound, "no such calendar object")
@@ -114,7 +122,7 @@ func (c *Calendar) GetMany(ctx context.Context, names []string) ([]*CalObject, e
 func (c *Calendar) query(ctx context.Context, withData bool, where string, args ...any) ([]*CalObject, error) {
 	cols := calCols
 	if withData {
-		cols += ", data"
+		cols = calDataCols
 	}
 	rows, err := c.s.rdb.QueryContext(ctx, `SELECT `+cols+` FROM cal_objects `+where, args...)
 	if err != nil {

@@ -37,13 +37,8 @@ func parsePropfind(body []byte) (propReq, error) {
 // propfind answers PROPFIND (RFC 4918 §9.1) on every level of the tree.
 // Depth infinity is served as depth 1.
 func (h *handler) propfind(w http.ResponseWriter, r *http.Request, st *reqState, t target) {
-	body, over, err := readBody(r, h.opts.MaxRequestBytes)
-	if over {
-		writeError(w, http.StatusRequestEntityTooLarge, "", "the request body is too large")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "", "could not read the request body")
+	body, ok := h.requestBody(w, r)
+	if !ok {
 		return
 	}
 	q, err := parsePropfind(body)

@@ -39,9 +39,8 @@ func (h *handler) proppatch(w http.ResponseWriter, r *http.Request, st *reqState
 		h.fail(w, r, err)
 		return
 	}
-	body, over, err := readBody(r, h.opts.MaxRequestBytes)
-	if over || err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, "", "the request body is too large")
+	body, ok := h.requestBody(w, r)
+	if !ok {
 		return
 	}
 	var pu propertyUpdate

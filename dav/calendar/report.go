@@ -16,13 +16,8 @@ import (
 // re-encodes every object and drops parts of the filter: we answer from
 // the stored bytes, one query per collection.
 func (h *handler) report(w http.ResponseWriter, r *http.Request, st *reqState, t target) {
-	body, over, err := readBody(r, h.opts.MaxRequestBytes)
-	if over {
-		writeError(w, http.StatusRequestEntityTooLarge, "", "the request body is too large")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "", "could not read the request body")
+	body, ok := h.requestBody(w, r)
+	if !ok {
 		return
 	}
 	root, err := rootName(body)

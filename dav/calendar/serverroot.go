@@ -48,13 +48,8 @@ func (h *handler) serveServerRoot(w http.ResponseWriter, r *http.Request) {
 // properties of the DAV root (current-user-principal, calendar-home-set);
 // at depth 1 its one member is the DAV root.
 func (h *handler) propfindServerRoot(w http.ResponseWriter, r *http.Request, st *reqState) {
-	body, over, err := readBody(r, h.opts.MaxRequestBytes)
-	if over {
-		writeError(w, http.StatusRequestEntityTooLarge, "", "the request body is too large")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "", "could not read the request body")
+	body, ok := h.requestBody(w, r)
+	if !ok {
 		return
 	}
 	q, err := parsePropfind(body)

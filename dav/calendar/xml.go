@@ -170,6 +170,21 @@ func (a *anyElems) names() []xml.Name {
 
 // readBody reads an XML request body of at most max bytes; over is
 // reported so that the caller answers 413.
+// requestBody reads an XML request body within Options.MaxRequestBytes;
+// when it cannot, it has answered (413 or 400) and ok is false.
+func (h *handler) requestBody(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
+	body, over, err := readBody(r, h.opts.MaxRequestBytes)
+	if over {
+		writeError(w, http.StatusRequestEntityTooLarge, "", "the request body is too large")
+		return nil, false
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "", "could not read the request body")
+		return nil, false
+	}
+	return body, true
+}
+
 func readBody(r *http.Request, max int64) (body []byte, over bool, err error) {
 	if r.ContentLength > max {
 		return nil, true, nil

@@ -49,9 +49,10 @@ type Submission struct {
 	inbound *Server       // the post path for hosted recipients
 	slots   chan struct{} // password checks running
 
-	mu      sync.Mutex
-	servers []*gosmtp.Server
-	closed  bool
+	mu       sync.Mutex
+	servers  []*gosmtp.Server
+	closed   bool
+	shutdown bool // Shutdown has run or runs: the daemon calls it once per listener
 }
 
 // NewSubmission makes a Submission server; Serve or ServeTLS start it.
@@ -126,9 +127,17 @@ func (s *Submission) newServer(insecureAuth bool) *gosmtp.Server {
 
 // Shutdown stops accepting connections and waits, until ctx is done, for
 // the sessions in progress to end.
+//
+// The submission and submissions listeners share this server and each
+// calls Shutdown; only the first does the work (go-smtp's Server.Shutdown
+// panics when two calls race).
 func (s *Submission) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.closed = true
+	if s.shutdown {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed, s.shutdown = true, true
 	servers := s.servers
 	s.mu.Unlock()
 	var errs []error

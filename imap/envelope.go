@@ -22,7 +22,11 @@ func envelopeKeys() [10]string {
 // net/mail's many; an unparsable header gives an empty envelope rather
 // than failing the FETCH.
 func envelope(data []byte) *goimap.Envelope {
-	h := envelopeHeader(data)
+	return envelopeOf(envelopeHeader(data))
+}
+
+// envelopeOf is the ENVELOPE of a parsed header (RFC 9051 §7.5.2).
+func envelopeOf(h textproto.Header) *goimap.Envelope {
 	mh := mail.Header{Header: gomessage.Header{Header: h}}
 	date, err := time.Parse("Mon, 02 Jan 2006 15:04:05 -0700", h.Get("Date"))
 	if err != nil {

@@ -5,11 +5,8 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
-	"time"
 
 	goimap "github.com/emersion/go-imap/v2"
-	gomessage "github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -21,20 +18,7 @@ func fullParseEnvelope(t testing.TB, data []byte) (*goimap.Envelope, bool) {
 	if err != nil {
 		return nil, false
 	}
-	mh := mail.Header{Header: gomessage.Header{Header: h}}
-	date, err := time.Parse("Mon, 02 Jan 2006 15:04:05 -0700", h.Get("Date"))
-	if err != nil {
-		date, _ = mh.Date()
-	}
-	subject, _ := mh.Subject()
-	inReplyTo, _ := mh.MsgIDList("In-Reply-To")
-	messageID, _ := mh.MessageID()
-	return &goimap.Envelope{
-		Date: date, Subject: subject,
-		From: addresses(mh, "From"), Sender: addresses(mh, "Sender"), ReplyTo: addresses(mh, "Reply-To"),
-		To: addresses(mh, "To"), Cc: addresses(mh, "Cc"), Bcc: addresses(mh, "Bcc"),
-		InReplyTo: inReplyTo, MessageID: messageID,
-	}, true
+	return envelopeOf(h), true
 }
 
 func envelopeSamples() []string {

@@ -98,28 +98,6 @@ func (s *Store) ImapOpen(ctx context.Context, a Actor, groupID string) (*ImapMai
 	return mb, nil
 }
 
-// ImapUIDs returns the UIDs above after in the group's archive, ascending.
-func (s *Store) ImapUIDs(ctx context.Context, a Actor, groupID string, after uint32) ([]uint32, error) {
-	acc, err := s.imapAccess(ctx, a, groupID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT uid FROM messages WHERE gid = ? AND uid > ? ORDER BY uid`, acc.gid, after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []uint32
-	for rows.Next() {
-		var u uint32
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
 // ImapUIDsAfter returns the UIDs above last in the group's archive,
 // ascending, and whether last itself (0: none) is still there. The archive
 // only grows except by a purge, so a session that knew last learns of a

@@ -47,7 +47,7 @@ func (s *session) Select(name string, options *goimap.SelectOptions) (*goimap.Se
 		sel.watch = s.srv.hub.add(mb.groupID)
 		info, err := s.srv.store.ImapOpen(s.ctx, s.actor, mb.groupID)
 		if err == nil {
-			sel.uids, err = s.srv.store.ImapUIDs(s.ctx, s.actor, mb.groupID, 0)
+			sel.uids, _, err = s.srv.store.ImapUIDsAfter(s.ctx, s.actor, mb.groupID, 0)
 		}
 		if err != nil {
 			s.srv.hub.remove(sel.watch)

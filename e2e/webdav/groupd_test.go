@@ -1,7 +1,6 @@
 package webdav
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,31 +12,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"groupd/e2e/internal/e2etest"
 )
 
 // proc is the groupd binary running on a data_dir.
 type proc struct {
 	cmd  *exec.Cmd
 	base string // http://127.0.0.1:N
-	logs *syncBuffer
+	logs *e2etest.LogBuffer
 	once sync.Once
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 var httpListening = regexp.MustCompile(`msg=listening component=http addr=(\S+)`)
@@ -63,7 +47,7 @@ func buildGroupd(t *testing.T, data string) (bin, conf string) {
 // killed when the test ends.
 func runGroupd(t *testing.T, bin, conf string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, "-config", conf), logs: &syncBuffer{}}
+	p := &proc{cmd: exec.Command(bin, "-config", conf), logs: &e2etest.LogBuffer{}}
 	p.cmd.Stderr = p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

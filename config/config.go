@@ -105,7 +105,7 @@ func Load(path string) (Config, error) {
 	cfg := Defaults()
 	md, err := toml.DecodeFile(path, &cfg)
 	if err != nil {
-		return Config{}, fmt.Errorf("%s: %w", path, decodeError(err))
+		return Config{}, prefixed(path, []error{decodeError(err)})
 	}
 	var errs []error
 	for _, k := range md.Undecoded() {
@@ -151,7 +151,9 @@ var lastKeyRE = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\
 func prefixed(path string, errs []error) error {
 	out := make([]error, len(errs))
 	for i, e := range errs {
-		out[i] = fmt.Errorf("%s: %w", path, e)
+		// One problem a line: the TOML parser quotes the text it met,
+		// line breaks included ("not a binary number: '0b\n'").
+		out[i] = fmt.Errorf("%s: %s", path, strings.ReplaceAll(e.Error(), "\n", `\n`))
 	}
 	return errors.Join(out...)
 }

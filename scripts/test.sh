@@ -68,6 +68,7 @@ go test -race -count=1 -timeout 40m ./...
 
 # Issue 8: in CI every fuzz target also fuzzes for a short time from its
 # corpus (testdata/fuzz and the seeds); scripts/fuzz.sh alone runs 60 s each.
+# A budget of executions, not of time: see scripts/fuzz.sh on go.dev/issue/75804.
 if [[ -n ${CI:-} ]]; then
-	FUZZTIME=${CI_FUZZTIME:-3s} sh scripts/fuzz.sh
+	FUZZTIME=${CI_FUZZTIME:-3000x} sh scripts/fuzz.sh
 fi

@@ -103,3 +103,73 @@ func TestQueueRunFinishesInFlight(t *testing.T) {
 		}
 	}
 }
+
+// TestSubmissionShutdownTwice: the daemon calls Shutdown once for the
+// submission listener and once for submissions, at the same time, on one
+// Submission. Neither call panics (go-smtp closes a channel per call), and
+// both wait for the open sessions to end before they return nil.
+func TestSubmissionShutdownTwice(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	ca := newTestCA(t)
+	sub, err := NewSubmission(SubmissionOptions{Options: Options{Store: w.st, Hostname: listDomain}, TLSConfig: ca.server})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l1, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 2)
+	go func() { served <- sub.Serve(l1) }()
+	go func() { served <- sub.ServeTLS(l2) }()
+	plain := helloWithin(t, func() (*gosmtp.Client, error) { return gosmtp.Dial(l1.Addr().String()) })
+	implicit := helloWithin(t, func() (*gosmtp.Client, error) { return gosmtp.DialTLS(l2.Addr().String(), ca.client) })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	shut := make(chan error, 2)
+	for range 2 {
+		go func() { shut <- sub.Shutdown(ctx) }()
+	}
+	select {
+	case err := <-shut:
+		t.Fatalf("a Shutdown returned (%v) while two sessions were still open", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	plain.Quit()
+	implicit.Quit()
+	for range 2 {
+		select {
+		case err := <-shut:
+			if err != nil {
+				t.Fatalf("Shutdown: %v", err)
+			}
+		case <-ctx.Done():
+			t.Fatal("Shutdown did not return after the sessions ended")
+		}
+	}
+	for range 2 {
+		if err := <-served; err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	}
+}
+
+// helloWithin connects with dial and says EHLO, failing the test after 5 s.
+func helloWithin(t *testing.T, dial func() (*gosmtp.Client, error)) *gosmtp.Client {
+	t.Helper()
+	c, err := dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.CommandTimeout = 5 * time.Second
+	if err := c.Hello("client.example"); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -52,7 +52,8 @@ type Submission struct {
 	mu       sync.Mutex
 	servers  []*gosmtp.Server
 	closed   bool
-	shutdown bool // Shutdown has run or runs: the daemon calls it once per listener
+	shutDone chan struct{} // closed when the first Shutdown has ended
+	shutErr  error         // its result, set before shutDone is closed
 }
 
 // NewSubmission makes a Submission server; Serve or ServeTLS start it.
@@ -129,15 +130,21 @@ func (s *Submission) newServer(insecureAuth bool) *gosmtp.Server {
 // the sessions in progress to end.
 //
 // The submission and submissions listeners share this server and each
-// calls Shutdown; only the first does the work (go-smtp's Server.Shutdown
-// panics when two calls race).
+// calls Shutdown; the first does the work (go-smtp's Server.Shutdown
+// panics when two calls race) and the others wait for it to end.
 func (s *Submission) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	if s.shutdown {
+	if s.shutDone != nil {
+		done := s.shutDone
 		s.mu.Unlock()
-		return nil
+		select {
+		case <-done:
+			return s.shutErr
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	s.closed, s.shutdown = true, true
+	s.closed, s.shutDone = true, make(chan struct{})
 	servers := s.servers
 	s.mu.Unlock()
 	var errs []error
@@ -147,7 +154,9 @@ func (s *Submission) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	s.shutErr = errors.Join(errs...)
+	close(s.shutDone)
+	return s.shutErr
 }
 
 // Close closes every listener and connection at once.

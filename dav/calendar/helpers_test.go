@@ -2,7 +2,6 @@ package calendar
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
 const pw = "password1"
@@ -87,23 +87,7 @@ type hdr map[string]string
 // do sends a raw request as user ("" for none).
 func (e *env) do(user, method, path, body string, h hdr) (int, string, http.Header) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if user != "" {
-		req.SetBasicAuth(user+"@example.test", pw)
-	}
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return testkit.Request(e.t, method, e.srv.URL+path, testkit.Email(user), pw, strings.NewReader(body), h)
 }
 
 // ics builds a VCALENDAR around component lines.
@@ -152,22 +136,7 @@ func gocaldavClientAt(e *env, user, path string) (*gocaldav.Client, error) {
 // or re-escaping by net/url).
 func (e *env) doRaw(user, method, rawPath, body string, h hdr) (int, string, http.Header) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+"/", strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	req := testkit.NewRequest(e.t, method, e.srv.URL+"/", testkit.Email(user), pw, strings.NewReader(body), h)
 	req.URL.Opaque = rawPath
-	if user != "" {
-		req.SetBasicAuth(user+"@example.test", pw)
-	}
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return testkit.Send(e.t, nil, req)
 }

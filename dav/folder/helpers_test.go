@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
 const pw = "password1"
@@ -99,23 +100,7 @@ type hdr map[string]string
 // do sends a request as user ("" for none) and returns the status and body.
 func (e *env) do(user, method, path string, body io.Reader, h hdr) (int, string, http.Header) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if user != "" {
-		req.SetBasicAuth(user+"@example.test", pw)
-	}
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return testkit.Request(e.t, method, e.srv.URL+path, testkit.Email(user), pw, body, h)
 }
 
 // want sends a request and fails unless it is answered with code.

@@ -2,7 +2,6 @@ package caldav
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/e2e/internal/e2etest"
+	"groupd/internal/testkit"
 )
 
 const (
@@ -61,24 +61,9 @@ var raw = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error
 // redirect is answered, not followed.
 func (e *env) do(user, method, path, body string, h hdr) (int, string, http.Header) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.d.URL("/"), strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	req := testkit.NewRequest(e.t, method, e.d.URL("/"), testkit.Email(user), pw, strings.NewReader(body), h)
 	req.URL.Opaque = path
-	if user != "" {
-		req.SetBasicAuth(user+"@example.test", pw)
-	}
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	resp, err := raw.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return testkit.Send(e.t, raw, req)
 }
 
 // put stores body at path as user and returns the status, the ETag and

@@ -10,6 +10,7 @@ import (
 
 	"groupd/config"
 	"groupd/e2e/internal/e2etest"
+	"groupd/internal/testkit"
 )
 
 const pw = e2etest.Password
@@ -56,23 +57,7 @@ type hdr map[string]string
 // credentials) and returns the status, body and headers.
 func (e *env) do(user, method, path string, body io.Reader, h hdr) (int, string, http.Header) {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url(path), body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if user != "" {
-		req.SetBasicAuth(user+"@example.test", pw)
-	}
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), resp.Header
+	return testkit.Request(e.t, method, e.url(path), testkit.Email(user), pw, body, h)
 }
 
 // want sends a request and fails unless it is answered with code.

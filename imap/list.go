@@ -47,12 +47,16 @@ func (s *session) mailboxes() ([]mailbox, error) {
 // cleanName makes a group name one mailbox level: the delimiter becomes
 // U+2215 (∕) and control characters spaces; any script stays as is (the
 // library encodes it as modified UTF-7, RFC 3501 §5.1.3, or sends UTF-8
-// after ENABLE UTF8=ACCEPT, RFC 6855).
+// after ENABLE UTF8=ACCEPT, RFC 6855). "&" becomes U+FF06 (＆): go-imap
+// v2.0.0-beta.8 sends "&" as "&-" even in UTF-8 mode, where RFC 6855 §3
+// has raw UTF-8 and clients such as Thunderbird would show "R&-D".
 func cleanName(name, id string) string {
 	name = strings.Map(func(r rune) rune {
 		switch {
 		case r == delim:
 			return '∕'
+		case r == '&':
+			return '＆'
 		case unicode.IsControl(r):
 			return ' '
 		}
@@ -65,9 +69,15 @@ func cleanName(name, id string) string {
 	return name
 }
 
+// fullwidthAmp maps "&" in a name a client sent to "＆", as cleanName
+// does, so that a name cached before that change, or typed with "&",
+// still finds its mailbox.
+func fullwidthAmp(name string) string { return strings.ReplaceAll(name, "&", "＆") }
+
 // resolve finds the mailbox with the given name (INBOX case-insensitive,
 // others exact, RFC 3501 §5.1).
 func (s *session) resolve(name string) (mailbox, error) {
+	name = fullwidthAmp(name)
 	if strings.EqualFold(name, inbox) {
 		return mailbox{name: inbox}, nil
 	}
@@ -100,7 +110,7 @@ func (s *session) List(w *imapserver.ListWriter, ref string, patterns []string, 
 	entries := listEntries(list, options)
 	for _, e := range entries {
 		for _, p := range patterns {
-			if matches(e.Mailbox, ref, p) {
+			if matches(e.Mailbox, fullwidthAmp(ref), fullwidthAmp(p)) {
 				if err := w.WriteList(e); err != nil {
 					return err
 				}

@@ -16,15 +16,15 @@ func TestListShowsTheUsersGroups(t *testing.T) {
 	e := newEnv(t)
 	mkGroup(t, e.store, "secret", "Secret plans", false)                     // alice only, private
 	mkGroup(t, e.store, "intl", "Ünïcødé 日本 & co", true, "bob@example.test") // any script
-	mkGroup(t, e.store, "slash", "R&D/ops", true, "bob@example.test")        // the delimiter in a name
+	mkGroup(t, e.store, "slash", "R&D/ops", true, "bob@example.test")        // the delimiter and "&" in a name
 
 	alice := e.login(t, "alice@example.test")
-	want := []string{"INBOX", "Groups", "Groups/R&D∕ops", "Groups/Secret plans", "Groups/Team", "Groups/Ünïcødé 日本 & co"}
+	want := []string{"INBOX", "Groups", "Groups/R＆D∕ops", "Groups/Secret plans", "Groups/Team", "Groups/Ünïcødé 日本 ＆ co"}
 	if got := listNames(t, alice); !reflect.DeepEqual(got, want) {
 		t.Errorf("alice sees %q, want %q", got, want)
 	}
 	bob := e.login(t, "bob@example.test")
-	want = []string{"INBOX", "Groups", "Groups/R&D∕ops", "Groups/Team", "Groups/Ünïcødé 日本 & co"}
+	want = []string{"INBOX", "Groups", "Groups/R＆D∕ops", "Groups/Team", "Groups/Ünïcødé 日本 ＆ co"}
 	if got := listNames(t, bob); !reflect.DeepEqual(got, want) {
 		t.Errorf("bob sees %q, want %q", got, want)
 	}
@@ -122,7 +122,9 @@ func TestStatusCounts(t *testing.T) {
 }
 
 // After ENABLE UTF8=ACCEPT (RFC 6855) names go out as UTF-8; before it, as
-// modified UTF-7 (RFC 3501 §5.1.3). Either form selects the mailbox.
+// modified UTF-7 (RFC 3501 §5.1.3). Either form selects the mailbox. An
+// "&" in the group's name shows as "＆" in both (never as "&-" in UTF-8),
+// and a name sent with "&" finds the mailbox too.
 func TestMailboxNameEncodings(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -130,24 +132,27 @@ func TestMailboxNameEncodings(t *testing.T) {
 	r := e.raw(t)
 	r.login()
 	r.send("a LIST \"\" \"Groups/K*\"\r\n")
-	if l := r.line(); l != `* LIST (\HasNoChildren) "/" "Groups/K&APw-che &- &ZeVnLA-"` {
+	if l := r.line(); l != `* LIST (\HasNoChildren) "/" "Groups/K&APw-che &,wY- &ZeVnLA-"` {
 		t.Errorf("UTF-7 LIST: %q", l)
 	}
 	r.until("a OK")
-	r.send("b EXAMINE \"Groups/K&APw-che &- &ZeVnLA-\"\r\n")
+	r.send("b EXAMINE \"Groups/K&APw-che &,wY- &ZeVnLA-\"\r\n")
 	if l := r.until("b "); !strings.HasPrefix(l, "b OK") {
 		t.Errorf("EXAMINE by UTF-7 name: %q", l)
 	}
 	r.send("c ENABLE UTF8=ACCEPT\r\n")
 	r.until("c OK")
 	r.send("d LIST \"\" \"Groups/K*\"\r\n")
-	// The library keeps "&" escaped as "&-" in UTF-8 mode too, and expects it back.
-	if l := r.line(); l != `* LIST (\HasNoChildren) "/" "Groups/Küche &- 日本"` {
+	if l := r.line(); l != `* LIST (\HasNoChildren) "/" "Groups/Küche ＆ 日本"` {
 		t.Errorf("UTF-8 LIST: %q", l)
 	}
 	r.until("d OK")
-	r.send("e EXAMINE \"Groups/Küche &- 日本\"\r\n")
+	r.send("e EXAMINE \"Groups/Küche ＆ 日本\"\r\n")
 	if l := r.until("e "); !strings.HasPrefix(l, "e OK") {
 		t.Errorf("EXAMINE by UTF-8 name: %q", l)
+	}
+	r.send("f EXAMINE \"Groups/Küche &- 日本\"\r\n") // "&" as the library decodes it
+	if l := r.until("f "); !strings.HasPrefix(l, "f OK") {
+		t.Errorf("EXAMINE by a name with \"&\": %q", l)
 	}
 }

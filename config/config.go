@@ -51,6 +51,9 @@ type Mail struct {
 	// internal sender is believed only with a passing DKIM signature of
 	// that domain. Default ["127.0.0.0/8", "::1/128"].
 	TrustedNetworks []string `toml:"trusted_networks"`
+
+	// The list behaviour and the outbound queue (config/mail.go).
+	Delivery
 }
 
 // Listen is the [listen] table: host:port per listener, "" disables it.
@@ -87,6 +90,7 @@ func Defaults() Config {
 			Relay:           "127.0.0.1:25",
 			MaxMessageBytes: 26214400,
 			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"},
+			Delivery:        deliveryDefaults(),
 		},
 		Listen: Listen{
 			SMTP:       "127.0.0.1:2525",

@@ -49,6 +49,13 @@ domains = ["Lists.Corp.Example", "groups.corp.example"]
 internal_domains = ["corp.example"]
 relay = "smtp.corp.example:587"
 max_message_bytes = 1000
+from_rewrite = "external"
+subject_prefix = true
+list_rate = 600
+bounce_limit = 3
+relay_concurrency = 2
+retry = ["30s", "10m"]
+give_up = "48h"
 [listen]
 smtp = "0.0.0.0:25"
 submission = ""
@@ -63,7 +70,9 @@ http = ":8081"
 		ShutdownTimeout: 3 * time.Second,
 		Mail: Mail{Domains: []string{"lists.corp.example", "groups.corp.example"},
 			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000,
-			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"}},
+			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"},
+			Delivery: Delivery{FromRewrite: "external", SubjectPrefix: true, ListRate: 600, BounceLimit: 3,
+				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
 		DAV:    davDefaults(), Limits: limitsDefaults(),
 	}
@@ -92,6 +101,15 @@ func TestLoadBad(t *testing.T) {
 		{"domain twice", `[mail]` + "\n" + `domains = ["a.example", "A.example"]`, `mail.domains[1]: "a.example" is listed twice`},
 		{"max bytes zero", `[mail]` + "\n" + `max_message_bytes = 0`, `mail.max_message_bytes: 0 is not a positive number`},
 		{"max bytes negative", `[mail]` + "\n" + `max_message_bytes = -5`, `mail.max_message_bytes: -5 is not a positive number`},
+		{"from_rewrite", `[mail]` + "\n" + `from_rewrite = "sometimes"`, `mail.from_rewrite: "sometimes" is not one of never, external, always`},
+		{"list_rate negative", `[mail]` + "\n" + `list_rate = -1`, `mail.list_rate: -1 is not a number of posts per hour`},
+		{"bounce_limit zero", `[mail]` + "\n" + `bounce_limit = 0`, `mail.bounce_limit: 0 is not a positive number`},
+		{"relay_concurrency zero", `[mail]` + "\n" + `relay_concurrency = 0`, `mail.relay_concurrency: 0 is not a positive number`},
+		{"retry empty", `[mail]` + "\n" + `retry = []`, `mail.retry: must list at least one duration`},
+		{"retry integer", `[mail]` + "\n" + `retry = ["1m", 60]`, `mail.retry[1]: 60ns is not a duration of at least 1s`},
+		{"retry unparsable", `[mail]` + "\n" + `retry = ["soon"]`, `mail.retry`},
+		{"give_up short", `[mail]` + "\n" + `give_up = "30s"`, `mail.give_up: 30s is not a duration of at least 1m`},
+		{"subject_prefix type", `[mail]` + "\n" + `subject_prefix = "yes"`, `mail.subject_prefix: line 2: incompatible types`},
 		{"hostname empty", `hostname = ""`, `hostname: must not be empty`},
 		{"hostname invalid", `hostname = "lists example"`, `hostname: "lists example" is not a domain name`},
 		{"data_dir empty", `data_dir = ""`, `data_dir: must not be empty`},
@@ -189,5 +207,22 @@ func TestLoadMissingFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "absent.toml")
 	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), p) {
 		t.Fatalf("Load(absent) = %v, want an error naming the file", err)
+	}
+}
+
+// TestShippedConfig: the repository's groupd.toml loads as is and sets
+// every key to its default (it documents them), but for the relay port
+// and the data directory it names.
+func TestShippedConfig(t *testing.T) {
+	t.Parallel()
+	got, err := Load("../groupd.toml")
+	if err != nil {
+		t.Fatalf("the shipped groupd.toml does not load: %v", err)
+	}
+	want := Defaults()
+	want.Mail.Relay = got.Mail.Relay
+	want.DataDir = got.DataDir
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groupd.toml differs from Defaults() beyond relay and data_dir:\n got %+v\nwant %+v", got, want)
 	}
 }

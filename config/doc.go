@@ -18,8 +18,12 @@
 //	internal_domains  the organisation's own mail domains (non-empty)
 //	relay             smarthost host:port that outbound mail is handed to
 //	max_message_bytes largest message accepted (> 0)
+//	trusted_networks  the organisation's MTAs (CIDR or bare IPs)
+//	from_rewrite, subject_prefix, list_rate, bounce_limit,
+//	relay_concurrency, retry, give_up   posts and the queue (mail.go)
 //	[listen]
 //	smtp, submission, imap, http   host:port; "" disables that listener
+//	[tls] [submission] [imap] [dav] [limits]   see tls.go, dav.go, limits.go
 //
 // The package stores nothing; it only reads.
 package config

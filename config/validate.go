@@ -41,6 +41,7 @@ func (c Config) problems() []error {
 		add(fmt.Errorf("mail.max_message_bytes: %d is not a positive number of bytes", c.Mail.MaxMessageBytes))
 	}
 	errs = append(errs, checkNetworks("mail.trusted_networks", c.Mail.TrustedNetworks)...)
+	errs = append(errs, c.Mail.Delivery.problems()...)
 	errs = append(errs, c.Listen.problems()...)
 	errs = append(errs, c.tlsProblems()...)
 	errs = append(errs, c.DAV.problems()...)

@@ -66,7 +66,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	ls = append(ls, httpsListener(h, tlsConf, d.cfg.TLS.HTTP))
 	mailOpts := smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
 		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks(),
-		MaxCommands: d.cfg.Limits.MaxSMTPCommands}
+		MaxCommands: d.cfg.Limits.MaxSMTPCommands, FromRewrite: d.cfg.Mail.FromRewrite,
+		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit}
 	srv, err := smtp.NewServer(mailOpts)
 	if err != nil {
 		return nil, nil, err
@@ -84,8 +85,10 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	}
 	ls = append(ls, Listener{Name: "imap", Addr: d.cfg.Listen.IMAP, Serve: im.Serve, Shutdown: im.Shutdown},
 		Listener{Name: "imaps", Addr: d.cfg.Listen.IMAPS, Serve: im.ServeTLS, Shutdown: im.Shutdown})
-	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: d.cfg.Mail.Relay,
-		Hostname: d.cfg.Hostname})
+	m := d.cfg.Mail
+	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: m.Relay,
+		Hostname: d.cfg.Hostname, Concurrency: m.RelayConcurrency, ListRate: m.ListRate,
+		Retry: m.Retry, GiveUp: m.GiveUp, BounceLimit: m.BounceLimit})
 	if err != nil {
 		return nil, nil, err
 	}

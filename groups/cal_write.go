@@ -66,6 +66,13 @@ func (c *Calendar) Put(ctx context.Context, p CalPut) (*CalObject, bool, error) 
 
 // Delete removes an object; ifMatch, when set, must be its ETag (or "*").
 func (c *Calendar) Delete(ctx context.Context, name, ifMatch string) error {
+	return c.DeleteIf(ctx, name, ifMatch, "")
+}
+
+// DeleteIf is Delete with If-None-Match too (RFC 9110 §13.1.2): when it
+// names the object's ETag or is "*", nothing is deleted and the error is
+// a precondition failure.
+func (c *Calendar) DeleteIf(ctx context.Context, name, ifMatch, ifNoneMatch string) error {
 	return c.s.write(ctx, func(tx *wtx) error {
 		if err := c.authorizeWrite(ctx, tx); err != nil {
 			return err
@@ -79,7 +86,7 @@ func (c *Calendar) Delete(ctx context.Context, name, ifMatch string) error {
 		if err != nil {
 			return err
 		}
-		if err := checkConditions(true, etag, ifMatch, ""); err != nil {
+		if err := checkConditions(true, etag, ifMatch, ifNoneMatch); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM cal_objects WHERE gid = ? AND feature = ? AND name = ?`, c.gid, c.Feature, name)

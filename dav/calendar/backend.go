@@ -141,7 +141,7 @@ func (b *backend) DeleteCalendarObject(ctx context.Context, p string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Delete(ctx, t.name, st.r.Header.Get("If-Match")); err != nil {
+	if err := c.DeleteIf(ctx, t.name, st.r.Header.Get("If-Match"), st.r.Header.Get("If-None-Match")); err != nil {
 		return davError(err)
 	}
 	return nil

@@ -150,6 +150,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		if strings.HasPrefix(r.URL.Path, h.homePath()) {
+			// A collection name that does not exist answers as one the
+			// user cannot see (feature off, not a member): SPEC §1.
+			h.fail(w, r, errNoCalendar())
+			return
+		}
 		writeError(w, http.StatusNotFound, "", "nothing here")
 		return
 	}
@@ -170,6 +176,14 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, st *reqState,
 	case http.MethodPut:
 		h.put(w, r, st, t)
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
+		if t.kind == kCollection {
+			// A collection the user cannot see is missing (404), not one
+			// without GET (405).
+			if _, err := st.calendar(r.Context(), t.group, t.feature); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
 		if t.kind != kObject {
 			writeError(w, http.StatusMethodNotAllowed, "", "only calendar objects can be read or deleted this way")
 			return

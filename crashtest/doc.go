@@ -14,6 +14,10 @@
 //   - PRAGMA integrity_check answers ok and foreign keys hold;
 //   - the blob store has no missing blob (orphans are reported).
 //
+// Every counted fan-out kill lands mid-fan-out: some recipients of the
+// round's posts recorded as sent, some still queued; a round whose kill
+// came too early or too late is run again, not counted.
+//
 // CRASH_POINTS sets the kill points per workload (default 20, 5 under
 // -short); CRASH_SEED replays a run.
 package crashtest

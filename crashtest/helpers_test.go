@@ -254,22 +254,32 @@ func (e *env) checkStore() []string {
 }
 
 // sink is an SMTP relay on loopback recording what it accepts, per
-// Message-ID and recipient; delay slows each transaction down so that a
-// kill lands in the middle of a fan-out.
+// Message-ID and recipient; delay (plus a random part of spread) slows
+// each transaction down so that a kill lands in the middle of a fan-out.
 type sink struct {
-	addr  string
-	delay time.Duration
-	mu    sync.Mutex
-	got   map[string]map[string]int // message-id -> rcpt -> copies
+	addr     string
+	delay    time.Duration
+	spread   time.Duration
+	mu       sync.Mutex
+	got      map[string]map[string]int // message-id -> rcpt -> copies
+	sessions int                       // open sessions (EHLO to close)
 }
 
 func newSink(t *testing.T, delay time.Duration) *sink {
+	t.Helper()
+	return newSpreadSink(t, delay, 0)
+}
+
+// newSpreadSink is a sink whose transactions each take delay plus a
+// random duration below spread, so that they end one by one instead of
+// in waves.
+func newSpreadSink(t *testing.T, delay, spread time.Duration) *sink {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sink{addr: ln.Addr().String(), delay: delay, got: map[string]map[string]int{}}
+	s := &sink{addr: ln.Addr().String(), delay: delay, spread: spread, got: map[string]map[string]int{}}
 	srv := gosmtp.NewServer(s)
 	srv.Domain = "relay.test"
 	srv.ErrorLog = log.New(io.Discard, "", 0) // the daemon's kills reset connections
@@ -278,7 +288,61 @@ func newSink(t *testing.T, delay time.Duration) *sink {
 	return s
 }
 
-func (s *sink) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &sinkSession{s: s}, nil }
+func (s *sink) NewSession(*gosmtp.Conn) (gosmtp.Session, error) {
+	s.mu.Lock()
+	s.sessions++
+	s.mu.Unlock()
+	return &sinkSession{s: s}, nil
+}
+
+// settle waits (limit at most) until every session has ended: after a
+// kill, until the relay has recorded all it will of the dead daemon's
+// transactions (a transaction whose body was read before the kill is
+// recorded after its delay).
+func (s *sink) settle(limit time.Duration) bool {
+	for deadline := time.Now().Add(limit); ; time.Sleep(5 * time.Millisecond) {
+		s.mu.Lock()
+		n := s.sessions
+		s.mu.Unlock()
+		if n == 0 {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
+// totals is how many copies the relay received in all, and how many of
+// them were a recipient's second or later copy of a message.
+func (s *sink) totals() (copies, dups int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, rc := range s.got {
+		for _, n := range rc {
+			copies += n
+			dups += n - 1
+		}
+	}
+	return copies, dups
+}
+
+// roundCopies is how many copies of fan-out round r's posts (Message-IDs
+// f<r>-*) the relay received.
+func (s *sink) roundCopies(r int) int {
+	prefix := fmt.Sprintf("f%d-", r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for id, rc := range s.got {
+		if strings.HasPrefix(id, prefix) {
+			for _, c := range rc {
+				n += c
+			}
+		}
+	}
+	return n
+}
 
 // copies is how many copies of id rcpt received.
 func (s *sink) copies(id, rcpt string) int {
@@ -288,8 +352,9 @@ func (s *sink) copies(id, rcpt string) int {
 }
 
 type sinkSession struct {
-	s     *sink
-	rcpts []string
+	s      *sink
+	rcpts  []string
+	logout sync.Once
 }
 
 func (x *sinkSession) Mail(string, *gosmtp.MailOptions) error { return nil }
@@ -297,8 +362,15 @@ func (x *sinkSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	x.rcpts = append(x.rcpts, strings.ToLower(to))
 	return nil
 }
-func (x *sinkSession) Reset()        { x.rcpts = nil }
-func (x *sinkSession) Logout() error { return nil }
+func (x *sinkSession) Reset() { x.rcpts = nil }
+func (x *sinkSession) Logout() error {
+	x.logout.Do(func() {
+		x.s.mu.Lock()
+		x.s.sessions--
+		x.s.mu.Unlock()
+	})
+	return nil
+}
 
 var msgIDRE = regexp.MustCompile(`(?im)^Message-ID:\s*<([^>]*)>`)
 
@@ -307,7 +379,11 @@ func (x *sinkSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	time.Sleep(x.s.delay)
+	d := x.s.delay
+	if x.s.spread > 0 {
+		d += rand.N(x.s.spread)
+	}
+	time.Sleep(d)
 	m := msgIDRE.FindSubmatch(b)
 	if m == nil {
 		return nil

@@ -2,11 +2,17 @@ package smtp
 
 import (
 	"bufio"
+	"database/sql"
 	"net"
 	"net/textproto"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3" // counts rows behind the store's back
+
+	"groupd/groups"
 )
 
 // rawPost sends data byte for byte (no dot-stuffing, no line ending
@@ -48,10 +54,58 @@ func rawPost(t *testing.T, addr, from, rcpt string, data []byte) string {
 	return line
 }
 
+// newWorldDB is newWorld (no list settings) with the store's file at a
+// path the test knows, so that it can count rows with its own connection.
+func newWorldDB(t *testing.T, opt func(*Options)) (w *world, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "groupd.db")
+	st, err := groups.Open(groups.Options{
+		Path:            path,
+		MailDomains:     []string{listDomain},
+		InternalDomains: []string{"example.test"},
+		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	addUsers(t, st, alice, bob, carol)
+	addGroup(t, st, "team", []string{alice}, []string{bob}, &groups.ListSpec{ExternalMembers: &[]string{partner}})
+	w = &world{st: st, relay: startRelay(t)}
+	w.addr = startServer(t, st, opt)
+	return w, path
+}
+
+// storeRows counts, read-only beside the store, the archive rows of
+// group and the outbound queue's messages and recipient rows.
+func storeRows(t *testing.T, path, group string) (archived, msgs, rcpts int) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []struct {
+		n   *int
+		sql string
+	}{
+		{&archived, `SELECT count(*) FROM messages m JOIN groups g ON g.gid = m.gid WHERE g.id = '` + group + `'`},
+		{&msgs, `SELECT count(*) FROM outbound`},
+		{&rcpts, `SELECT count(*) FROM outbound_rcpts`},
+	} {
+		if err := db.QueryRow(q.sql).Scan(q.n); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+	return
+}
+
 // TestBadInput: each hostile or broken message gets a clear answer,
-// nothing of a refused one goes out, and the server keeps serving.
+// nothing of a refused one goes out or is half-stored (the archive and
+// the outbound queue hold exactly the accepted posts), and the server
+// keeps serving.
 func TestBadInput(t *testing.T) {
-	w := newWorld(t, nil, func(o *Options) { o.MaxMessageBytes = 256 << 10 })
+	w, path := newWorldDB(t, func(o *Options) { o.MaxMessageBytes = 256 << 10 })
 	w.startQueue(t, nil)
 	hdr := "From: " + bob + "\r\nTo: " + teamList + "\r\n"
 	cases := []struct {
@@ -102,5 +156,12 @@ func TestBadInput(t *testing.T) {
 	}
 	if err := send(t, w.addr, bob, []string{teamList}, post(bob, "still here", "x")); err != nil {
 		t.Fatalf("server stopped serving: %v", err)
+	}
+	accepted := sent/3 + 1
+	w.relay.waitRcpts(t, sent+3)
+	archived, msgs, rcpts := storeRows(t, path, "team")
+	if archived != accepted || msgs != accepted || rcpts != 3*accepted {
+		t.Fatalf("the store holds %d archived posts and %d queued messages with %d recipient rows, want %d, %d and %d (the accepted posts only)",
+			archived, msgs, rcpts, accepted, accepted, 3*accepted)
 	}
 }

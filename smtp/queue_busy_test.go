@@ -1,0 +1,43 @@
+package smtp
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"groupd/groups"
+)
+
+// TestBusyQueueSendsEachCopyOnce: posts keep arriving while earlier ones
+// are still being handed to a slow relay (most queued rows in flight).
+// The queue looks only for rows queued since it last looked between its
+// full looks (PollInterval, here an hour: only the first look is full),
+// and each member still gets each post exactly once.
+func TestBusyQueueSendsEachCopyOnce(t *testing.T) {
+	ext := make([]string, 300)
+	for i := range ext {
+		ext[i] = fmt.Sprintf("m%03d@d%d.example", i, i%3)
+	}
+	w := newWorld(t, &groups.ListSpec{SendRestriction: ptr("anyone"), ExternalMembers: &ext}, nil)
+	w.relay.mu.Lock()
+	w.relay.delay = 20 * time.Millisecond
+	w.relay.mu.Unlock()
+	w.startQueue(t, func(o *QueueOptions) { o.Concurrency = 2; o.PollInterval = time.Hour })
+	const posts = 20
+	for i := range posts {
+		if err := send(t, w.addr, bob, []string{teamList}, post(bob, fmt.Sprintf("busy %d", i), "x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	members := len(ext) + 2 // and alice, bob
+	got := w.relay.waitRcpts(t, posts*members)
+	w.relay.quiet(t, 200*time.Millisecond, posts*members)
+	if len(got) != members {
+		t.Fatalf("%d addresses got mail, want %d", len(got), members)
+	}
+	for rcpt, copies := range got {
+		if len(copies) != posts {
+			t.Errorf("%s got %d copies, want %d", rcpt, len(copies), posts)
+		}
+	}
+}

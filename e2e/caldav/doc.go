@@ -7,10 +7,12 @@
 // installed (always in CI), with python3-caldav and vdirsyncer.
 //
 // What they check: discovery from the bare server URL; create, update and
-// delete with ETags (a stale If-Match is 412); a weekly event found by a
+// delete with ETags (a stale If-Match is 412, so is a DELETE whose
+// If-None-Match names the current ETag or *); a weekly event found by a
 // time-range query months later and an overridden instance at its moved
 // time; a VTODO query; sync-collection reporting exactly the adds and
-// deletes; an outsider and a member removed over the API see nothing;
+// deletes; an outsider and a member removed over the API see nothing; a
+// feature switched off answers exactly as a collection that never existed;
 // bad input (broken iCalendar, 5 MB, a VEVENT among tasks, dot segments
 // and encoded slashes) answered with a clear 4xx and nothing stored;
 // python3-caldav's discovery → save → date search → edit → delete flow;

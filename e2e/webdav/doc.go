@@ -9,7 +9,9 @@
 // warning; rclone copies a tree there and back unchanged; cadaver puts,
 // gets, locks and unlocks; quotas answer 507 and leave nothing behind;
 // concurrent PUTs to one path leave exactly one body; locks survive a
-// restart; traversal attempts are refused; outsiders see a group's folder
+// restart, and an expired lock stops blocking (also across a restart);
+// a folder's ETag stays while nothing in it changes and changes when a
+// member is added, removed or moved; traversal attempts are refused; outsiders see a group's folder
 // exactly as a missing one; purging the folder or deleting the group
 // removes the blobs; a kill -9 in the middle of a 500 MB upload
 // leaves the previous version.

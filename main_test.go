@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -41,13 +44,15 @@ func TestBinary(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	t.Run("SIGTERM exits 0", func(t *testing.T) { t.Parallel(); testSIGTERM(t, bin) })
+	t.Run("SIGTERM exits 0", func(t *testing.T) { t.Parallel(); testSignal(t, bin, syscall.SIGTERM) })
+	t.Run("SIGINT exits 0", func(t *testing.T) { t.Parallel(); testSignal(t, bin, syscall.SIGINT) })
+	t.Run("a second signal exits at once", func(t *testing.T) { t.Parallel(); testSecondSignal(t, bin) })
 	t.Run("bad ./groupd.toml exits 1 naming every key", func(t *testing.T) { t.Parallel(); testBadConfig(t, bin) })
 }
 
 var listeningRE = regexp.MustCompile(`msg=listening component=http addr=(\S+)`)
 
-func testSIGTERM(t *testing.T, bin string) {
+func testSignal(t *testing.T, bin string, sig syscall.Signal) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "test.toml")
 	writeFile(t, cfg, `data_dir = "`+filepath.Join(dir, "data")+`"
@@ -77,16 +82,16 @@ http = "127.0.0.1:0"
 	if resp.StatusCode != 200 {
 		t.Fatalf("/healthz = %d", resp.StatusCode)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("groupd after SIGTERM: %v\n%s", err, stderr.String())
+			t.Fatalf("groupd after %v: %v\n%s", sig, err, stderr.String())
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatalf("groupd still running 10 s after SIGTERM\n%s", stderr.String())
+		t.Fatalf("groupd still running 10 s after %v\n%s", sig, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "data", "admin-token")); err != nil {
 		t.Errorf("no admin token in data_dir: %v", err)
@@ -141,5 +146,71 @@ func writeFile(t *testing.T, path, body string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+var smtpListeningRE = regexp.MustCompile(`msg=listening component=smtp addr=(\S+)`)
+
+// testSecondSignal: while a shutdown drains (an SMTP session holds a
+// transaction open, shutdown_timeout 30s), a second SIGTERM ends the
+// process at once.
+func testSecondSignal(t *testing.T, bin string) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "test.toml")
+	writeFile(t, cfg, `data_dir = "`+filepath.Join(dir, "data")+`"
+shutdown_timeout = "30s"
+[listen]
+smtp = "127.0.0.1:0"
+submission = ""
+imap = ""
+http = "127.0.0.1:0"
+`)
+	var stderr lockedBuffer
+	cmd := exec.Command(bin, "-config", cfg)
+	cmd.Dir = dir
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+	waitListening(t, &stderr, done)
+	m := smtpListeningRE.FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("no smtp listener logged:\n%s", stderr.String())
+	}
+	c, err := net.Dial("tcp", m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	r.ReadString('\n') // greeting
+	fmt.Fprintf(c, "EHLO client.example\r\n")
+	for {
+		l, err := r.ReadString('\n')
+		if err != nil || strings.HasPrefix(l, "250 ") {
+			break
+		}
+	}
+	fmt.Fprintf(c, "MAIL FROM:<x@example.test>\r\n")
+	if l, _ := r.ReadString('\n'); !strings.HasPrefix(l, "250") {
+		t.Fatalf("MAIL: %q", l)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		t.Fatalf("groupd left at the first SIGTERM (%v) with a session open: it did not drain\n%s", err, stderr.String())
+	case <-time.After(500 * time.Millisecond):
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("groupd exited 0 after a second signal, want killed by it")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("groupd still running 5 s after the second SIGTERM\n%s", stderr.String())
 	}
 }

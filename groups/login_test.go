@@ -76,6 +76,48 @@ func TestLoginBruteForceSlowedThenRefused(t *testing.T) {
 	}
 }
 
+// TestLoginThrottledPerAccountAcrossIPs: failures for one account from
+// 10 different addresses (one each, far below the per-IP limits) slow the
+// next attempt for that account from an 11th address — it waits, and is
+// not refused, since an account is only ever slowed — while another
+// account logging in from that 11th address is not slowed at all.
+func TestLoginThrottledPerAccountAcrossIPs(t *testing.T) {
+	// SlowAfter 10: the 10 failures themselves are not slowed; the delay
+	// (an hour) is long enough that only a throttled attempt could take it.
+	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "db"), MailDomains: []string{"lists.example.test"},
+		InternalDomains: []string{"example.test"}, HashParams: cheap(),
+		Throttle: ThrottleOptions{SlowAfter: 10, Delay: time.Hour, MaxDelay: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	addUsers(t, s, "alice@example.test", "bob@example.test")
+	ctx := context.Background()
+	for i := range 10 {
+		remote := "192.0.2." + string(rune('1'+i/10)) + string(rune('0'+i%10)) + ":4000"
+		_, err := s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: "wrong-secret", Remote: remote, Protocol: "imap"})
+		wantErr(t, err, ErrUnauthenticated)
+	}
+	fresh := "198.51.100.7:5000"
+	// alice from the fresh address is held back (the wait outlasts the
+	// caller's patience), and not refused outright.
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	_, err = s.Login(short, LoginRequest{Email: "alice@example.test", Password: "password1", Remote: fresh, Protocol: "imap"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("alice after 10 failures from 10 addresses, from an 11th: got %v, want to be slowed (context deadline exceeded)", err)
+	}
+	if errors.Is(err, ErrThrottled) {
+		t.Fatal("an account was refused; it may only be slowed")
+	}
+	// bob from the same fresh address logs in without the hour's wait.
+	patient, cancel2 := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel2()
+	if _, err := s.Login(patient, LoginRequest{Email: "bob@example.test", Password: "password1", Remote: fresh, Protocol: "imap"}); err != nil {
+		t.Fatalf("bob from the same address was slowed or refused: %v", err)
+	}
+}
+
 func TestAppPasswords(t *testing.T) {
 	s := newStore(t)
 	addUsers(t, s, "alice@example.test", "bob@example.test")

@@ -25,14 +25,20 @@ func TestOwnerForwardsToMasters(t *testing.T) {
 }
 
 // TestOwnerLoopAndBounceDropped: a forward that comes back, and a bounce
-// to -owner, are not forwarded again.
+// to -owner, are answered 250 and not forwarded again.
 func TestOwnerLoopAndBounceDropped(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	w.startQueue(t, nil)
 	owner := "team-owner@" + listDomain
-	send(t, w.addr, stranger, []string{owner}, post(stranger, "again", "x", "X-Loop: "+owner))
-	send(t, w.addr, "", []string{owner}, post("mailer-daemon@other.example", "bounce", "x"))
-	w.relay.quiet(t, 150*time.Millisecond, 0)
+	// Both are taken (250, so the sender does not retry or bounce) and
+	// dropped.
+	if err := send(t, w.addr, stranger, []string{owner}, post(stranger, "again", "x", "X-Loop: "+owner)); err != nil {
+		t.Fatalf("looping mail to -owner: %v, want 250", err)
+	}
+	if err := send(t, w.addr, "", []string{owner}, post("mailer-daemon@other.example", "bounce", "x")); err != nil {
+		t.Fatalf("bounce to -owner: %v, want 250", err)
+	}
+	w.relay.quiet(t, 300*time.Millisecond, 0)
 }
 
 // TestJoinRequest: -join mail sends the masters a request naming the
@@ -60,11 +66,14 @@ func TestJoinRequest(t *testing.T) {
 	}
 }
 
-// TestJoinFromRobotDropped: an automatic message to -join gets no
-// request and no acknowledgement (no mail loops with autoresponders).
+// TestJoinFromRobotDropped: an automatic message to -join is answered 250
+// and gets no request and no acknowledgement (no mail loops with
+// autoresponders).
 func TestJoinFromRobotDropped(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	w.startQueue(t, nil)
-	send(t, w.addr, stranger, []string{"team-join@" + listDomain}, post(stranger, "auto", "x", "Auto-Submitted: auto-replied"))
-	w.relay.quiet(t, 150*time.Millisecond, 0)
+	if err := send(t, w.addr, stranger, []string{"team-join@" + listDomain}, post(stranger, "auto", "x", "Auto-Submitted: auto-replied")); err != nil {
+		t.Fatalf("auto-replied mail to -join: %v, want 250 (taken and dropped)", err)
+	}
+	w.relay.quiet(t, 300*time.Millisecond, 0)
 }

@@ -4,9 +4,11 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"net"
+	"net/netip"
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	gosmtp "github.com/emersion/go-smtp"
@@ -84,11 +86,21 @@ func TestSubmissionNoSpoofing(t *testing.T) {
 // TestPostViaSubmission: a member's mail to the list goes through the
 // list (fan-out to members and external members, list headers), over
 // implicit TLS this time.
+//
+// An authenticated submission counts as an internal sender: with
+// TrustedNetworks excluding loopback (10.0.0.0/8) and the list
+// block_external and members-only, bob's post over inbound SMTP from
+// 127.0.0.1 is refused 550 5.7.1 (an unverified internal address is
+// treated as external), while the same post from the same address over
+// submission, after AUTH, passes and reaches every member once.
 func TestPostViaSubmission(t *testing.T) {
-	w := newWorld(t, &groups.ListSpec{BlockExternal: ptr(true)}, nil)
+	untrusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	w := newWorld(t, &groups.ListSpec{BlockExternal: ptr(true), SendRestriction: ptr("members")},
+		func(o *Options) { o.TrustedNetworks = untrusted })
 	w.startQueue(t, nil)
+	wantCode(t, send(t, w.addr, bob, []string{teamList}, post(bob, "via inbound", "hi")), 550, "5.7.1")
 	ca := newTestCA(t)
-	_, tlsAddr := startSubmission(t, w, ca, nil)
+	_, tlsAddr := startSubmission(t, w, ca, func(o *SubmissionOptions) { o.TrustedNetworks = untrusted })
 	c, err := gosmtp.DialTLS(tlsAddr, ca.client)
 	if err != nil {
 		t.Fatal(err)
@@ -102,10 +114,11 @@ func TestPostViaSubmission(t *testing.T) {
 	}
 	got := w.relay.waitRcpts(t, 3)
 	for _, r := range []string{alice, bob, partner} {
-		if len(got[r]) != 1 || header(got[r][0], "List-Id") == "" {
+		if len(got[r]) != 1 || header(got[r][0], "List-Id") == "" || header(got[r][0], "Subject") != "via submission" {
 			t.Errorf("%s got %q", r, got[r])
 		}
 	}
+	w.relay.quiet(t, 200*time.Millisecond, 3)
 }
 
 // TestSubmissionPostRefusedForNonMember: carol (internal, not a member)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"groupd/groups"
 )
@@ -61,9 +62,18 @@ func (fe *fuzzEnv) serve(method, path string, body []byte, h hdr) *httptest.Resp
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
+	// A request that hangs would only show as a fuzzer that stops
+	// counting executions: stop the process with the input instead.
+	timer := time.AfterFunc(fuzzTimeout, func() {
+		panic(fmt.Sprintf("%s %s has not been answered after %v; body %q", method, path, fuzzTimeout, body))
+	})
+	defer timer.Stop()
 	fe.h.ServeHTTP(rec, req)
 	return rec
 }
+
+// fuzzTimeout bounds one request of a fuzz target.
+const fuzzTimeout = 10 * time.Second
 
 // calSnapshot is what a REPORT or PROPPATCH must not change: every
 // object (name, ETag, data) and the sync token of the seeded collections.
@@ -120,14 +130,23 @@ func (fe *fuzzEnv) check(t *testing.T, what string, body []byte, rec *httptest.R
 	}
 }
 
-// wellFormed reads an XML document to its end.
+// wellFormed reads an XML document to its end; encoding/xml accepts a
+// prefix bound to "", which Namespaces in XML 1.0 §3 does not.
 func wellFormed(b []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	for {
-		if _, err := d.Token(); errors.Is(err, io.EOF) {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
 			return nil
 		} else if err != nil {
 			return err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			for _, a := range se.Attr {
+				if a.Name.Space == "xmlns" && a.Value == "" {
+					return fmt.Errorf("prefix %s bound to no namespace", a.Name.Local)
+				}
+			}
 		}
 	}
 }

@@ -96,15 +96,25 @@ func multistatus(w http.ResponseWriter, resps []response, token string) {
 	w.Write(b.Bytes())
 }
 
+// writeNames writes a propstat of the names (a request's) with code.
+// encoding/xml reads a name such as ":" or "a:b:c" as a local name with
+// colons, which no namespace-well-formed answer can carry: such names
+// are left out.
 func writeNames(b *bytes.Buffer, names []xml.Name, code int) {
-	if len(names) == 0 {
-		return
-	}
-	b.WriteString("<d:propstat><d:prop>")
+	open := false
 	for _, n := range names {
+		if n.Local == "" || strings.Contains(n.Local, ":") {
+			continue
+		}
+		if !open {
+			b.WriteString("<d:propstat><d:prop>")
+			open = true
+		}
 		writeProp(b, prop{name: n})
 	}
-	b.WriteString("</d:prop>" + statusLine(code) + "</d:propstat>")
+	if open {
+		b.WriteString("</d:prop>" + statusLine(code) + "</d:propstat>")
+	}
 }
 
 const statusOK = "<d:status>HTTP/1.1 200 OK</d:status>"
@@ -121,11 +131,16 @@ func statusLine(code int) string {
 func writeProp(b *bytes.Buffer, p prop) {
 	pre, ok := prefixes[p.name.Space]
 	b.WriteByte('<')
-	if ok {
+	switch {
+	case ok:
 		b.WriteString(pre)
 		b.WriteByte(':')
 		b.WriteString(p.name.Local)
-	} else {
+	case p.name.Space == "":
+		// No namespace: xmlns="" undeclares the default one; a prefix
+		// cannot be bound to "" (Namespaces in XML 1.0 §3).
+		b.WriteString(p.name.Local + ` xmlns=""`)
+	default:
 		pre = "x"
 		b.WriteString("x:" + p.name.Local + ` xmlns:x="` + escape(p.name.Space) + `"`)
 	}
@@ -140,8 +155,10 @@ func writeProp(b *bytes.Buffer, p prop) {
 		b.WriteString(p.inner)
 	}
 	b.WriteString("</")
-	b.WriteString(pre)
-	b.WriteByte(':')
+	if pre != "" {
+		b.WriteString(pre)
+		b.WriteByte(':')
+	}
 	b.WriteString(p.name.Local)
 	b.WriteByte('>')
 }

@@ -2,7 +2,8 @@
 // start the real daemon (daemon.New with a config, every listener on a
 // loopback port) and talk to it with real clients — go-webdav, go-imap,
 // go-smtp and net/http in Go, and in CI the third-party clients users run
-// (litmus, rclone, cadaver, python3-caldav, vdirsyncer, imaplib, mbsync).
+// (swaks, litmus, rclone, cadaver, python3-caldav, vdirsyncer, imaplib,
+// mbsync).
 // e2e/internal/e2etest starts a daemon and seeds users and groups over
 // the HTTP API.
 package e2e

@@ -102,6 +102,8 @@ LoadModule dav_module $M/mod_dav.so
 LoadModule dav_fs_module $M/mod_dav_fs.so
 DavLockDB "$WORK/a/lock/DavLock"
 DocumentRoot "$WORK/a/www"
+# Apache 2.4.54+ refuses bodies over 1 GiB by default; SIZE_MB may be more.
+LimitRequestBody 0
 <Directory "$WORK/a/www">
     Dav On
     Require all granted

@@ -7,6 +7,8 @@
 # mid-call, go.dev/issue/75804, fixed in Go 1.27; a count has no deadline to
 # race). In duration mode such a bare failure, with no failing input written,
 # is run once more and fails only if it happens again.
+# FUZZ_MINIMIZE bounds the shrinking of each new interesting input (default
+# 5s; Go's own default of 60s can take a slow target's whole run).
 # FUZZ_PARALLEL sets the workers per target (default 1, so
 # that the machine stays usable). A crasher is written by go test under the
 # package's testdata/fuzz/<Target>/ and the script exits non-zero.
@@ -16,12 +18,13 @@ set -u
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-60s}
 PAR=${FUZZ_PARALLEL:-1}
+MIN=${FUZZ_MINIMIZE:-5s}
 LOGDIR=${FUZZ_LOGDIR:-$(mktemp -d)}
 status=0
 summary=""
 
 fuzz_one() { # pkg target log
-	go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$FUZZTIME" -parallel "$PAR" >"$3" 2>&1
+	go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$MIN" -parallel "$PAR" >"$3" 2>&1
 }
 
 # deadline_race: the log shows the toolchain's fuzztime race and nothing

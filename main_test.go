@@ -52,28 +52,35 @@ func TestBinary(t *testing.T) {
 
 var listeningRE = regexp.MustCompile(`msg=listening component=http addr=(\S+)`)
 
-func testSignal(t *testing.T, bin string, sig syscall.Signal) {
+// startBinary runs bin on a config of data_dir in a temporary directory
+// plus toml (the [listen] table and more), and returns the process, its
+// log and its exit; the process is killed when the test ends.
+func startBinary(t *testing.T, bin, toml string, args ...string) (*exec.Cmd, *lockedBuffer, <-chan error) {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "test.toml")
-	writeFile(t, cfg, `data_dir = "`+filepath.Join(dir, "data")+`"
-[listen]
-smtp = ""
-submission = ""
-imap = ""
-http = "127.0.0.1:0"
-`)
-	var stderr lockedBuffer
-	cmd := exec.Command(bin, "-config", cfg, "-log-level", "debug")
+	writeFile(t, cfg, `data_dir = "`+filepath.Join(dir, "data")+`"`+"\n"+toml)
+	stderr := &lockedBuffer{}
+	cmd := exec.Command(bin, append([]string{"-config", cfg}, args...)...)
 	cmd.Dir = dir
-	cmd.Stderr = &stderr
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	defer cmd.Process.Kill()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, stderr, done
+}
 
-	addr := waitListening(t, &stderr, done)
+func testSignal(t *testing.T, bin string, sig syscall.Signal) {
+	cmd, stderr, done := startBinary(t, bin, `[listen]
+smtp = ""
+submission = ""
+imap = ""
+http = "127.0.0.1:0"
+`, "-log-level", "debug")
+	addr := waitListening(t, stderr, done)
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +100,7 @@ http = "127.0.0.1:0"
 	case <-time.After(10 * time.Second):
 		t.Fatalf("groupd still running 10 s after %v\n%s", sig, stderr.String())
 	}
-	if _, err := os.Stat(filepath.Join(dir, "data", "admin-token")); err != nil {
+	if _, err := os.Stat(filepath.Join(cmd.Dir, "data", "admin-token")); err != nil {
 		t.Errorf("no admin token in data_dir: %v", err)
 	}
 }
@@ -155,27 +162,14 @@ var smtpListeningRE = regexp.MustCompile(`msg=listening component=smtp addr=(\S+
 // transaction open, shutdown_timeout 30s), a second SIGTERM ends the
 // process at once.
 func testSecondSignal(t *testing.T, bin string) {
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "test.toml")
-	writeFile(t, cfg, `data_dir = "`+filepath.Join(dir, "data")+`"
-shutdown_timeout = "30s"
+	cmd, stderr, done := startBinary(t, bin, `shutdown_timeout = "30s"
 [listen]
 smtp = "127.0.0.1:0"
 submission = ""
 imap = ""
 http = "127.0.0.1:0"
 `)
-	var stderr lockedBuffer
-	cmd := exec.Command(bin, "-config", cfg)
-	cmd.Dir = dir
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	defer cmd.Process.Kill()
-	waitListening(t, &stderr, done)
+	waitListening(t, stderr, done)
 	m := smtpListeningRE.FindStringSubmatch(stderr.String())
 	if m == nil {
 		t.Fatalf("no smtp listener logged:\n%s", stderr.String())

@@ -36,9 +36,27 @@ func (s *Store) DueOutbound(ctx context.Context, now time.Time, limit, listRate 
 		}
 	}
 	// Rows in flight are still queued: read past them.
+	return s.dueRows(ctx, limit, busy, `WHERE r.state = 'queued' AND r.next_try <= ?
+		ORDER BY r.next_try, r.rid LIMIT ?`, now.Unix(), limit+len(busy))
+}
+
+// DueOutboundAfter returns up to limit due rows above row id after, by
+// row id: the rows queued since a caller that has taken every due row up
+// to after last looked. It reads only those (the rows in flight below
+// after are not read again), so that a busy queue's look for new work
+// costs what is new; DueOutbound still finds retries and the rest.
+func (s *Store) DueOutboundAfter(ctx context.Context, now time.Time, after int64, limit int) ([]OutboundItem, error) {
+	// The unary + keeps SQLite on the row id range instead of the index
+	// of all queued rows, most of them in flight.
+	return s.dueRows(ctx, limit, nil, `WHERE r.rid > ? AND +r.state = 'queued' AND +r.next_try <= ?
+		ORDER BY r.rid LIMIT ?`, after, now.Unix(), limit)
+}
+
+// dueRows reads queue rows chosen by where (with args), up to limit of
+// them not in busy, sorted by message and recipient domain.
+func (s *Store) dueRows(ctx context.Context, limit int, busy map[int64]bool, where string, args ...any) ([]OutboundItem, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT r.rid, r.oid, r.rcpt, r.attempts, o.created_at
-		FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
-		WHERE r.state = 'queued' AND r.next_try <= ? ORDER BY r.next_try, r.rid LIMIT ?`, now.Unix(), limit+len(busy))
+		FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -52,38 +70,6 @@ func (s *Store) DueOutbound(ctx context.Context, now time.Time, limit, listRate 
 		}
 		if busy[it.RID] {
 			continue
-		}
-		it.Created = unixTime(created)
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sortItems(out)
-	return out, nil
-}
-
-// DueOutboundAfter returns up to limit due rows above row id after, by
-// row id: the rows queued since a caller that has taken every due row up
-// to after last looked. It reads only those (the rows in flight below
-// after are not read again), so that a busy queue's look for new work
-// costs what is new; DueOutbound still finds retries and the rest.
-func (s *Store) DueOutboundAfter(ctx context.Context, now time.Time, after int64, limit int) ([]OutboundItem, error) {
-	// The unary + keeps SQLite on the row id range instead of the index
-	// of all queued rows, most of them in flight.
-	rows, err := s.rdb.QueryContext(ctx, `SELECT r.rid, r.oid, r.rcpt, r.attempts, o.created_at
-		FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
-		WHERE r.rid > ? AND +r.state = 'queued' AND +r.next_try <= ? ORDER BY r.rid LIMIT ?`, after, now.Unix(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []OutboundItem
-	for rows.Next() {
-		var it OutboundItem
-		var created int64
-		if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created); err != nil {
-			return nil, err
 		}
 		it.Created = unixTime(created)
 		out = append(out, it)

@@ -3,10 +3,7 @@ package calendar
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
 // fuzzEnv is a store with the test users and groups and a few objects in
@@ -61,15 +59,7 @@ func (fe *fuzzEnv) serve(method, path string, body []byte, h hdr) *httptest.Resp
 	for k, v := range h {
 		req.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
-	// A request that hangs would only show as a fuzzer that stops
-	// counting executions: stop the process with the input instead.
-	timer := time.AfterFunc(fuzzTimeout, func() {
-		panic(fmt.Sprintf("%s %s has not been answered after %v; body %q", method, path, fuzzTimeout, body))
-	})
-	defer timer.Stop()
-	fe.h.ServeHTTP(rec, req)
-	return rec
+	return testkit.ServeWithin(fe.h, req, body, fuzzTimeout)
 }
 
 // fuzzTimeout bounds one request of a fuzz target.
@@ -130,26 +120,8 @@ func (fe *fuzzEnv) check(t *testing.T, what string, body []byte, rec *httptest.R
 	}
 }
 
-// wellFormed reads an XML document to its end; encoding/xml accepts a
-// prefix bound to "", which Namespaces in XML 1.0 §3 does not.
-func wellFormed(b []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(b))
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if se, ok := tok.(xml.StartElement); ok {
-			for _, a := range se.Attr {
-				if a.Name.Space == "xmlns" && a.Value == "" {
-					return fmt.Errorf("prefix %s bound to no namespace", a.Name.Local)
-				}
-			}
-		}
-	}
-}
+// wellFormed is testkit.WellFormedXML.
+func wellFormed(b []byte) error { return testkit.WellFormedXML(b) }
 
 // reportTargets are where FuzzCalendarReport sends its REPORT: mostly
 // the two collections, sometimes an object or the group.

@@ -31,23 +31,34 @@ func benchFixture(b *testing.B, s *Store, nGroups, nUsers, perUser int) []string
 		}
 	}
 	ustmt, _ := tx.Prepare(`INSERT INTO users (uid, email, name, pw_hash, created_at, updated_at) VALUES (?, ?, 'u', 'x', 0, 0)`)
-	mstmt, _ := tx.Prepare(`INSERT OR IGNORE INTO memberships (gid, uid, role) VALUES (?, ?, ?)`)
+	mstmt, _ := tx.Prepare(`INSERT INTO memberships (gid, uid, role) VALUES (?, ?, ?)`)
 	for u := range nUsers {
 		if _, err := ustmt.Exec(u+1, fmt.Sprintf("u%d@example.test", u)); err != nil {
 			b.Fatal(err)
 		}
-		for k := range perUser {
+		mine := map[int]bool{} // perUser distinct groups
+		for k := 0; k < perUser; {
+			g := r.IntN(nGroups) + 1
+			if mine[g] {
+				continue
+			}
+			mine[g] = true
 			role := RoleMember
 			if k < 2 {
 				role = RoleMaster
 			}
-			if _, err := mstmt.Exec(r.IntN(nGroups)+1, u+1, role); err != nil {
+			if _, err := mstmt.Exec(g, u+1, role); err != nil {
 				b.Fatal(err)
 			}
+			k++
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
+	}
+	var n int
+	if err := s.wdb.QueryRow(`SELECT COUNT(*) FROM memberships`).Scan(&n); err != nil || n != nUsers*perUser {
+		b.Fatalf("the fixture holds %d memberships, want %d (%v)", n, nUsers*perUser, err)
 	}
 	s.wdb.Exec(`ANALYZE`)
 	return names

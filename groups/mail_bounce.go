@@ -20,7 +20,8 @@ func IsHardBounce(code string) bool {
 
 // RecordBounce records a bounce that came back to the VERP address with
 // token: rcpt failed with enhanced status code (from the DSN). rcpt ""
-// means the row's own recipient. A bounce for an address that was not a
+// (a report that names no recipient) means the row's own recipient when
+// its transaction carried it alone, and nobody otherwise. A bounce for an address that was not a
 // recipient of the post is ignored, and so is one that is not hard.
 func (s *Store) RecordBounce(ctx context.Context, token, rcpt, code, diag string, bounceLimit int) error {
 	rid, salt, ok := ParseVERPToken(token)
@@ -39,6 +40,12 @@ func (s *Store) RecordBounce(ctx context.Context, token, rcpt, code, diag string
 			return err
 		}
 		if rcpt = normAddr(rcpt); rcpt == "" {
+			// The transaction's first row is in the token; the report is
+			// that row's only when it went alone (the queue batches the
+			// recipients of one domain).
+			if alone, err := aloneInDomain(ctx, tx, oid, rid, rowRcpt); err != nil || !alone {
+				return err
+			}
 			rcpt = rowRcpt
 		}
 		var n int
@@ -47,6 +54,19 @@ func (s *Store) RecordBounce(ctx context.Context, token, rcpt, code, diag string
 		}
 		return s.countBounce(ctx, tx, gid, rcpt, code, diag, bounceLimit)
 	})
+}
+
+// aloneInDomain reports whether row rid (to rcpt) is post oid's only
+// recipient in rcpt's domain, so that its transaction carried it alone.
+func aloneInDomain(ctx context.Context, tx *wtx, oid, rid int64, rcpt string) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rcpt FROM outbound_rcpts WHERE oid = ? AND rid <> ?`, oid, rid)
+	others, err := scanStrings(rows, err)
+	for _, o := range others {
+		if domainOf(o) == domainOf(rcpt) {
+			return false, err
+		}
+	}
+	return true, err
 }
 
 // countBounce adds a hard bounce of rcpt, when it is an external member

@@ -11,7 +11,8 @@ import (
 // propertyUpdate is DAV:propertyupdate (RFC 4918 §14.19), its set and
 // remove instructions in document order.
 type propertyUpdate struct {
-	Items []struct {
+	XMLName xml.Name
+	Items   []struct {
 		XMLName xml.Name
 		Prop    anyElems `xml:"DAV: prop"`
 	} `xml:",any"`
@@ -44,7 +45,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *http.Request, st *reqState
 		return
 	}
 	var pu propertyUpdate
-	if err := xml.Unmarshal(body, &pu); err != nil {
+	if err := xml.Unmarshal(body, &pu); err != nil || pu.XMLName != (xml.Name{Space: nsDAV, Local: "propertyupdate"}) {
 		writeError(w, http.StatusBadRequest, "", "the PROPPATCH body is not a DAV:propertyupdate document")
 		return
 	}

@@ -162,4 +162,10 @@ func TestPropPatch(t *testing.T) {
 	if !strings.Contains(body, "Team (mine)") {
 		t.Fatalf("a refused PROPPATCH changed something: %s", body)
 	}
+	// A body that is not a DAV:propertyupdate (here a propfind) is 400.
+	code, body, _ = e.do("bob", "PROPPATCH", ev, `<?xml version="1.0"?><d:propfind xmlns:d="DAV:">
+<d:set><d:prop><d:displayname>Y</d:displayname></d:prop></d:set></d:propfind>`, hdr{"Content-Type": "application/xml"})
+	if code != 400 || !strings.Contains(body, "propertyupdate") {
+		t.Fatalf("PROPPATCH with a propfind body: %d %s", code, body)
+	}
 }

@@ -1,10 +1,7 @@
 package smtp
 
 import (
-	"bufio"
 	"database/sql"
-	"net"
-	"net/textproto"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,46 +9,13 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // counts rows behind the store's back
 
-	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
-// rawPost sends data byte for byte (no dot-stuffing, no line ending
-// repair) in one transaction and returns the answer to the final dot.
+// rawPost is testkit.RawPost.
 func rawPost(t *testing.T, addr, from, rcpt string, data []byte) string {
 	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(20 * time.Second))
-	tc := textproto.NewConn(conn)
-	expect := func(code int) string {
-		t.Helper()
-		c, msg, err := tc.ReadResponse(code)
-		if err != nil {
-			t.Fatalf("want %d, got %d %s (%v)", code, c, msg, err)
-		}
-		return msg
-	}
-	expect(220)
-	tc.PrintfLine("EHLO client.example")
-	expect(250)
-	tc.PrintfLine("MAIL FROM:<%s>", from)
-	expect(250)
-	tc.PrintfLine("RCPT TO:<%s>", rcpt)
-	expect(250)
-	tc.PrintfLine("DATA")
-	expect(354)
-	w := bufio.NewWriter(conn)
-	w.Write(data)
-	w.WriteString("\r\n.\r\n")
-	w.Flush()
-	line, err := tc.ReadLine()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return line
+	return testkit.RawPost(t, addr, from, rcpt, data)
 }
 
 // newWorldDB is newWorld (no list settings) with the store's file at a
@@ -59,21 +23,7 @@ func rawPost(t *testing.T, addr, from, rcpt string, data []byte) string {
 func newWorldDB(t *testing.T, opt func(*Options)) (w *world, path string) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "groupd.db")
-	st, err := groups.Open(groups.Options{
-		Path:            path,
-		MailDomains:     []string{listDomain},
-		InternalDomains: []string{"example.test"},
-		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	addUsers(t, st, alice, bob, carol)
-	addGroup(t, st, "team", []string{alice}, []string{bob}, &groups.ListSpec{ExternalMembers: &[]string{partner}})
-	w = &world{st: st, relay: startRelay(t)}
-	w.addr = startServer(t, st, opt)
-	return w, path
+	return newWorldAt(t, newStoreAt(t, path), nil, opt), path
 }
 
 // storeRows counts, read-only beside the store, the archive rows of

@@ -31,8 +31,14 @@ const (
 
 func newStore(t testing.TB) *groups.Store {
 	t.Helper()
+	return newStoreAt(t, filepath.Join(t.TempDir(), "groupd.db"))
+}
+
+// newStoreAt opens a test store whose database is the file path.
+func newStoreAt(t testing.TB, path string) *groups.Store {
+	t.Helper()
 	st, err := groups.Open(groups.Options{
-		Path:            filepath.Join(t.TempDir(), "groupd.db"),
+		Path:            path,
 		MailDomains:     []string{listDomain},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
@@ -81,7 +87,12 @@ type world struct {
 
 func newWorld(t *testing.T, list *groups.ListSpec, opt func(*Options)) *world {
 	t.Helper()
-	st := newStore(t)
+	return newWorldAt(t, newStore(t), list, opt)
+}
+
+// newWorldAt is newWorld on the store st.
+func newWorldAt(t *testing.T, st *groups.Store, list *groups.ListSpec, opt func(*Options)) *world {
+	t.Helper()
 	addUsers(t, st, alice, bob, carol)
 	if list == nil {
 		list = &groups.ListSpec{}

@@ -1,52 +1,18 @@
 package mail
 
 import (
-	"bufio"
-	"net"
-	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
-	"time"
+
+	"groupd/internal/testkit"
 )
 
-// rawPost sends data byte for byte (no dot-stuffing, no line-ending
-// repair) to rcpt over the daemon's inbound SMTP port and returns the
-// answer to the final dot.
+// rawPost sends data byte for byte to rcpt over the daemon's inbound
+// SMTP port (testkit.RawPost).
 func (e *env) rawPost(from, rcpt string, data []byte) string {
 	e.t.Helper()
-	conn, err := net.Dial("tcp", e.d.Addr("smtp").String())
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(60 * time.Second))
-	tc := textproto.NewConn(conn)
-	expect := func(code int) {
-		e.t.Helper()
-		if c, msg, err := tc.ReadResponse(code); err != nil {
-			e.t.Fatalf("want %d, got %d %s (%v)", code, c, msg, err)
-		}
-	}
-	expect(220)
-	tc.PrintfLine("EHLO client.example")
-	expect(250)
-	tc.PrintfLine("MAIL FROM:<%s>", from)
-	expect(250)
-	tc.PrintfLine("RCPT TO:<%s>", rcpt)
-	expect(250)
-	tc.PrintfLine("DATA")
-	expect(354)
-	w := bufio.NewWriter(conn)
-	w.Write(data)
-	w.WriteString("\r\n.\r\n")
-	w.Flush()
-	line, err := tc.ReadLine()
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	tc.PrintfLine("QUIT")
-	return line
+	return testkit.RawPost(e.t, e.d.Addr("smtp").String(), from, rcpt, data)
 }
 
 // TestBadInputAgainstDaemon: each broken or hostile message gets a clear

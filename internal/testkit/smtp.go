@@ -1,0 +1,49 @@
+package testkit
+
+import (
+	"bufio"
+	"net"
+	"net/textproto"
+	"testing"
+	"time"
+)
+
+// RawPost sends data byte for byte (no dot-stuffing, no line-ending
+// repair) to rcpt in one SMTP transaction on addr and returns the answer
+// to the final dot. Every step before must succeed; the whole exchange
+// has 60 s.
+func RawPost(t testing.TB, addr, from, rcpt string, data []byte) string {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	tc := textproto.NewConn(conn)
+	expect := func(code int) {
+		t.Helper()
+		if c, msg, err := tc.ReadResponse(code); err != nil {
+			t.Fatalf("want %d, got %d %s (%v)", code, c, msg, err)
+		}
+	}
+	expect(220)
+	tc.PrintfLine("EHLO client.example")
+	expect(250)
+	tc.PrintfLine("MAIL FROM:<%s>", from)
+	expect(250)
+	tc.PrintfLine("RCPT TO:<%s>", rcpt)
+	expect(250)
+	tc.PrintfLine("DATA")
+	expect(354)
+	w := bufio.NewWriter(conn)
+	w.Write(data)
+	w.WriteString("\r\n.\r\n")
+	w.Flush()
+	line, err := tc.ReadLine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.PrintfLine("QUIT")
+	return line
+}

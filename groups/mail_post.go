@@ -47,9 +47,8 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 	if err != nil {
 		return err
 	}
-	a := &acceptTx{tx: tx, q: newStmtCache(tx), archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
+	a := &acceptTx{tx: tx, q: tx, archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
 		lists: map[string]*listRow{}}
-	defer a.q.close()
 	for i, p := range posts {
 		p.Err, p.Recipients, p.ArchiveUID = nil, 0, 0
 		if !savepoints {
@@ -78,8 +77,12 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 
 // acceptTx is what the posts of one AcceptPosts transaction share.
 type acceptTx struct {
-	tx         *wtx
-	q          *stmtCache
+	tx *wtx
+	// q runs the statements: the driver keeps each connection's prepared
+	// statements (groups.openDB, _stmt_cache_size), so the mail path's
+	// few statements are compiled once, not once per transaction as an
+	// explicit Prepare would.
+	q          querier
 	archiveOff bool
 	// fanout maps a group to the first post of this transaction stored
 	// for it: the recipients of the next posts to that list are the same

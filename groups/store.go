@@ -137,7 +137,9 @@ func openDB(o Options, writer bool) (*sql.DB, error) {
 	q.Set("_synchronous", "FULL")
 	// Each connection keeps its prepared statements: the mail path runs
 	// the same few statements for every post, and preparing them again
-	// cost more than running them.
+	// cost more than running them. (The driver's cache serves Exec and
+	// Query with their SQL, not an explicit Prepare: run statements
+	// directly.)
 	q.Set("_stmt_cache_size", "128")
 	if writer {
 		q.Set("_txlock", "immediate")

@@ -120,6 +120,14 @@ func (c *cmdConn) scan(b []byte) int {
 			c.chunk -= k
 			i += int(k) - 1
 		case c.text:
+			if c.textAt == textWithin {
+				// Within a line only "\r" can change the state: skip to it.
+				j := bytes.IndexByte(b[i:], '\r')
+				if j < 0 {
+					return -1
+				}
+				i += j
+			}
 			c.textByte(b[i])
 		default:
 			if !c.midLine {
@@ -175,13 +183,22 @@ func bdatSize(args string) int64 {
 
 // textByte follows message text to the line "." alone (RFC 5321
 // §4.1.1.4); a line starts only after CRLF, as go-smtp reads it.
+// End-of-text states (cmdConn.textAt).
+const (
+	textLineStart = iota
+	textDot
+	textDotCR
+	textCR
+	textWithin
+)
+
 func (c *cmdConn) textByte(b byte) {
 	const (
-		lineStart = iota
-		dot
-		dotCR
-		cr
-		within
+		lineStart = textLineStart
+		dot       = textDot
+		dotCR     = textDotCR
+		cr        = textCR
+		within    = textWithin
 	)
 	next := within
 	switch {

@@ -3,6 +3,7 @@ package smtp
 import (
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/textproto"
 	"strings"
@@ -220,5 +221,26 @@ func TestCommandLimitStartTLS(t *testing.T) {
 			t.Fatalf("NOOP %d: %v", i, err)
 		}
 		break
+	}
+}
+
+// TestMessageTextEndAnyChunking: however the client's bytes are split
+// into reads, cmdConn finds the end of the message text (the lone "."
+// line, RFC 5321 §4.1.1.4) at the same place, passes over "."-stuffed
+// lines, bare CR and LF and command-like lines inside the text, and
+// counts the commands that follow it.
+func TestMessageTextEndAnyChunking(t *testing.T) {
+	stream := []byte("Subject: x\r\n\r\nNOOP\r\n..\r\n.x\r\nbare\rcr\nbare lf\r\n\r\n" +
+		strings.Repeat("y", 300) + "\r\n.\r\nNOOP\r\nRSET\r\n")
+	for size := 1; size <= len(stream); size++ {
+		c := &cmdConn{max: 1000, text: true, log: slog.New(slog.DiscardHandler)}
+		for i := 0; i < len(stream); i += size {
+			if cut := c.scan(stream[i:min(i+size, len(stream))]); cut >= 0 {
+				t.Fatalf("reads of %d bytes: limit hit at %d", size, cut)
+			}
+		}
+		if c.text || c.n != 2 {
+			t.Fatalf("reads of %d bytes: still in the text %v, %d commands after it, want 2", size, c.text, c.n)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +13,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/internal/testkit"
 )
 
 // sink is a relay that records the recipients of every message it takes.
@@ -48,15 +49,7 @@ func (ss *sinkSession) Data(r io.Reader) error {
 func startSink(t *testing.T) *sink {
 	t.Helper()
 	s := &sink{got: map[string][]string{}}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) { return &sinkSession{s: s}, nil }))
-	srv.Domain = "relay.example"
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	s.addr = testkit.ServeRelay(t, func(*gosmtp.Conn) (gosmtp.Session, error) { return &sinkSession{s: s}, nil })
 	return s
 }
 

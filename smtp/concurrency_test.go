@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +12,8 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 
 	"groupd/groups"
+
+	"groupd/internal/testkit"
 )
 
 // countingRelay is a relay stand-in that counts how many sessions
@@ -31,23 +31,13 @@ type countingRelay struct {
 func startCountingRelay(t *testing.T, delay time.Duration) *countingRelay {
 	t.Helper()
 	r := &countingRelay{rcpts: map[string]int{}}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
+	r.addr = testkit.ServeRelay(t, func(*gosmtp.Conn) (gosmtp.Session, error) {
 		r.mu.Lock()
 		r.sessions++
 		r.peakSess = max(r.peakSess, r.sessions)
 		r.mu.Unlock()
 		return &countingSession{r: r, delay: delay}, nil
-	}))
-	srv.Domain = "relay.example"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.MaxRecipients = 1000
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	})
 	return r
 }
 

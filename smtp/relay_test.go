@@ -2,14 +2,14 @@ package smtp
 
 import (
 	"io"
-	"log"
-	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/internal/testkit"
 )
 
 // relay is a go-smtp server standing in as the smarthost, recording each
@@ -38,22 +38,12 @@ type envelope struct {
 func startRelay(t testing.TB) *relay {
 	t.Helper()
 	r := &relay{}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
+	r.addr = testkit.ServeRelay(t, func(c *gosmtp.Conn) (gosmtp.Session, error) {
 		r.mu.Lock()
 		r.conns = append(r.conns, c)
 		r.mu.Unlock()
 		return &relaySession{r: r}, nil
-	}))
-	srv.Domain = "relay.example"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.MaxRecipients = 1000
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	})
 	return r
 }
 

@@ -2,10 +2,14 @@ package testkit
 
 import (
 	"bufio"
+	"io"
+	"log"
 	"net"
 	"net/textproto"
 	"testing"
 	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
 )
 
 // RawPost sends data byte for byte (no dot-stuffing, no line-ending
@@ -46,4 +50,23 @@ func RawPost(t testing.TB, addr, from, rcpt string, data []byte) string {
 	}
 	tc.PrintfLine("QUIT")
 	return line
+}
+
+// ServeRelay serves an SMTP relay stand-in, named relay.example, with
+// newSession's sessions on a loopback port until the test ends, and
+// returns its address. It takes up to 10,000 recipients a transaction and
+// logs nothing.
+func ServeRelay(t testing.TB, newSession func(*gosmtp.Conn) (gosmtp.Session, error)) string {
+	t.Helper()
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(newSession))
+	srv.Domain = "relay.example"
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	srv.MaxRecipients = 10000
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
 }

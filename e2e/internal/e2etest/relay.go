@@ -2,13 +2,13 @@ package e2etest
 
 import (
 	"io"
-	"log"
-	"net"
 	"sync"
 	"testing"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/internal/testkit"
 )
 
 // Relay is a go-smtp server on loopback standing in as the smarthost
@@ -31,19 +31,9 @@ type Envelope struct {
 func StartRelay(t testing.TB) *Relay {
 	t.Helper()
 	r := &Relay{}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
+	r.Addr = testkit.ServeRelay(t, func(*gosmtp.Conn) (gosmtp.Session, error) {
 		return &relaySession{r: r}, nil
-	}))
-	srv.Domain = "relay.example"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.MaxRecipients = 10000
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Addr = l.Addr().String()
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	})
 	return r
 }
 

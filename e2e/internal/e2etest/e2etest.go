@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +18,7 @@ import (
 
 	"groupd/config"
 	"groupd/daemon"
+	"groupd/internal/testkit"
 )
 
 // Password is every seeded user's password.
@@ -159,15 +158,7 @@ func (b *LogBuffer) String() string {
 // discardRelay is an SMTP server on loopback that accepts every message.
 func discardRelay(t testing.TB) string {
 	t.Helper()
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) { return discard{}, nil }))
-	srv.Domain = "relay.example"
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return l.Addr().String()
+	return testkit.ServeRelay(t, func(*gosmtp.Conn) (gosmtp.Session, error) { return discard{}, nil })
 }
 
 type discard struct{}

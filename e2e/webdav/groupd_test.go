@@ -1,82 +1,46 @@
 package webdav
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"groupd/e2e/internal/e2etest"
+	"groupd/internal/groupdproc"
 )
 
-// proc is the groupd binary running on a data_dir.
-type proc struct {
-	cmd  *exec.Cmd
-	base string // http://127.0.0.1:N
-	logs *e2etest.LogBuffer
-	once sync.Once
-}
+// proc is the groupd binary running on a data_dir (groupdproc).
+type proc struct{ *groupdproc.Proc }
 
-var httpListening = regexp.MustCompile(`msg=listening component=http addr=(\S+)`)
-
-// buildGroupd builds the daemon's binary and writes a config for it: HTTP
-// on a free loopback port, the mail listeners off, data in data.
-func buildGroupd(t *testing.T, data string) (bin, conf string) {
+// buildGroupd builds the daemon's binary.
+func buildGroupd(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	bin, conf = filepath.Join(dir, "groupd"), filepath.Join(dir, "groupd.toml")
-	if out, err := exec.Command("go", "build", "-o", bin, "groupd").CombinedOutput(); err != nil {
-		t.Fatalf("go build groupd: %v\n%s", err, out)
-	}
-	c := fmt.Sprintf("data_dir = %q\nshutdown_timeout = \"2s\"\n[mail]\nrelay = \"127.0.0.1:9\"\n"+
-		"[listen]\nsmtp = \"\"\nsubmission = \"\"\nimap = \"\"\nhttp = \"127.0.0.1:0\"\n", data)
-	if err := os.WriteFile(conf, []byte(c), 0o600); err != nil {
+	bin, err := groupdproc.Build(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return bin, conf
+	return bin
 }
 
-// runGroupd starts the binary and waits until HTTP listens; the process is
-// killed when the test ends.
-func runGroupd(t *testing.T, bin, conf string) *proc {
+// runGroupd starts the binary with its config and data under root, HTTP
+// on a free loopback port and the mail listeners off, and waits until it
+// listens; the process is killed when the test ends.
+func runGroupd(t *testing.T, bin, root string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, "-config", conf), logs: &e2etest.LogBuffer{}}
-	p.cmd.Stderr = p.logs
-	if err := p.cmd.Start(); err != nil {
+	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: root, Relay: "127.0.0.1:9", Listen: []string{"http"}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.kill)
-	for deadline := time.Now().Add(30 * time.Second); p.base == ""; time.Sleep(20 * time.Millisecond) {
-		if m := httpListening.FindStringSubmatch(p.logs.String()); m != nil {
-			p.base = "http://" + m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("groupd did not start:\n%s", p.logs)
-		}
-	}
-	return p
-}
-
-// kill sends SIGKILL (kill -9) and reaps the process.
-func (p *proc) kill() {
-	p.once.Do(func() {
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
-	})
+	t.Cleanup(p.Kill)
+	return &proc{p}
 }
 
 // do sends a request as user with the password, or with the admin token
 // when user is "".
 func (p *proc) do(t *testing.T, method, path, user, token string, body io.Reader, n int64) (*http.Response, error) {
 	t.Helper()
-	req, err := http.NewRequest(method, p.base+path, body)
+	req, err := http.NewRequest(method, "http://"+p.Addr("http")+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,7 @@
 package webdav
 
 import (
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -15,14 +13,10 @@ func TestKillDuringUpload(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds groupd and uploads 500 MB (-short)")
 	}
-	data := filepath.Join(t.TempDir(), "data")
-	bin, conf := buildGroupd(t, data)
-	p := runGroupd(t, bin, conf)
-	tok, err := os.ReadFile(filepath.Join(data, "admin-token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := strings.TrimSpace(string(tok))
+	root := t.TempDir()
+	bin := buildGroupd(t)
+	p := runGroupd(t, bin, root)
+	admin := p.Token
 	for _, u := range []string{"alice@example.test", "bob@example.test"} {
 		p.must(t, 201, "POST", "/api/v1/users", "", admin, `{"email":"`+u+`","name":"x","password":"`+pw+`"}`)
 	}
@@ -34,7 +28,7 @@ func TestKillDuringUpload(t *testing.T) {
 	reached, killed := z.reached, make(chan struct{})
 	go func() {
 		<-reached
-		p.kill()
+		p.Kill()
 		close(killed)
 	}()
 	if resp, err := p.do(t, "PUT", path, "bob@example.test", "", z, z.n); err == nil {
@@ -42,12 +36,12 @@ func TestKillDuringUpload(t *testing.T) {
 		t.Fatalf("the 500 MB PUT was answered %d: the daemon was not killed mid-upload", resp.StatusCode)
 	}
 	<-killed
-	uploads := filepath.Join(data, "blobs", ".uploads", "put-*")
+	uploads := filepath.Join(p.DataDir, "blobs", ".uploads", "put-*")
 	if m, _ := filepath.Glob(uploads); len(m) == 0 {
 		t.Fatal("the killed upload left no temporary file: the kill did not come mid-upload")
 	}
 
-	p = runGroupd(t, bin, conf)
+	p = runGroupd(t, bin, root)
 	if got := p.must(t, 200, "GET", path, "bob@example.test", "", ""); got != "version one" {
 		t.Fatalf("after the crash the file holds %d bytes, want the previous version", len(got))
 	}

@@ -188,6 +188,16 @@ func (p *Proc) Stop() error {
 	}
 }
 
+// Kill sends SIGKILL (kill -9) and waits until the process has ended; a
+// Stop after it does nothing.
+func (p *Proc) Kill() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	p.Cmd.Process.Kill()
+	<-p.done
+}
+
 // API sends body as JSON with the admin token and returns the answer's
 // body; a status other than want is an error naming it.
 func (p *Proc) API(method, path string, body any, want int) ([]byte, error) {

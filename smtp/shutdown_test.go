@@ -111,23 +111,9 @@ func TestQueueRunFinishesInFlight(t *testing.T) {
 func TestSubmissionShutdownTwice(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	ca := newTestCA(t)
-	sub, err := NewSubmission(SubmissionOptions{Options: Options{Store: w.st, Hostname: listDomain}, TLSConfig: ca.server})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l1, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l2, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 2)
-	go func() { served <- sub.Serve(l1) }()
-	go func() { served <- sub.ServeTLS(l2) }()
-	plain := helloWithin(t, func() (*gosmtp.Client, error) { return gosmtp.Dial(l1.Addr().String()) })
-	implicit := helloWithin(t, func() (*gosmtp.Client, error) { return gosmtp.DialTLS(l2.Addr().String(), ca.client) })
+	sub, addr1, addr2, served := serveSubmission(t, w, ca, nil)
+	plain := helloWithin(t, func() (*gosmtp.Client, error) { return gosmtp.Dial(addr1) })
+	implicit := helloWithin(t, func() (*gosmtp.Client, error) { return gosmtp.DialTLS(addr2, ca.client) })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -31,6 +31,21 @@ func newTestCA(t testing.TB) *testCA {
 // (STARTTLS) and implicit TLS, and returns their addresses.
 func startSubmission(t testing.TB, w *world, ca *testCA, opt func(*SubmissionOptions)) (plain, implicit string) {
 	t.Helper()
+	sub, plain, implicit, served := serveSubmission(t, w, ca, opt)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		sub.Shutdown(ctx)
+		<-served
+		<-served
+	})
+	return plain, implicit
+}
+
+// serveSubmission starts a Submission on two loopback listeners, plain
+// (STARTTLS) and implicit TLS; served gets each Serve's return.
+func serveSubmission(t testing.TB, w *world, ca *testCA, opt func(*SubmissionOptions)) (sub *Submission, plain, implicit string, served <-chan error) {
+	t.Helper()
 	o := SubmissionOptions{Options: Options{Store: w.st, Hostname: listDomain}, TLSConfig: ca.server}
 	if opt != nil {
 		opt(&o)
@@ -47,17 +62,10 @@ func startSubmission(t testing.TB, w *world, ca *testCA, opt func(*SubmissionOpt
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{}, 2)
-	go func() { sub.Serve(l1); done <- struct{}{} }()
-	go func() { sub.ServeTLS(l2); done <- struct{}{} }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		sub.Shutdown(ctx)
-		<-done
-		<-done
-	})
-	return l1.Addr().String(), l2.Addr().String()
+	done := make(chan error, 2)
+	go func() { done <- sub.Serve(l1) }()
+	go func() { done <- sub.ServeTLS(l2) }()
+	return sub, l1.Addr().String(), l2.Addr().String(), done
 }
 
 // subDial connects with STARTTLS and logs in as user (password1).

@@ -108,9 +108,16 @@ http = "127.0.0.1:0"
 // waitListening returns the HTTP address groupd logs, failing if it exits.
 func waitListening(t *testing.T, stderr *lockedBuffer, done <-chan error) string {
 	t.Helper()
+	return waitLogged(t, listeningRE, stderr, done)
+}
+
+// waitLogged returns re's first group in the log once groupd logs it,
+// failing if it exits first or 30 s pass.
+func waitLogged(t *testing.T, re *regexp.Regexp, stderr *lockedBuffer, done <-chan error) string {
+	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for {
-		if m := listeningRE.FindStringSubmatch(stderr.String()); m != nil {
+		if m := re.FindStringSubmatch(stderr.String()); m != nil {
 			return m[1]
 		}
 		select {
@@ -169,12 +176,8 @@ submission = ""
 imap = ""
 http = "127.0.0.1:0"
 `)
-	waitListening(t, stderr, done)
-	m := smtpListeningRE.FindStringSubmatch(stderr.String())
-	if m == nil {
-		t.Fatalf("no smtp listener logged:\n%s", stderr.String())
-	}
-	c, err := net.Dial("tcp", m[1])
+	// Each listener logs on its own: wait for the SMTP one itself.
+	c, err := net.Dial("tcp", waitLogged(t, smtpListeningRE, stderr, done))
 	if err != nil {
 		t.Fatal(err)
 	}

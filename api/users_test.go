@@ -48,7 +48,12 @@ func TestUsers(t *testing.T) {
 	e.wantErr(403, "forbidden", "administrators", e.do(alice, "DELETE", "/api/v1/users/bob@example.test", nil))
 
 	// A new password works at once and the old one stops working.
-	e.want(200, e.do(alice, "PATCH", "/api/v1/users/alice@example.test", `{"password": "new-password"}`))
+	// Issue 16: changing one's own password needs the current one.
+	e.wantErr(422, "invalid", "current password", e.do(alice, "PATCH", "/api/v1/users/alice@example.test", `{"password": "new-password"}`))
+	e.wantErr(403, "forbidden", "current password is wrong", e.do(alice, "PATCH", "/api/v1/users/alice@example.test",
+		`{"password": "new-password", "current_password": "not-it-at-all"}`))
+	e.want(200, e.do(alice, "PATCH", "/api/v1/users/alice@example.test",
+		`{"password": "new-password", "current_password": "`+alice.pass+`"}`))
 	e.wantErr(401, "unauthenticated", "wrong", e.do(alice, "GET", "/api/v1/users/alice@example.test", nil))
 	e.want(200, e.do(who{user: "alice@example.test", pass: "new-password"}, "GET", "/api/v1/users/alice@example.test", nil))
 

@@ -23,6 +23,10 @@ type Config struct {
 	// ShutdownTimeout bounds how long a shutdown drains in-flight work,
 	// written as a duration string ("10s"). Default 10s.
 	ShutdownTimeout time.Duration `toml:"shutdown_timeout"`
+	// Language is the organisation's language, "en" or "ko": the web
+	// console's default (a browser asking for the other gets it) and the
+	// language of notices. Default "en".
+	Language string `toml:"language"`
 
 	Mail       Mail       `toml:"mail"`
 	Listen     Listen     `toml:"listen"`
@@ -31,6 +35,7 @@ type Config struct {
 	IMAP       IMAP       `toml:"imap"`
 	DAV        DAV        `toml:"dav"`
 	Limits     Limits     `toml:"limits"`
+	Web        Web        `toml:"web"`
 }
 
 // Mail is the [mail] table.
@@ -98,7 +103,7 @@ func Defaults() Config {
 			IMAP:       "127.0.0.1:2143",
 			HTTP:       "127.0.0.1:8080",
 		},
-		DAV: davDefaults(), Limits: limitsDefaults(),
+		DAV: davDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
 	}
 }
 

@@ -43,6 +43,8 @@ func (c Config) problems() []error {
 	errs = append(errs, checkNetworks("mail.trusted_networks", c.Mail.TrustedNetworks)...)
 	errs = append(errs, c.Mail.Delivery.problems()...)
 	errs = append(errs, c.Listen.problems()...)
+	add(checkLanguage(c.Language))
+	errs = append(errs, c.Web.problems()...)
 	errs = append(errs, c.tlsProblems()...)
 	errs = append(errs, c.DAV.problems()...)
 	errs = append(errs, c.Limits.problems()...)

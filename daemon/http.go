@@ -14,7 +14,7 @@ import (
 )
 
 // httpListener builds the one HTTP listener (SPEC §3): health, metrics,
-// the JSON API and DAV.
+// the JSON API, DAV and the web console.
 func (d *Daemon) httpListener() (Listener, error) {
 	log := d.logger("http")
 	m := newMetrics()
@@ -29,6 +29,14 @@ func (d *Daemon) httpListener() (Listener, error) {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError), Registry: m.reg,
 	}))
 	mux.Handle("/api/", apiHandler) // serves full paths /api/v1/...
+	console, err := d.webConsole()
+	if err != nil {
+		return Listener{}, err
+	}
+	mux.Handle("/", console) // the web console: every path not served above
+	// A browser opening the server address gets the console; DAV clients'
+	// OPTIONS and PROPFIND on "/" stay with CalDAV (mountDAV).
+	mux.Handle("GET /{$}", console)
 
 	if err := d.mountDAV(mux); err != nil {
 		return Listener{}, err

@@ -30,8 +30,8 @@ func appHash(secret string) string {
 // themself or an admin.
 func (s *Store) CreateAppPassword(ctx context.Context, a Actor, email, name string) (*AppPassword, error) {
 	email = strings.ToLower(email)
-	if !a.Admin && a.Email != email {
-		return nil, errorf(ErrDenied, "only the user or an administrator manages app passwords")
+	if err := mayManageAccount(a, email, "app passwords"); err != nil {
+		return nil, err
 	}
 	if err := checkName(name); err != nil {
 		return nil, errorf(ErrInvalid, "name the app password (1 to %d characters on one line)", MaxNameChars)
@@ -62,8 +62,8 @@ func (s *Store) CreateAppPassword(ctx context.Context, a Actor, email, name stri
 // AppPasswords lists a user's app passwords, without secrets.
 func (s *Store) AppPasswords(ctx context.Context, a Actor, email string) ([]AppPassword, error) {
 	email = strings.ToLower(email)
-	if !a.Admin && a.Email != email {
-		return nil, errorf(ErrDenied, "only the user or an administrator manages app passwords")
+	if err := mayManageAccount(a, email, "app passwords"); err != nil {
+		return nil, err
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT p.id, p.name, p.created_at, p.last_used FROM app_passwords p
 		JOIN users u ON u.uid = p.uid WHERE u.email = ? ORDER BY p.id`, email)
@@ -85,8 +85,8 @@ func (s *Store) AppPasswords(ctx context.Context, a Actor, email string) ([]AppP
 // RevokeAppPassword deletes one app password; it stops working at once.
 func (s *Store) RevokeAppPassword(ctx context.Context, a Actor, email string, id int64) error {
 	email = strings.ToLower(email)
-	if !a.Admin && a.Email != email {
-		return errorf(ErrDenied, "only the user or an administrator manages app passwords")
+	if err := mayManageAccount(a, email, "app passwords"); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM app_passwords WHERE id = ?

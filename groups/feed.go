@@ -12,6 +12,9 @@ const (
 	ChangePolicy        = "policy.updated"
 	ChangePurged        = "data.purged" // Feature names what was purged
 	ChangeData          = "data.changed"
+	// ChangeSessionsEnded: a user's password changed or the account went;
+	// User names them. Their other sessions end (console, IMAP).
+	ChangeSessionsEnded = "user.sessions_ended"
 )
 
 // Change is one committed change, published after its transaction commits.

@@ -16,7 +16,11 @@ type LoginRequest struct {
 	Email    string
 	Password string // the account password or an app password
 	Remote   string // the client's address, "ip:port" or "ip"
-	Protocol string // "smtp", "imap", "dav", "api": for the log
+	Protocol string // "smtp", "imap", "dav", "api", "web": for the log
+	// AccountPasswordOnly refuses app passwords: the web console signs in
+	// with the account password alone (issue 16: app passwords are for
+	// mail, calendar and file apps).
+	AccountPasswordOnly bool
 }
 
 // Login is the one authentication service of every protocol: it checks
@@ -44,9 +48,10 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 		}
 	}
 	u, err := s.Authenticate(ctx, email, r.Password)
-	if errors.Is(err, ErrUnauthenticated) {
+	if errors.Is(err, ErrUnauthenticated) && !r.AccountPasswordOnly {
 		if u, err = s.appPasswordLogin(ctx, email, r.Password); err == nil {
 			log = log.With("app_password", true)
+			u.ViaAppPassword = true
 		}
 	}
 	if errors.Is(err, ErrUnauthenticated) {

@@ -34,13 +34,18 @@ const (
 type Actor struct {
 	Email string // lower-case; empty for the admin token
 	Admin bool
+	// AppPassword: the actor signed in with an app password, which is for
+	// mail, calendar and file apps only: it cannot manage the account.
+	AppPassword bool
 }
 
 // AdminActor is the actor of the admin token.
 func AdminActor() Actor { return Actor{Admin: true} }
 
 // UserActor is the actor for an authenticated user.
-func UserActor(u *User) Actor { return Actor{Email: u.Email, Admin: u.Admin} }
+func UserActor(u *User) Actor {
+	return Actor{Email: u.Email, Admin: u.Admin, AppPassword: u.ViaAppPassword}
+}
 
 // User is an account of the organisation. The password hash never leaves
 // the store.
@@ -50,6 +55,8 @@ type User struct {
 	Admin    bool      `json:"admin"`
 	External bool      `json:"external"` // address outside internal_domains
 	Created  time.Time `json:"created"`
+	// ViaAppPassword: this User came from a login with an app password.
+	ViaAppPassword bool `json:"-"`
 }
 
 // Features says which features a group has switched on.

@@ -83,3 +83,11 @@ func imageProblem(err error) string {
 	}
 	return err.Error()
 }
+
+// CheckProfile says whether data would be accepted as a profile image
+// (PNG or JPEG, at most 1 MiB and 4096 × 4096), so that a form can
+// refuse it before it creates anything.
+func CheckProfile(data []byte) error {
+	_, err := checkProfile(data)
+	return err
+}

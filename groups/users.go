@@ -13,7 +13,9 @@ type UserSpec struct {
 	Email    *string `json:"email,omitempty"`
 	Name     *string `json:"name,omitempty"`
 	Password *string `json:"password,omitempty"`
-	Admin    *bool   `json:"admin,omitempty"`
+	// CurrentPassword is needed to change one's own password.
+	CurrentPassword *string `json:"current_password,omitempty"`
+	Admin           *bool   `json:"admin,omitempty"`
 }
 
 func (s *Store) checkPassword(pw string) error {
@@ -108,9 +110,14 @@ func (s *Store) ListUsers(ctx context.Context, a Actor, limit, offset int) ([]Us
 }
 
 // UpdateUser edits an account. Admins edit any; users change their own
-// name and password but not the admin flag.
+// name and password but not the admin flag. A password change goes
+// through ChangePassword: it needs CurrentPassword (unless an admin
+// resets another's) and ends the user's console sessions.
 func (s *Store) UpdateUser(ctx context.Context, a Actor, email string, spec UserSpec) (*User, error) {
 	email = strings.ToLower(email)
+	if a.AppPassword {
+		return nil, errAppPasswordScope()
+	}
 	if !a.Admin && (a.Email != email || spec.Admin != nil) {
 		return nil, errorf(ErrDenied, "only administrators edit other accounts or the admin flag")
 	}
@@ -122,18 +129,20 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, email string, spec User
 			return nil, err
 		}
 	}
-	var hash string
 	if spec.Password != nil {
-		if err := s.checkPassword(*spec.Password); err != nil {
+		var cur string
+		if spec.CurrentPassword != nil {
+			cur = *spec.CurrentPassword
+		}
+		err := s.ChangePassword(ctx, a, email, PasswordChange{Current: cur, New: *spec.Password})
+		if err != nil {
 			return nil, err
 		}
-		hash = hashPassword(*spec.Password, *s.opts.HashParams)
 	}
 	err := s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET
-			name = COALESCE(?, name), admin = COALESCE(?, admin),
-			pw_hash = CASE WHEN ? = '' THEN pw_hash ELSE ? END, updated_at = ?
-			WHERE email = ?`, spec.Name, spec.Admin, hash, hash, tx.unix(), email)
+			name = COALESCE(?, name), admin = COALESCE(?, admin), updated_at = ?
+			WHERE email = ?`, spec.Name, spec.Admin, tx.unix(), email)
 		if err != nil {
 			return err
 		}
@@ -145,16 +154,13 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, email string, spec User
 	if err != nil {
 		return nil, err
 	}
-	if spec.Password != nil {
-		s.auth.forget(email)
-	}
 	return s.userByEmail(ctx, s.rdb, email)
 }
 
 // DeleteUser removes an account and its memberships. What the user posted
 // stays. The last master of a group cannot be deleted (ErrConflict).
 func (s *Store) DeleteUser(ctx context.Context, a Actor, email string) error {
-	if !a.Admin {
+	if !a.Admin || a.AppPassword {
 		return errorf(ErrDenied, "only administrators delete accounts")
 	}
 	email = strings.ToLower(email)
@@ -181,6 +187,7 @@ func (s *Store) DeleteUser(ctx context.Context, a Actor, email string) error {
 		if err := emitMembershipsGone(ctx, tx, uid, email); err != nil {
 			return err
 		}
+		tx.emit(Change{Kind: ChangeSessionsEnded, User: email})
 		_, err = tx.ExecContext(ctx, `DELETE FROM users WHERE uid = ?`, uid)
 		return err
 	})

@@ -24,7 +24,17 @@ func TestUsersAndAuthentication(t *testing.T) {
 		wantErr(t, err, ErrUnauthenticated)
 	}
 	// A changed password takes effect at once, despite the login cache.
-	if _, err := s.UpdateUser(ctx, user("alice@example.test"), "alice@example.test", UserSpec{Password: str("another-pass")}); err != nil {
+	// Issue 16: one's own password changes only with the current one.
+	_, err = s.UpdateUser(ctx, user("alice@example.test"), "alice@example.test", UserSpec{Password: str("another-pass")})
+	wantErr(t, err, ErrInvalid)
+	_, err = s.UpdateUser(ctx, user("alice@example.test"), "alice@example.test",
+		UserSpec{Password: str("another-pass"), CurrentPassword: str("wrong-password")})
+	wantErr(t, err, ErrDenied)
+	if _, err := s.Authenticate(ctx, "alice@example.test", "password1"); err != nil {
+		t.Fatalf("a refused change changed the password: %v", err)
+	}
+	if _, err := s.UpdateUser(ctx, user("alice@example.test"), "alice@example.test",
+		UserSpec{Password: str("another-pass"), CurrentPassword: str("password1")}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.Authenticate(ctx, "alice@example.test", "password1")

@@ -43,8 +43,8 @@ func TestDiscoveryFromServerURL(t *testing.T) {
 }
 
 // TestServerRoot: what the daemon answers on "/" besides PROPFIND — the
-// well-known redirect, a login demanded, Windows' OPTIONS probe, a
-// pointer for a browser.
+// well-known redirect, a login demanded, Windows' OPTIONS probe, and the
+// web console for a browser.
 func TestServerRoot(t *testing.T) {
 	t.Parallel()
 	e := start(t)
@@ -55,9 +55,9 @@ func TestServerRoot(t *testing.T) {
 	if code != 200 || h.Get("DAV") != "1, 2, 3, calendar-access" || h.Get("MS-Author-Via") != "DAV" {
 		t.Fatalf("OPTIONS /: %d DAV %q MS-Author-Via %q", code, h.Get("DAV"), h.Get("MS-Author-Via"))
 	}
-	code, body, _ := e.do("", "GET", "/", "", nil)
-	if code != 200 || !strings.Contains(body, "/dav/files/") || !strings.Contains(body, "/api/v1/") {
-		t.Fatalf("GET /: %d %q", code, body)
+	code, _, h = e.do("", "GET", "/", "", nil)
+	if code != 303 || h.Get("Location") != "/groups" {
+		t.Fatalf("GET / (a browser): %d to %q, want 303 to the console's /groups", code, h.Get("Location"))
 	}
 	// The well-known URL leads to the DAV root, keeping the method.
 	code, _, h = e.do("bob", "PROPFIND", "/.well-known/caldav", "", hdr{"Depth": "0"})

@@ -32,10 +32,10 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return false
 		},
-		"join": strings.Join,
+		"join":         strings.Join,
 		"featureNames": groups.AllFeatures,
-		"slice2": func(a, b []groups.Member) [][]groups.Member { return [][]groups.Member{a, b} },
-		"size": humanSize,
+		"slice2":       func(a, b []groups.Member) [][]groups.Member { return [][]groups.Member{a, b} },
+		"size":         humanSize,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {

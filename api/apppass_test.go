@@ -18,6 +18,15 @@ func TestAppPasswordsOverAPI(t *testing.T) {
 	}
 	phone := who{user: "alice@example.test", pass: ap.Password}
 	e.want(200, e.do(phone, "GET", "/api/v1/groups?view=belong", nil))
+	// Issue 16 item 2: an app password reaches group data, not the account.
+	e.wantErr(403, "forbidden", "app password is for", e.do(phone, "PATCH", "/api/v1/users/alice@example.test",
+		map[string]any{"password": "taken-over-now", "current_password": "password1"}))
+	e.wantErr(403, "forbidden", "app password is for", e.do(phone, "PATCH", "/api/v1/users/alice@example.test",
+		map[string]any{"name": "Mallory"}))
+	e.wantErr(403, "forbidden", "app password is for", e.do(phone, "POST", "/api/v1/users/alice@example.test/app-passwords",
+		map[string]any{"name": "another"}))
+	e.wantErr(403, "forbidden", "app password is for", e.do(phone, "GET", "/api/v1/users/alice@example.test/app-passwords", nil))
+	e.want(200, e.do(alice, "GET", "/api/v1/users/alice@example.test", nil)) // the password is unchanged
 	e.wantErr(403, "forbidden", "app passwords", e.do(as("bob@example.test"), "GET", "/api/v1/users/alice@example.test/app-passwords", nil))
 	list := decodeAs[struct {
 		AppPasswords []groups.AppPassword `json:"app_passwords"`

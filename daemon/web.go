@@ -1,9 +1,11 @@
 package daemon
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 
 	"groupd/groups"
 	"groupd/web"
@@ -49,4 +51,25 @@ func port(addr string) int {
 	}
 	n, _ := strconv.Atoi(p)
 	return n
+}
+
+// sweepSessions deletes expired console sessions every hour, so that
+// abandoned ones do not pile up (each request checks expiry itself).
+func (d *Daemon) sweepSessions(ctx context.Context) error {
+	lim := groups.SessionLimits{Idle: d.cfg.Web.SessionIdle, Absolute: d.cfg.Web.SessionMax}
+	log := d.logger("web")
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := d.store.SweepSessions(ctx, lim); err != nil && ctx.Err() == nil {
+			log.Warn("session sweep failed", "err", err)
+		} else if n > 0 {
+			log.Info("expired sessions deleted", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }

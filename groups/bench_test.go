@@ -9,58 +9,14 @@ import (
 	"time"
 )
 
-// benchFixture fills s with nGroups groups (20% private) and nUsers users
-// holding perUser memberships each, in one transaction, straight in SQL.
+// benchFixture fills s with the listing benchmark's fixture (see
+// FillBenchmarkFixture).
 func benchFixture(b *testing.B, s *Store, nGroups, nUsers, perUser int) []string {
 	b.Helper()
-	words := []string{"alpha", "budget", "cloud", "design", "events", "finance", "garden", "hiring",
-		"infra", "journal", "kitchen", "legal", "mobile", "network", "office", "payroll", "quality",
-		"research", "sales", "travel", "update", "vendor", "web", "xray", "yoga", "zone", "영업", "開発"}
-	r := rand.New(rand.NewPCG(1, 2))
-	tx, err := s.wdb.Begin()
+	names, _, err := s.FillBenchmarkFixture(context.Background(), nGroups, nUsers, perUser)
 	if err != nil {
 		b.Fatal(err)
 	}
-	names := make([]string, nGroups)
-	gstmt, _ := tx.Prepare(`INSERT INTO groups (gid, id, name, name_fold, public, list_address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0)`)
-	for i := range nGroups {
-		names[i] = fmt.Sprintf("%s %s %d", words[r.IntN(len(words))], words[r.IntN(len(words))], i)
-		id := fmt.Sprintf("%s-%d", deriveID(names[i]), i)
-		if _, err := gstmt.Exec(i+1, id, names[i], fold(names[i]), i%5 != 0, id+"@lists.example.test"); err != nil {
-			b.Fatal(err)
-		}
-	}
-	ustmt, _ := tx.Prepare(`INSERT INTO users (uid, email, name, pw_hash, created_at, updated_at) VALUES (?, ?, 'u', 'x', 0, 0)`)
-	mstmt, _ := tx.Prepare(`INSERT INTO memberships (gid, uid, role) VALUES (?, ?, ?)`)
-	for u := range nUsers {
-		if _, err := ustmt.Exec(u+1, fmt.Sprintf("u%d@example.test", u)); err != nil {
-			b.Fatal(err)
-		}
-		mine := map[int]bool{} // perUser distinct groups
-		for k := 0; k < perUser; {
-			g := r.IntN(nGroups) + 1
-			if mine[g] {
-				continue
-			}
-			mine[g] = true
-			role := RoleMember
-			if k < 2 {
-				role = RoleMaster
-			}
-			if _, err := mstmt.Exec(g, u+1, role); err != nil {
-				b.Fatal(err)
-			}
-			k++
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	var n int
-	if err := s.wdb.QueryRow(`SELECT COUNT(*) FROM memberships`).Scan(&n); err != nil || n != nUsers*perUser {
-		b.Fatalf("the fixture holds %d memberships, want %d (%v)", n, nUsers*perUser, err)
-	}
-	s.wdb.Exec(`ANALYZE`)
 	return names
 }
 

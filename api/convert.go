@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/mbox"
 )
 
 // POST /api/v1/groups/convert?name=&id=&description=&public=&notify=, body
@@ -30,15 +31,15 @@ func (s *server) convert(w http.ResponseWriter, r *http.Request, a groups.Actor)
 	if err != nil {
 		return badRequest("the mbox could not be read: " + err.Error())
 	}
-	msgs, err := splitMbox(body)
+	msgs, err := mbox.Split(body)
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	conv, err := readConversation(msgs, time.Now())
+	conv, err := mbox.ReadConversation(msgs, time.Now())
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	g, err := s.store.ConvertConversation(r.Context(), a, spec, conv.participants, conv.messages)
+	g, err := s.store.ConvertConversation(r.Context(), a, spec, conv.Participants, conv.Messages)
 	if err != nil {
 		return err
 	}

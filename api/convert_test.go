@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/mbox"
 )
 
 // threeWay is a conversation of alice, bob and carol (with a partner
@@ -132,27 +133,27 @@ func TestConvertRefused(t *testing.T) {
 }
 
 func TestSplitMbox(t *testing.T) {
-	msgs, err := splitMbox([]byte(threeWay))
+	msgs, err := mbox.Split([]byte(threeWay))
 	if err != nil || len(msgs) != 3 {
 		t.Fatalf("split: %d messages, %v", len(msgs), err)
 	}
-	first := string(msgs[0].data)
+	first := string(msgs[0].Data)
 	if !strings.HasPrefix(first, "From: Bob <bob@example.test>\r\n") || !strings.HasSuffix(first, "Sounds good.\r\nFrom the hotel we walk.\r\n") {
 		t.Errorf("first message %q", first)
 	}
 	if strings.Contains(first, "\n\n") || strings.Contains(strings.ReplaceAll(first, "\r\n", ""), "\n") {
 		t.Errorf("line ends not CRLF: %q", first)
 	}
-	if want := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC); !msgs[0].envelopeDate.Equal(want) {
-		t.Errorf("envelope date %v", msgs[0].envelopeDate)
+	if want := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC); !msgs[0].EnvelopeDate.Equal(want) {
+		t.Errorf("envelope date %v", msgs[0].EnvelopeDate)
 	}
 	// Deeper quoting loses exactly one '>'.
-	msgs, err = splitMbox([]byte("From a Mon Mar  2 09:00:00 2026\nSubject: q\n\n>>From x\n>not from\n"))
-	if err != nil || string(msgs[0].data) != "Subject: q\r\n\r\n>From x\r\n>not from\r\n" {
-		t.Errorf("quoting: %q %v", msgs[0].data, err)
+	msgs, err = mbox.Split([]byte("From a Mon Mar  2 09:00:00 2026\nSubject: q\n\n>>From x\n>not from\n"))
+	if err != nil || string(msgs[0].Data) != "Subject: q\r\n\r\n>From x\r\n>not from\r\n" {
+		t.Errorf("quoting: %q %v", msgs[0].Data, err)
 	}
-	conv, err := readConversation(msgs, time.Now())
-	if err != nil || len(conv.participants) != 0 || conv.messages[0].Subject != "q" {
+	conv, err := mbox.ReadConversation(msgs, time.Now())
+	if err != nil || len(conv.Participants) != 0 || conv.Messages[0].Subject != "q" {
 		t.Errorf("conversation %+v %v", conv, err)
 	}
 }

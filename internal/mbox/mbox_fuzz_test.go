@@ -1,4 +1,4 @@
-package api
+package mbox
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func FuzzMbox(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		msgs, err := splitMbox(b)
+		msgs, err := Split(b)
 		if err != nil {
 			if len(err.Error()) < 10 {
 				t.Fatalf("unclear error %q", err)
@@ -31,28 +31,28 @@ func FuzzMbox(f *testing.F) {
 			return
 		}
 		for i, m := range msgs {
-			if !bytes.HasSuffix(m.data, []byte("\r\n")) || bytes.Count(m.data, []byte("\n")) != bytes.Count(m.data, []byte("\r\n")) {
-				t.Fatalf("message %d: %q does not end every line in CRLF", i, m.data)
+			if !bytes.HasSuffix(m.Data, []byte("\r\n")) || bytes.Count(m.Data, []byte("\n")) != bytes.Count(m.Data, []byte("\r\n")) {
+				t.Fatalf("message %d: %q does not end every line in CRLF", i, m.Data)
 			}
 		}
-		c, err := readConversation(msgs, time.Unix(1700000000, 0))
+		c, err := ReadConversation(msgs, time.Unix(1700000000, 0))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "message ") {
 				t.Fatalf("error %q does not say which message", err)
 			}
 			return
 		}
-		if len(c.messages) != len(msgs) {
-			t.Fatalf("%d messages split, %d converted", len(msgs), len(c.messages))
+		if len(c.Messages) != len(msgs) {
+			t.Fatalf("%d messages split, %d converted", len(msgs), len(c.Messages))
 		}
 		seen := map[string]bool{}
-		for _, p := range c.participants {
+		for _, p := range c.Participants {
 			if p != strings.ToLower(p) || seen[p] {
 				t.Fatalf("participant %q repeated or not lower-case", p)
 			}
 			seen[p] = true
 		}
-		for _, m := range c.messages {
+		for _, m := range c.Messages {
 			if m.Date.IsZero() {
 				t.Fatalf("message without a date: %+v", m)
 			}
@@ -83,13 +83,13 @@ func FuzzMboxRoundTrip(f *testing.F) {
 			}
 			mbox.WriteString("\n")
 		}
-		msgs, err := splitMbox(mbox.Bytes())
+		msgs, err := Split(mbox.Bytes())
 		if err != nil || len(msgs) != len(want) {
 			t.Fatalf("split %q: %d messages, %v", mbox.Bytes(), len(msgs), err)
 		}
 		for i, m := range msgs {
-			if string(m.data) != want[i] {
-				t.Fatalf("message %d: got %q, want %q", i, m.data, want[i])
+			if string(m.Data) != want[i] {
+				t.Fatalf("message %d: got %q, want %q", i, m.Data, want[i])
 			}
 		}
 	})

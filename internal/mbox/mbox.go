@@ -1,4 +1,4 @@
-package api
+package mbox
 
 import (
 	"bufio"
@@ -14,20 +14,20 @@ import (
 	"groupd/groups"
 )
 
-// mboxMessage is one message split out of an mbox, its line ends CRLF
+// Message is one message split out of an mbox, its line ends CRLF
 // (RFC 5322 §2.1) and its ">From " quoting undone.
-type mboxMessage struct {
-	envelopeDate time.Time // from the "From " separator line, if parsable
-	data         []byte
+type Message struct {
+	EnvelopeDate time.Time // from the "From " separator line, if parsable
+	Data         []byte
 }
 
-// splitMbox splits an mbox (RFC 4155): every message starts with a line
+// Split splits an mbox (RFC 4155): every message starts with a line
 // "From <sender> <date>"; a line ">From ", ">>From ", ... inside a message
 // is unquoted by one '>' (the mboxrd convention, which also reads mboxo
 // files correctly for all but lines that began ">From " originally). The
 // blank line that ends each message before the next separator is dropped.
-func splitMbox(b []byte) ([]mboxMessage, error) {
-	var out []mboxMessage
+func Split(b []byte) ([]Message, error) {
+	var out []Message
 	var cur *bytes.Buffer
 	var env time.Time
 	flush := func() {
@@ -38,7 +38,7 @@ func splitMbox(b []byte) ([]mboxMessage, error) {
 		if !bytes.HasSuffix(data, []byte("\r\n")) {
 			data = append(data, "\r\n"...)
 		}
-		out = append(out, mboxMessage{envelopeDate: env, data: data})
+		out = append(out, Message{EnvelopeDate: env, Data: data})
 	}
 	for len(b) > 0 {
 		line := b
@@ -85,23 +85,23 @@ func envelopeDate(line string) time.Time {
 	return t
 }
 
-// conversation is what a mailbox of messages says: its participants
+// Conversation is what a mailbox of messages says: its participants
 // (From, To and Cc, in order of appearance) and its messages as the model
 // imports them.
-type conversation struct {
-	participants []string
-	messages     []groups.ConvertedMessage
+type Conversation struct {
+	Participants []string
+	Messages     []groups.ConvertedMessage
 }
 
-// readConversation parses every message's header (RFC 5322 §3.6) with
+// ReadConversation parses every message's header (RFC 5322 §3.6) with
 // go-message. A message without a usable Date takes its envelope date,
 // else the date of the message before it, so that mbox order is kept.
-func readConversation(msgs []mboxMessage, now time.Time) (*conversation, error) {
-	c := &conversation{}
+func ReadConversation(msgs []Message, now time.Time) (*Conversation, error) {
+	c := &Conversation{}
 	seen := map[string]bool{}
 	prev := time.Time{}
 	for i, m := range msgs {
-		th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(m.data)))
+		th, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(m.Data)))
 		if err != nil {
 			return nil, fmt.Errorf("message %d of the mbox has a malformed header: %v", i+1, err)
 		}
@@ -115,13 +115,13 @@ func readConversation(msgs []mboxMessage, now time.Time) (*conversation, error) 
 				e := strings.ToLower(a.Address)
 				if !seen[e] {
 					seen[e] = true
-					c.participants = append(c.participants, e)
+					c.Participants = append(c.Participants, e)
 				}
 			}
 		}
 		date, err := h.Date()
 		if err != nil || date.IsZero() {
-			date = m.envelopeDate
+			date = m.EnvelopeDate
 		}
 		if date.IsZero() {
 			date = prev
@@ -135,7 +135,7 @@ func readConversation(msgs []mboxMessage, now time.Time) (*conversation, error) 
 		if err != nil {
 			subject = h.Get("Subject")
 		}
-		c.messages = append(c.messages, groups.ConvertedMessage{Date: date, MessageID: mid, Subject: subject, Data: m.data})
+		c.Messages = append(c.Messages, groups.ConvertedMessage{Date: date, MessageID: mid, Subject: subject, Data: m.Data})
 	}
 	return c, nil
 }

@@ -1,7 +1,8 @@
 // Command groupd runs the groupd daemon (SPEC §2): groupd [-config FILE]
 // [-log-level LEVEL]; `groupd backup ARCHIVE` and `groupd restore ARCHIVE`
 // copy its data (cmd_backup.go, cmd_restore.go); `groupd selfsigned`
-// makes a certificate for a laptop (cmd_selfsigned.go). Without -config it reads ./groupd.toml when that
+// makes a certificate for a laptop (cmd_selfsigned.go); `groupd version`
+// and `groupd help` (cmd_help.go, which lists every subcommand). Without -config it reads ./groupd.toml when that
 // exists, else runs on the built-in defaults. SIGINT or SIGTERM shuts it
 // down cleanly (exit 0); a second signal kills it at once.
 package main
@@ -9,7 +10,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -23,20 +23,18 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 { // subcommands; anything else is the daemon's flags
-		switch os.Args[1] {
-		case "backup":
-			os.Exit(cmdBackup(os.Args[2:]))
-		case "restore":
-			os.Exit(cmdRestore(os.Args[2:]))
-		case "selfsigned":
-			os.Exit(cmdSelfsigned(os.Args[2:]))
-		}
+	// Subcommands (cmd_help.go); anything else is the daemon's flags.
+	if status, ok := dispatch(os.Args[1:]); ok {
+		os.Exit(status)
 	}
-	path := flag.String("config", "", "config file (default ./groupd.toml when it exists, else built-in defaults)")
-	level := flag.String("log-level", "", "debug, info, warn or error (default: the config's log_level)")
-	flag.Parse()
-	cfg, err := loadConfig(*path, *level)
+	fs := daemonFlags()
+	fs.Parse(os.Args[1:])
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "groupd: unexpected argument %q after the flags; run 'groupd help'\n", fs.Arg(0))
+		os.Exit(2)
+	}
+	path, level := fs.Lookup("config").Value.String(), fs.Lookup("log-level").Value.String()
+	cfg, err := loadConfig(path, level)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "groupd: config:\n%s\n", indent(err))
 		os.Exit(1)

@@ -3,7 +3,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,12 +113,14 @@ func Defaults() Config {
 // names and validates the result. Every problem found is in the error, one
 // per line, each prefixed with path and naming its key.
 func Load(path string) (Config, error) {
-	cfg := Defaults()
-	md, err := toml.DecodeFile(path, &cfg)
+	body, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, prefixed(path, []error{decodeError(err)})
+		return Config{}, err
 	}
-	var errs []error
+	cfg, md, errs := decodeAll(string(body))
+	if md == nil { // a syntax error: nothing after it can be read
+		return Config{}, prefixed(path, errs)
+	}
 	for _, k := range md.Undecoded() {
 		errs = append(errs, fmt.Errorf("%s: unknown key", k))
 	}
@@ -129,6 +133,34 @@ func Load(path string) (Config, error) {
 		return Config{}, prefixed(path, errs)
 	}
 	return cfg, nil
+}
+
+// decodeAll decodes body over Defaults. A value of the wrong type stops
+// the TOML decoder at the first one; so each such line is reported and
+// blanked (keeping the line numbers) and decoding starts again, so that
+// every problem is listed at once (issue 15). A syntax error ends it: md
+// is then nil.
+func decodeAll(body string) (Config, *toml.MetaData, []error) {
+	var errs []error
+	lines := strings.Split(body, "\n")
+	for range len(lines) + 1 {
+		cfg := Defaults()
+		md, err := toml.Decode(strings.Join(lines, "\n"), &cfg)
+		if err == nil {
+			return cfg, &md, errs
+		}
+		errs = append(errs, decodeError(err))
+		m := lastKeyRE.FindStringSubmatch(err.Error())
+		if m == nil {
+			return cfg, nil, errs
+		}
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(lines) {
+			return cfg, nil, errs
+		}
+		lines[n-1] = ""
+	}
+	return Defaults(), nil, errs
 }
 
 // decodeError turns the TOML library's error into one sentence that names

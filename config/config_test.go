@@ -87,8 +87,8 @@ func TestLoadBad(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ name, toml, want string }{
 		{"listen not host:port", `[listen]` + "\n" + `http = "nope"`, `listen.http: "nope" is not host:port`},
-		{"listen bad port", `[listen]` + "\n" + `smtp = "127.0.0.1:99999"`, `listen.smtp: "127.0.0.1:99999" has no port number`},
-		{"listen port name", `[listen]` + "\n" + `imap = "127.0.0.1:imap"`, `listen.imap: "127.0.0.1:imap" has no port number`},
+		{"listen bad port", `[listen]` + "\n" + `smtp = "127.0.0.1:99999"`, `listen.smtp: in "127.0.0.1:99999" the port 99999 is out of range: ports go from 0 to 65535`},
+		{"listen port name", `[listen]` + "\n" + `imap = "127.0.0.1:imap"`, `listen.imap: in "127.0.0.1:imap" the port "imap" is not a number`},
 		{"listen twice", `[listen]` + "\n" + `submission = "127.0.0.1:8080"`, `listen.http: 127.0.0.1:8080 is already listen.submission`},
 		{"relay without host", `[mail]` + "\n" + `relay = ":25"`, `mail.relay: ":25" has no host`},
 		{"relay without port", `[mail]` + "\n" + `relay = "smarthost"`, `mail.relay: "smarthost" is not host:port`},
@@ -173,6 +173,39 @@ http = "nope"
 	}
 	if len(lines) != 6 {
 		t.Errorf("got %d lines, want 6:\n%s", len(lines), err)
+	}
+}
+
+// TestTypeErrorsWithTheRest (issue 15): a value of the wrong type no
+// longer hides the other problems: every type error, unknown key and
+// impossible value is listed, type errors with their lines.
+func TestTypeErrorsWithTheRest(t *testing.T) {
+	t.Parallel()
+	p := writeFile(t, `log_level = "chatty"
+[mail]
+max_message_bytes = "big"
+relay = ":25"
+subject_prefix = "yes"
+[listen]
+http = 8080
+smtp = "127.0.0.1:99999"
+[web]
+colour = 1
+`)
+	_, err := Load(p)
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	want := []string{"mail.max_message_bytes: line 3: incompatible types", "mail.subject_prefix: line 5: incompatible types",
+		"listen.http: line 7: incompatible types", "web.colour: unknown key", "log_level:", "mail.relay:",
+		`listen.smtp: in "127.0.0.1:99999" the port 99999 is out of range`}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), p+": "+w) {
+			t.Errorf("error lacks %q:\n%s", w, err)
+		}
+	}
+	if n := len(strings.Split(err.Error(), "\n")); n != len(want) {
+		t.Errorf("got %d lines, want %d:\n%s", n, len(want), err)
 	}
 }
 

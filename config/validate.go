@@ -102,8 +102,11 @@ func splitHostPort(key, addr string) (string, int, error) {
 		return "", 0, fmt.Errorf("%s: %q is not host:port", key, addr)
 	}
 	port, err := strconv.Atoi(p)
-	if err != nil || port < 0 || port > 65535 {
-		return "", 0, fmt.Errorf("%s: %q has no port number 0-65535", key, addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("%s: in %q the port %q is not a number; write host:port such as \"127.0.0.1:2525\"", key, addr, p)
+	}
+	if port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("%s: in %q the port %d is out of range: ports go from 0 to 65535", key, addr, port)
 	}
 	return host, port, nil
 }

@@ -86,6 +86,8 @@ func (d *Daemon) Start(ctx context.Context) error {
 		return err
 	}
 	d.state = stateStarted
+	// Where outbound mail goes, and whether it answers (bounded: 3 s).
+	go checkRelay(context.WithoutCancel(ctx), d.cfg.Mail.Relay, d.logger("queue"))
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 func (d *Daemon) httpListener() (Listener, error) {
 	log := d.logger("http")
 	m := newMetrics()
+	m.watchQueue(d.store)
 	apiHandler, err := api.New(api.Options{Store: d.store, AdminToken: d.token, Logger: d.log,
 		MaxBodyBytes: d.cfg.Limits.MaxRequestBytes, DefaultFolderQuota: d.cfg.DAV.FolderQuota})
 	if err != nil {

@@ -46,6 +46,10 @@ func TestMetricsPerRoute(t *testing.T) {
 		`groupd_http_request_duration_seconds_count{code="404",method="GET",route="GET /api/v1/groups/{id}"} 1`,
 		`go_goroutines `,
 		`process_open_fds `,
+		// Issue 15: what waits in the outbound queue (nothing yet).
+		`groupd_queue_messages 0`,
+		`groupd_queue_recipients 0`,
+		`groupd_queue_oldest_age_seconds 0`,
 	} {
 		if metricLine(text, want) == "" {
 			t.Errorf("/metrics lacks %q", want)

@@ -11,7 +11,7 @@ import (
 // list's address sets and the creation notice. It returns the new id.
 func (s *Store) createGroupTx(ctx context.Context, tx *wtx, a Actor, spec GroupSpec) (string, error) {
 	g := &Group{Name: *spec.Name, Public: true, Notify: true, Features: AllOn(),
-		MailingList: MailingList{Enabled: true, SendRestriction: SendMembers}}
+		MailingList: MailingList{Enabled: true}}
 	pol, err := s.policy(ctx, tx)
 	if err != nil {
 		return "", err
@@ -28,6 +28,7 @@ func (s *Store) createGroupTx(ctx context.Context, tx *wtx, a Actor, spec GroupS
 	if err := s.applySpec(ctx, tx, a, pol, g, spec); err != nil {
 		return "", err
 	}
+	listDefaults(&g.MailingList, g.Public, spec.MailingList)
 	masters, members, err := s.initialMembers(a, spec)
 	if err != nil {
 		return "", err

@@ -7,11 +7,14 @@
 // [Store.Authorize] (or a method that calls it) and map the sentinel errors
 // (ErrNotFound, ErrDenied, ErrConflict, ErrInvalid, ErrUnauthenticated,
 // ErrTooLarge) to their own answers. A private group answers a non-member
-// with ErrNotFound, exactly like a group that does not exist.
+// with ErrNotFound, exactly like a group that does not exist; so do its
+// mail addresses ([Store.ResolveMailAddress]).
 //
 // What it stores: the SQLite database at Options.Path (WAL, foreign keys,
-// busy timeout, writes in immediate transactions, schema migrated at open
-// against PRAGMA user_version) and, for folder contents, blobs under
+// busy timeout, secure_delete, writes in immediate transactions, schema
+// migrated at open against PRAGMA user_version; purges and group
+// deletions end with a TRUNCATE checkpoint, so deleted data is left in no
+// file) and, for folder contents, blobs under
 // Options.BlobDir. Changes that other protocols must learn of (a new post, a
 // removed member) are published on the change feed ([Store.Subscribe]) after
 // they commit. Mail that groupd itself sends (notifications) is written to

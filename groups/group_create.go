@@ -62,6 +62,31 @@ func (s *Store) chooseID(ctx context.Context, tx *wtx, want *string, name string
 	}
 }
 
+// listDefaults gives a new group's list the settings its creator left
+// out (SPEC §1 Mailing list). A public group's list takes mail from
+// anyone in the organisation (the seed: you can mail a group you do not
+// belong to): "anyone" with block_external on, so that outsiders are
+// refused until a master opens the list. A private group's list takes
+// mail from members only, since the group does not exist for anyone
+// else. block_external is on by default only for a public "anyone" list:
+// with "members" or "listed" it would refuse the very external members or
+// listed outsiders the creator named. Edits never apply defaults: an
+// existing list, or a group made private later, keeps what it has.
+func listDefaults(l *MailingList, public bool, spec *ListSpec) {
+	if spec == nil {
+		spec = &ListSpec{}
+	}
+	if spec.SendRestriction == nil {
+		l.SendRestriction = SendMembers
+		if public {
+			l.SendRestriction = SendAnyone
+		}
+	}
+	if spec.BlockExternal == nil {
+		l.BlockExternal = public && l.SendRestriction == SendAnyone
+	}
+}
+
 func idTaken(ctx context.Context, tx *wtx, id string) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM groups WHERE id = ?) +

@@ -19,8 +19,11 @@ func TestCreatorBecomesMasterAndMember(t *testing.T) {
 	if strings.Join(g.Members, ",") != "alice@example.test,bob@example.test" {
 		t.Errorf("members %v", g.Members)
 	}
-	if !g.Public || !g.Notify || g.Features != AllOn() || g.MailingList.SendRestriction != SendMembers {
+	if !g.Public || !g.Notify || g.Features != AllOn() {
 		t.Errorf("defaults wrong: %+v", g)
+	}
+	if l := g.MailingList; !l.Enabled || l.SendRestriction != SendAnyone || !l.BlockExternal {
+		t.Errorf("a public group's new list is %+v, want enabled, anyone, block_external", l)
 	}
 }
 

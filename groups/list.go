@@ -23,7 +23,8 @@ type ListQuery struct {
 }
 
 // ListGroups lists the groups actor may see in the view, by name. An admin
-// sees every group in "all" and "manage". With Q, it lists the groups whose
+// sees every group in "all" and "manage"; an external (guest) user's
+// "all" is the groups they belong to. With Q, it lists the groups whose
 // name or list address starts with Q (case-insensitive, literal text),
 // ordered by the name or address that matched.
 func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summary, error) {
@@ -37,6 +38,10 @@ func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summar
 		vis = "(g.public = 1 OR m.role IS NOT NULL)"
 		if a.Admin {
 			vis = "1 = 1"
+		} else if !s.IsInternal(a.Email) {
+			// A guest sees only their own groups, not the
+			// organisation's directory (SPEC §1 Visibility).
+			vis = "m.role IS NOT NULL"
 		}
 	case ViewBelong:
 		vis = "m.role IS NOT NULL"

@@ -43,7 +43,12 @@ func (s *Store) ForwardToMasters(ctx context.Context, list string, data []byte) 
 // JoinRequest queues, in one transaction, a join request to the masters of
 // the list naming the requester, and an acknowledgement to the requester
 // (SPEC §4, -join@). name is the requester's display name, may be "".
-func (s *Store) JoinRequest(ctx context.Context, list, requester, name string) error {
+// verified says the mail server could vouch for the requester's address
+// (trusted network, passing DKIM, submission); an unverified requester
+// gets no acknowledgement, so that a forged sender gets no mail from
+// groupd (no backscatter), and the masters are told the address is
+// unproven.
+func (s *Store) JoinRequest(ctx context.Context, list, requester, name string, verified bool) error {
 	requester = normAddr(requester)
 	who := requester
 	if name != "" {
@@ -57,14 +62,33 @@ func (s *Store) JoinRequest(ctx context.Context, list, requester, name string) e
 		body := fmt.Sprintf("%s asks to join the group %q (%s).\n\n"+
 			"A master can add them as a member, or as an external member of the mailing list,\n"+
 			"in the group's settings. Nothing happens until then.\n", who, l.name, l.address)
+		if !verified {
+			body += "\nThe sender's address could not be verified (the mail came from outside the\n" +
+				"organisation's mail servers without a DKIM signature of its domain); it may be forged.\n"
+		}
 		if err := s.noticeMasters(ctx, tx, l.gid, fmt.Sprintf("Join request for %s from %s", l.name, requester), body); err != nil {
 			return err
 		}
-		ack := fmt.Sprintf("Your request to join the group %q (%s) was sent to its masters.\n"+
-			"They decide; you will hear from the list once they have added you.\n", l.name, l.address)
-		rcpts := []string{requester}
-		_, err = enqueueFor(ctx, tx, outboundRow{from: s.NoReplyAddress(), gid: l.gid, kind: "notice"},
-			rcpts, s.composeNotice(tx, rcpts, "Your request to join "+l.name, ack))
-		return err
+		if !verified {
+			return nil
+		}
+		return s.acknowledgeJoin(ctx, tx, l, requester)
 	})
+}
+
+// acknowledgeJoin queues the requester's acknowledgement. A private
+// group's is named by the address the requester wrote to, not by the
+// group's name, which only members know.
+func (s *Store) acknowledgeJoin(ctx context.Context, tx *wtx, l *listRow, requester string) error {
+	what := fmt.Sprintf("the group %q (%s)", l.name, l.address)
+	subject := "Your request to join " + l.name
+	if !l.public {
+		what, subject = "the list "+l.address, "Your request to join "+l.address
+	}
+	ack := "Your request to join " + what + " was sent to its masters.\n" +
+		"They decide; you will hear from the list once they have added you.\n"
+	rcpts := []string{requester}
+	_, err := enqueueFor(ctx, tx, outboundRow{from: s.NoReplyAddress(), gid: l.gid, kind: "notice"},
+		rcpts, s.composeNotice(tx, rcpts, subject, ack))
+	return err
 }

@@ -24,7 +24,7 @@ func TestAcceptPostsAtomic(t *testing.T) {
 	addUsers(t, s, "a@example.test", "b@example.test", "c@example.test")
 	mustGroup(t, s, admin, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false), External: boolp(true),
 		Masters: []string{"a@example.test"}, Members: []string{"b@example.test"},
-		MailingList: &ListSpec{ExternalMembers: &[]string{"x@other.example", "b@example.test"}}})
+		MailingList: &ListSpec{SendRestriction: str("members"), ExternalMembers: &[]string{"x@other.example", "b@example.test"}}})
 	good := &Post{List: "team@lists.example.test", Sender: "b@example.test", Data: []byte("Subject: ok\r\n\r\nx\r\n"), MessageID: "m1@x"}
 	bad := &Post{List: "team@lists.example.test", Sender: "c@example.test", Data: []byte("Subject: no\r\n\r\nx\r\n")}
 	gone := &Post{List: "nope@lists.example.test", Sender: "b@example.test", Data: []byte("x")}
@@ -148,7 +148,7 @@ func TestAcceptPostsBatchRecipients(t *testing.T) {
 	addUsers(t, s, "a@example.test", "b@example.test", "c@example.test")
 	mustGroup(t, s, admin, GroupSpec{ID: str("team"), Name: str("Team"), Notify: boolp(false), External: boolp(true),
 		Masters: []string{"a@example.test"}, Members: []string{"b@example.test"},
-		MailingList: &ListSpec{ExternalMembers: &[]string{"x@other.example"}}})
+		MailingList: &ListSpec{SendRestriction: str("members"), ExternalMembers: &[]string{"x@other.example"}}})
 	mustGroup(t, s, admin, GroupSpec{ID: str("duo"), Name: str("Duo"), Notify: boolp(false),
 		Masters: []string{"a@example.test"}, MailingList: &ListSpec{SendRestriction: str("anyone")}})
 	post := func(list, sender string) *Post {

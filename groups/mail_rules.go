@@ -58,13 +58,14 @@ type listRow struct {
 	restriction string
 	blockExt    bool
 	message     bool
+	public      bool
 }
 
 func loadListRow(ctx context.Context, q querier, addr string) (*listRow, error) {
 	l := &listRow{}
 	err := q.QueryRowContext(ctx, `SELECT gid, id, name, list_address, list_enabled, send_restriction,
-		block_external, f_message FROM groups WHERE list_address = ?`, normAddr(addr)).
-		Scan(&l.gid, &l.id, &l.name, &l.address, &l.enabled, &l.restriction, &l.blockExt, &l.message)
+		block_external, f_message, public FROM groups WHERE list_address = ?`, normAddr(addr)).
+		Scan(&l.gid, &l.id, &l.name, &l.address, &l.enabled, &l.restriction, &l.blockExt, &l.message, &l.public)
 	if errors.Is(err, errNoRows) {
 		return nil, &Refusal{RefuseNoList, normAddr(addr) + " does not exist"}
 	}
@@ -85,7 +86,7 @@ func (s *Store) MayPost(ctx context.Context, list, sender string) error {
 
 func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender string) error {
 	if !l.enabled {
-		return &Refusal{RefuseDisabled, l.address + " is not accepting mail: its mailing list is switched off"}
+		return refuseDisabled(l)
 	}
 	if l.blockExt && !s.IsInternal(sender) {
 		return &Refusal{RefuseExternal, l.address + " accepts mail only from addresses in " +
@@ -113,6 +114,10 @@ func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender strin
 	return &Refusal{RefuseMembers, l.address + " accepts mail only from members"}
 }
 
+func refuseDisabled(l *listRow) error {
+	return &Refusal{RefuseDisabled, l.address + " is not accepting mail: its mailing list is switched off"}
+}
+
 func inListSet(ctx context.Context, q querier, gid int64, kind, addr string) (bool, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM list_addresses WHERE address = ? AND kind = ? AND gid = ?`,
@@ -127,10 +132,12 @@ func joinOr(list []string) string {
 	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }
 
-// ResolveMailAddress says what the hosted address addr is: a list, one of
-// its companions (-owner, -join) or a bounce address of one of its posts.
-// An address that is none of these is ErrNotFound with a sentence.
-func (s *Store) ResolveMailAddress(ctx context.Context, addr string) (*MailTarget, error) {
+// ResolveMailAddress says what the hosted address addr is for mail from
+// sender: a list, one of its companions (-owner, -join, -bounces) or a
+// bounce address of one of its posts. An address that is none of these,
+// or that belongs to a private group the sender may not know of (see
+// mailVisible), is ErrNotFound with the same sentence.
+func (s *Store) ResolveMailAddress(ctx context.Context, addr string, from Sender) (*MailTarget, error) {
 	addr = normAddr(addr)
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || !s.IsHosted(domain) {
@@ -149,7 +156,13 @@ func (s *Store) ResolveMailAddress(ctx context.Context, addr string) (*MailTarge
 	if err != nil {
 		var r *Refusal
 		if errors.As(err, &r) {
-			return nil, errorf(ErrNotFound, "there is no list %s here", addr)
+			return nil, errNoMailAddress(addr)
+		}
+		return nil, err
+	}
+	if seen, err := s.mailVisible(ctx, s.rdb, l, from); !seen || err != nil {
+		if err == nil {
+			err = errNoMailAddress(addr)
 		}
 		return nil, err
 	}

@@ -16,8 +16,8 @@ func TestMayPost(t *testing.T) {
 			Masters: []string{"m@example.test"}, Members: []string{"b@example.test"}, MailingList: &l})
 	}
 	ext := &[]string{"x@other.example"}
-	mk("members", ListSpec{ExternalMembers: ext})
-	mk("anyone", ListSpec{SendRestriction: str("anyone")})
+	mk("members", ListSpec{SendRestriction: str("members"), ExternalMembers: ext})
+	mk("anyone", ListSpec{SendRestriction: str("anyone"), BlockExternal: boolp(false)})
 	mk("listed", ListSpec{SendRestriction: str("listed"), Allowed: &[]string{"y@other.example", "c@example.test"}})
 	mk("closed", ListSpec{SendRestriction: str("anyone"), BlockExternal: boolp(true), ExternalMembers: ext})
 	mk("off", ListSpec{Enabled: boolp(false)})
@@ -64,14 +64,14 @@ func TestResolveMailAddress(t *testing.T) {
 		"team@lists.example.test": MailList, "Team-Owner@lists.example.test": MailOwner,
 		"team-join@lists.example.test": MailJoin, "team-bounces@lists.example.test": MailBounces,
 	} {
-		got, err := s.ResolveMailAddress(ctx, addr)
+		got, err := s.ResolveMailAddress(ctx, addr, Sender{Address: "m@example.test", Verified: true})
 		if err != nil || got.Kind != kind || got.GroupID != "team" {
 			t.Errorf("%s: %+v %v, want %s", addr, got, err, kind)
 		}
 	}
 	for _, addr := range []string{"nobody@lists.example.test", "team@example.test", "team-request@lists.example.test",
 		"team-bounces+1abcdef@lists.example.test", "team-owner-join@lists.example.test"} {
-		if _, err := s.ResolveMailAddress(ctx, addr); !errors.Is(err, ErrNotFound) {
+		if _, err := s.ResolveMailAddress(ctx, addr, Sender{Address: "m@example.test", Verified: true}); !errors.Is(err, ErrNotFound) {
 			t.Errorf("%s: %v, want not found", addr, err)
 		}
 	}

@@ -18,7 +18,7 @@ func (s *Store) Purge(ctx context.Context, a Actor, id string, features []string
 			return errorf(ErrInvalid, "%q is not a feature (message, note, event, task, folder)", f)
 		}
 	}
-	return s.write(ctx, func(tx *wtx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		f, acc, err := s.loadFacts(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -34,6 +34,25 @@ func (s *Store) Purge(ctx context.Context, a Actor, id string, features []string
 		}
 		return nil
 	})
+	if err == nil {
+		s.forget(ctx)
+	}
+	return err
+}
+
+// forget makes deleted data unreadable from every file under data_dir:
+// secure_delete (see openDB) has zeroed the rows in the pages written,
+// and a TRUNCATE checkpoint copies those pages into the database file and
+// empties the write-ahead log, which still held the old page images
+// (https://www.sqlite.org/pragma.html#pragma_wal_checkpoint). It waits
+// up to the busy timeout for readers on older snapshots; one still
+// reading then leaves it partial, which is logged.
+func (s *Store) forget(ctx context.Context) {
+	var busy, frames, done int
+	err := s.wdb.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
+	if err != nil || busy != 0 {
+		s.log.Warn("checkpoint after a deletion was partial", "busy", busy, "frames", frames, "done", done, "err", err)
+	}
 }
 
 func purgeFeature(ctx context.Context, tx *wtx, gid int64, feature string) error {
@@ -64,7 +83,7 @@ func trashGroupBlobs(ctx context.Context, tx *wtx, gid int64) error {
 // DeleteGroup removes a group and all its data for good; its list address
 // stops accepting mail at once and its id is never used again.
 func (s *Store) DeleteGroup(ctx context.Context, a Actor, id string) error {
-	return s.write(ctx, func(tx *wtx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		f, acc, err := s.loadFacts(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -95,6 +114,10 @@ func (s *Store) DeleteGroup(ctx context.Context, a Actor, id string) error {
 		tx.emit(Change{Kind: ChangeGroupDeleted, GroupID: id})
 		return nil
 	})
+	if err == nil {
+		s.forget(ctx)
+	}
+	return err
 }
 
 // BlobPath is where the blob with the given name lives.

@@ -135,6 +135,9 @@ func openDB(o Options, writer bool) (*sql.DB, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", fmt.Sprint(o.BusyTimeout.Milliseconds()))
 	q.Set("_synchronous", "FULL")
+	// Deleted rows are overwritten with zeros, not left in free pages
+	// (purges, group deletions: see forget in purge.go).
+	q.Set("_secure_delete", "on")
 	// Each connection keeps its prepared statements: the mail path runs
 	// the same few statements for every post, and preparing them again
 	// cost more than running them. (The driver's cache serves Exec and

@@ -50,9 +50,13 @@ func (s *Store) MayPostUnverified(ctx context.Context, list, sender string) erro
 	if err != nil {
 		return err
 	}
-	sender = normAddr(sender)
+	return s.mayPostUnverified(l, normAddr(sender))
+}
+
+// mayPostUnverified is MayPostUnverified's rule for the list l.
+func (s *Store) mayPostUnverified(l *listRow, sender string) error {
 	if !l.enabled {
-		return s.mayPost(ctx, s.rdb, l, sender)
+		return refuseDisabled(l)
 	}
 	why := " (mail from " + sender + " must come through the organisation's mail servers or carry its DKIM signature)"
 	switch {

@@ -52,8 +52,8 @@ func TestMayPostUnverified(t *testing.T) {
 		mustGroup(t, s, admin, GroupSpec{ID: str(id), Name: str(id), Notify: boolp(false), External: boolp(true),
 			Masters: []string{"m@example.test"}, Members: []string{"b@example.test"}, MailingList: &l})
 	}
-	mk("members", ListSpec{})
-	mk("anyone", ListSpec{SendRestriction: str("anyone")})
+	mk("members", ListSpec{SendRestriction: str("members")})
+	mk("anyone", ListSpec{SendRestriction: str("anyone"), BlockExternal: boolp(false)})
 	mk("listed", ListSpec{SendRestriction: str("listed"), Allowed: &[]string{"b@example.test"}})
 	mk("closed", ListSpec{SendRestriction: str("anyone"), BlockExternal: boolp(true)})
 	mk("off", ListSpec{Enabled: boolp(false)})

@@ -114,3 +114,41 @@ func TestSearchTreatsMetacharactersLiterally(t *testing.T) {
 		t.Errorf("table damaged: %v", ids(all))
 	}
 }
+
+// TestGuestSeesOnlyOwnGroups: an external (guest) user's "all" view,
+// search and autocomplete hold only the groups they belong to, not the
+// organisation's public groups; a colleague still sees those.
+func TestGuestSeesOnlyOwnGroups(t *testing.T) {
+	s := newStore(t)
+	addUsers(t, s, "alice@example.test", "carol@example.test", "guest@other.example")
+	alice, carol, guest := user("alice@example.test"), user("carol@example.test"), user("guest@other.example")
+	ctx := context.Background()
+	mustGroup(t, s, admin, GroupSpec{ID: str("project"), Name: str("Project with partners"), External: boolp(true),
+		Masters: []string{"alice@example.test"}, Members: []string{"guest@other.example"}})
+	mustGroup(t, s, alice, GroupSpec{ID: str("payroll"), Name: str("Payroll")})
+	mustGroup(t, s, alice, GroupSpec{ID: str("planning"), Name: str("Planning")})
+	for _, q := range []string{"", "p", "pa", "payroll@"} {
+		got, err := s.ListGroups(ctx, guest, ListQuery{View: ViewAll, Q: q})
+		if want := ids(mine(q == "" || q == "p")); err != nil || !reflect.DeepEqual(ids(got), want) {
+			t.Errorf("guest, all groups, q=%q: %v %v, want %v", q, ids(got), err, want)
+		}
+	}
+	for _, q := range []string{"p", "pla", "pay", "project@"} {
+		got, err := s.Autocomplete(ctx, guest, q, 10)
+		if want := ids(mine(q == "p" || q == "project@")); err != nil || !reflect.DeepEqual(ids(got), want) {
+			t.Errorf("guest, autocomplete %q: %v %v, want %v", q, ids(got), err, want)
+		}
+	}
+	got, _ := s.ListGroups(ctx, carol, ListQuery{View: ViewAll})
+	if want := []string{"payroll", "planning", "project"}; !reflect.DeepEqual(ids(got), want) {
+		t.Errorf("a colleague's all groups: %v, want %v", ids(got), want)
+	}
+}
+
+// mine is the guest's own group, or nothing.
+func mine(yes bool) []Summary {
+	if yes {
+		return []Summary{{ID: "project"}}
+	}
+	return nil
+}

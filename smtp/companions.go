@@ -25,9 +25,10 @@ func (s *session) owner(ctx context.Context, m *message, t *groups.MailTarget) f
 }
 
 // join sends the masters a join request naming the requester, and the
-// requester an acknowledgement (SPEC §4). The requester is the header
-// From (the envelope sender when From is unusable); its display name is
-// made one line, so that it cannot start a header of its own.
+// requester an acknowledgement (SPEC §4) when the requester's address is
+// verified. The requester is the header From (the envelope sender when
+// From is unusable); its display name is made one line, so that it
+// cannot start a header of its own.
 func (s *session) join(m *message, t *groups.MailTarget) func() error {
 	if s.from == "" || m.autoSubmitted() {
 		s.log.Info("join request dropped", "to", t.Address, "from", s.from)
@@ -37,11 +38,12 @@ func (s *session) join(m *message, t *groups.MailTarget) func() error {
 	if list, err := m.fromAddrs(); err == nil {
 		addr, name = list[0].Address, oneLine(list[0].Name)
 	}
+	verified := s.verified(m, addr)
 	return func() error {
-		s.log.Info("join request", "list", t.List, "from", addr)
+		s.log.Info("join request", "list", t.List, "from", addr, "verified", verified)
 		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 		defer cancel()
-		return s.srv.opts.Store.JoinRequest(ctx, t.List, addr, name)
+		return s.srv.opts.Store.JoinRequest(ctx, t.List, addr, name, verified)
 	}
 }
 

@@ -4,6 +4,9 @@
 // Inbound ([Server]): RCPT accepts a hosted list address and its -owner,
 // -join and -bounces+<token> companions, and nothing else (550 5.1.1 for
 // an unknown local part, 550 5.7.1 for any other domain: never a relay).
+// A private group's addresses answer a sender its list does not accept
+// exactly as an unknown local part does (groups.Store.ResolveMailAddress
+// decides, with the envelope sender and whether the session is trusted).
 // The list's posting rule, groups.Store.MayPost, is asked at RCPT with the
 // envelope sender and at DATA with each header From address. An accepted
 // post gets the list headers (RFC 2369, RFC 2919, Precedence, X-Loop) and
@@ -15,7 +18,9 @@
 // header fields and body pass byte for byte after the list's fields, so
 // the author's DKIM signature still verifies. -owner mail is forwarded to
 // the masters; -join mail becomes a join request to the masters and an
-// acknowledgement to the requester; RFC 3464 bounces to a VERP address
+// acknowledgement to the requester, when the requester is verified (a
+// trusted session or a passing DKIM signature of its domain: no
+// backscatter to forged senders); RFC 3464 bounces to a VERP address
 // count hard bounces of external members (5.7.x policy rejections do not
 // count) and disable one at Options.BounceLimit, telling the masters.
 //

@@ -64,9 +64,20 @@ func addUsers(t testing.TB, st *groups.Store, emails ...string) {
 }
 
 // addGroup creates a group without notifications (they would reach the
-// relay too); list edits the list settings.
+// relay too); list edits the list settings. What list leaves out is the
+// list these tests were written for: members only, block_external off
+// (not a new group's defaults, which TestNewListDefaultsOverSMTP checks).
 func addGroup(t testing.TB, st *groups.Store, id string, masters, members []string, list *groups.ListSpec) *groups.Group {
 	t.Helper()
+	if list == nil {
+		list = &groups.ListSpec{}
+	}
+	if list.SendRestriction == nil {
+		list.SendRestriction = ptr(groups.SendMembers)
+	}
+	if list.BlockExternal == nil {
+		list.BlockExternal = ptr(false)
+	}
 	g, err := st.CreateGroup(context.Background(), groups.AdminActor(), groups.GroupSpec{
 		ID: ptr(id), Name: ptr(strings.ToUpper(id[:1]) + id[1:]), Notify: ptr(false), External: ptr(true),
 		Masters: masters, Members: members, MailingList: list,

@@ -63,7 +63,9 @@ func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
-	t, err := st.ResolveMailAddress(ctx, addr)
+	// A private group's addresses answer a sender it does not accept
+	// exactly as a missing address does (SPEC §1, §4): groups decides.
+	t, err := st.ResolveMailAddress(ctx, addr, groups.Sender{Address: s.from, Verified: s.trusted})
 	if err != nil {
 		return mapStoreErr(err)
 	}

@@ -59,6 +59,19 @@ func (s *session) mayPostAs(ctx context.Context, m *message, list, author string
 	return st.MayPostUnverified(ctx, list, author)
 }
 
+// verified reports whether mail from addr in message m may be answered
+// (SPEC §4: no acknowledgement or notice to a sender groupd could not
+// verify, no backscatter): the session is trusted (a trusted network or
+// an authenticated submission) or a DKIM signature of addr's domain
+// passes (RFC 6376).
+func (s *session) verified(m *message, addr string) bool {
+	if s.trusted {
+		return true
+	}
+	_, domain, _ := strings.Cut(strings.ToLower(addr), "@")
+	return domain != "" && s.dkimPasses(m, domain)
+}
+
 // dkimPasses reports whether a signature of domain (or of a parent of it,
 // RFC 7489 §3.1.1 relaxed alignment) verifies. The verification result is
 // cached per message.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -147,7 +148,7 @@ func (cl *client) postForm(t *testing.T, path string, form url.Values) (int, str
 // text is a page's visible text, roughly: tags removed, spaces folded.
 func text(body string) string {
 	body = regexp.MustCompile(`(?s)<script.*?</script>|<[^>]+>`).ReplaceAllString(body, " ")
-	return strings.Join(strings.Fields(body), " ")
+	return strings.Join(strings.Fields(html.UnescapeString(body)), " ")
 }
 
 // copyLimited reads at most 8 MiB of a response body.

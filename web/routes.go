@@ -16,6 +16,8 @@ func (s *server) routes() {
 	m.Handle("GET /groups", s.signedIn(s.groupList))
 	m.Handle("GET /groups/new", s.signedIn(s.newGroupForm))
 	m.Handle("POST /groups/new", s.signedIn(s.createGroup))
+	m.Handle("GET /groups/convert", s.signedIn(s.convertForm))
+	m.Handle("POST /groups/convert", s.signedIn(s.convert))
 	m.Handle("GET /suggest/groups", s.signedIn(s.suggestGroups))
 	m.Handle("GET /suggest/people", s.signedIn(s.suggestPeople))
 
@@ -41,7 +43,9 @@ func (s *server) routes() {
 func (s *server) featureRoutes() {
 }
 
-// notFound is the page for any path the console does not serve.
+// notFound is the page for any path the console does not serve. The
+// request keeps no route pattern, so that metrics count it as "other".
 func (s *server) notFound(c *reqCtx) error {
+	c.r.Pattern = ""
 	return errNotFound()
 }

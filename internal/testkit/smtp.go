@@ -6,6 +6,7 @@ import (
 	"log"
 	"net"
 	"net/textproto"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,4 +70,60 @@ func ServeRelay(t testing.TB, newSession func(*gosmtp.Conn) (gosmtp.Session, err
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	return l.Addr().String()
+}
+
+// Transcript runs one SMTP transaction on addr whatever the answers:
+// EHLO, MAIL FROM:<from>, RCPT TO:<rcpt> for each of rcpts, DATA (data
+// and the final dot only after 354), QUIT. It returns each command with
+// the server's whole answer as sent, byte for byte (RFC 5321 §4.2: every
+// line of a multiline reply), so that two servers' answers can be
+// compared. The exchange has 60 s.
+func Transcript(t testing.TB, addr, from string, data []byte, rcpts ...string) []string {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	r := bufio.NewReader(conn)
+	out := []string{"(greeting) " + readReply(t, r)}
+	say := func(cmd string) string {
+		t.Helper()
+		if _, err := io.WriteString(conn, cmd+"\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		reply := readReply(t, r)
+		out = append(out, cmd+" => "+reply)
+		return reply
+	}
+	say("EHLO client.example")
+	say("MAIL FROM:<" + from + ">")
+	for _, rcpt := range rcpts {
+		say("RCPT TO:<" + rcpt + ">")
+	}
+	if reply := say("DATA"); strings.HasPrefix(reply, "354") {
+		if _, err := conn.Write(append(append([]byte{}, data...), "\r\n.\r\n"...)); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, "(message) => "+readReply(t, r))
+	}
+	say("QUIT")
+	return out
+}
+
+// readReply reads one reply, all its lines with their line ends.
+func readReply(t testing.TB, r *bufio.Reader) string {
+	t.Helper()
+	var b strings.Builder
+	for {
+		line, err := r.ReadString('\n')
+		b.WriteString(line)
+		if err != nil {
+			t.Fatalf("reading a reply: %v (so far %q)", err, b.String())
+		}
+		if len(line) < 4 || line[3] != '-' {
+			return b.String()
+		}
+	}
 }

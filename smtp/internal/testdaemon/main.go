@@ -137,8 +137,8 @@ func reporter(expect int) func(sent, retry, failed int) {
 	}
 }
 
-// seedList creates <id>@lists.example.test (anyone may post) with n
-// external members r<i>@sink.example, unless it exists.
+// seedList creates <id>@lists.example.test (anyone, outsiders too, may
+// post) with n external members r<i>@sink.example, unless it exists.
 func seedList(st *groups.Store, id string, n int) error {
 	ctx := context.Background()
 	admin := groups.AdminActor()
@@ -158,7 +158,7 @@ func seedList(st *groups.Store, id string, n int) error {
 	gname, anyone := strings.ToUpper(id[:1])+id[1:], "anyone"
 	f, t := false, true
 	_, err := st.CreateGroup(ctx, admin, groups.GroupSpec{ID: &id, Name: &gname, Notify: &f, External: &t,
-		Masters: []string{email}, MailingList: &groups.ListSpec{SendRestriction: &anyone, ExternalMembers: &ext}})
+		Masters: []string{email}, MailingList: &groups.ListSpec{SendRestriction: &anyone, BlockExternal: &f, ExternalMembers: &ext}})
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}

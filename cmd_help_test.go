@@ -35,7 +35,7 @@ func TestCommandLine(t *testing.T) {
 		if (args[0] == "help" && code != 0) || (args[0] == "-h" && code != 0 && code != 2) {
 			t.Errorf("groupd %s exited %d", args[0], code)
 		}
-		for _, want := range []string{"groupd backup", "groupd restore", "groupd selfsigned", "groupd version", "groupd help", "-config", "-log-level"} {
+		for _, want := range []string{"groupd backup", "groupd restore", "groupd selfsigned", "groupd devsink", "groupd version", "groupd help", "-config", "-log-level"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("groupd %s does not list %q:\n%s", args[0], want, out)
 			}

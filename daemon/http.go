@@ -43,8 +43,13 @@ func (d *Daemon) httpListener() (Listener, error) {
 		return Listener{}, err
 	}
 
+	// The console's event streams stay open as long as their page: they
+	// have their own cap beside the one on requests in progress.
+	routed := davAsSent(mux)
+	handler, stopStreams := limitStreams(d.cfg.Limits.MaxHTTPRequests, log, routed,
+		limitRequests(d.cfg.Limits.MaxHTTPRequests, log, routed))
 	srv := &http.Server{
-		Handler:           m.instrument(limitRequests(d.cfg.Limits.MaxHTTPRequests, log, davAsSent(mux))),
+		Handler:           m.instrument(handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		// No ReadTimeout or WriteTimeout: WebDAV uploads and downloads
 		// may rightly take long; idle keep-alive connections are bounded.
@@ -52,6 +57,7 @@ func (d *Daemon) httpListener() (Listener, error) {
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(stopStreams)
 	return Listener{Name: "http", Addr: d.cfg.Listen.HTTP,
 		Serve: srv.Serve, Shutdown: srv.Shutdown, Close: srv.Close}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/smtp"
 	"groupd/web"
 )
 
@@ -15,7 +16,12 @@ import (
 // HTTP listener beside the API and DAV.
 func (d *Daemon) webConsole() (http.Handler, error) {
 	c := d.cfg
+	post, err := d.consolePost()
+	if err != nil {
+		return nil, err
+	}
 	return web.New(web.Options{
+		Post:               post,
 		Store:              d.store,
 		Logger:             d.log,
 		Language:           c.Language,
@@ -26,11 +32,27 @@ func (d *Daemon) webConsole() (http.Handler, error) {
 	})
 }
 
+// consolePost is the Messages tab's posting path: the submission
+// server's, as if the signed-in user had mailed the list from a mail
+// app (same posting rule, list copy, fan-out and archive). It has its
+// own Submission value on the same store and options as the listeners'
+// one, which it never serves on a socket.
+func (d *Daemon) consolePost() (web.PostFunc, error) {
+	sub, err := smtp.NewSubmission(smtp.SubmissionOptions{Options: d.mailOptions()})
+	if err != nil {
+		return nil, err
+	}
+	return func(r *http.Request, u *groups.User, list string, raw []byte) error {
+		return sub.PostFromConsole(r.Context(), u, hostOf(r.RemoteAddr), list, raw)
+	}, nil
+}
+
 // connectInfo says where members' apps reach this groupd: the ports of
 // the listeners that are on (the host is the one the browser used).
 func (d *Daemon) connectInfo() web.Connect {
 	c := d.cfg
-	info := web.Connect{HTTPS: c.TLS.HTTP, MailDomains: c.Mail.Domains}
+	info := web.Connect{HTTPS: c.TLS.HTTP, StartTLS: c.TLS.Enabled(), MailDomains: c.Mail.Domains,
+		UserDomains: c.Mail.InternalDomains}
 	if p := port(c.Listen.IMAPS); p > 0 {
 		info.IMAPPort, info.IMAPTLS = p, true
 	} else {

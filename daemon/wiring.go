@@ -64,10 +64,7 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 		return nil, nil, err
 	}
 	ls = append(ls, httpsListener(h, tlsConf, d.cfg.TLS.HTTP))
-	mailOpts := smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
-		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks(),
-		MaxCommands: d.cfg.Limits.MaxSMTPCommands, FromRewrite: d.cfg.Mail.FromRewrite,
-		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit}
+	mailOpts := d.mailOptions()
 	srv, err := smtp.NewServer(mailOpts)
 	if err != nil {
 		return nil, nil, err
@@ -97,4 +94,13 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 		ls[i] = d.limitConns(ls[i], tlsConf)
 	}
 	return ls, ws, nil
+}
+
+// mailOptions are the options of the SMTP servers: inbound, submission,
+// and the console's posting path (webConsole).
+func (d *Daemon) mailOptions() smtp.Options {
+	return smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
+		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks(),
+		MaxCommands: d.cfg.Limits.MaxSMTPCommands, FromRewrite: d.cfg.Mail.FromRewrite,
+		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit}
 }

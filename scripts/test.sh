@@ -12,11 +12,11 @@ export DEBIAN_FRONTEND=noninteractive
 # The Debian packages the tests use and one command (or Python module)
 # each provides, checked before anything is installed.
 packages=(litmus swaks cadaver rclone python3-caldav python3-icalendar vdirsyncer
-	isync radicale postfix wrk hyperfine sqlite3 curl)
+	isync radicale postfix wrk hyperfine sqlite3 curl chromium)
 needs_install() {
 	local c
 	for c in litmus swaks cadaver rclone vdirsyncer mbsync radicale smtp-sink smtp-source \
-		wrk hyperfine sqlite3 curl; do
+		wrk hyperfine sqlite3 curl chromium; do
 		command -v "$c" >/dev/null 2>&1 || { echo "test.sh: $c is missing"; return 0; }
 	done
 	# Debian's Python libraries live under Debian's interpreter.

@@ -182,7 +182,7 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	if t.Archive {
 		archive = o.ArchiveURL(t.GroupID)
 	}
-	rcv := receivedField(s.conn.Hostname(), s.remote, o.Hostname, s.id, t.List, now)
+	rcv := receivedField(s.heloName(), s.remote, o.Hostname, s.id, t.List, now)
 	return &groups.Post{
 		List: t.List, Sender: checks[0], Data: listCopy(m, t, rcv, prefix, archive, s.srv.fromRewrite(authors[0], t)),
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,

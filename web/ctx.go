@@ -111,4 +111,20 @@ var noticeKeys = map[string]string{
 	"password": "notice.password",
 	"posted":   "notice.posted",
 	"uploaded": "notice.uploaded",
+	"fmkdir":   "folder.notice.mkdir",   // Folder tab
+	"frenamed": "folder.notice.renamed", // Folder tab
+	"fmoved":   "folder.notice.moved",   // Folder tab
+	"fdeleted": "folder.notice.deleted", // Folder tab
+	// admin and account pages
+	"user_created":   "notice.user.created",
+	"password_reset": "notice.password.reset",
+	"user_deleted":   "notice.user.deleted",
+	"app_revoked":    "notice.app.revoked",
+	"quota":          "notice.quota",
+	// notes, events and tasks tabs
+	"notesaved":    "notice.note.saved",
+	"notedeleted":  "notice.note.deleted",
+	"eventsaved":   "notice.event.saved",
+	"eventdeleted": "notice.event.deleted",
+	"tasksaved":    "notice.task.saved",
 }

@@ -41,6 +41,14 @@ func (s *server) routes() {
 // featureRoutes registers the group feature tabs, the admin and account
 // pages; each area adds its line here.
 func (s *server) featureRoutes() {
+	s.folderRoutes()  // Folder tab: browse, download, upload, new folder, rename, move, delete (folder.go)
+	s.adminRoutes()   // Admin: policy, users, groups and quotas, DNS records
+	s.accountRoutes() // My account: name, password, app passwords
+	s.connectRoutes() // Connect your apps, the Apple profile, Thunderbird autoconfig
+
+	s.noteRoutes()     // Notes tab: list, read, write, edit, delete
+	s.calendarRoutes() // Events and Tasks tabs: upcoming, month, event form, tick, add
+	s.messageRoutes()  // Messages tab: threads, composer, attachments, live events
 }
 
 // notFound is the page for any path the console does not serve. The

@@ -52,7 +52,13 @@ type Connect struct {
 	IMAPTLS        bool   // implicit TLS on IMAPPort
 	SubmissionTLS  bool   // implicit TLS on SubmissionPort
 	HTTPS          bool   // the HTTP listener serves HTTPS
-	MailDomains    []string
+	// StartTLS: the plain IMAP and submission ports offer STARTTLS (a
+	// certificate is configured).
+	StartTLS    bool
+	MailDomains []string
+	// UserDomains are the domains of the organisation's users' addresses
+	// (internal_domains): autoconfig and the admin's DNS records name them.
+	UserDomains []string
 }
 
 // server holds what every handler needs; it has no mutable state.
@@ -64,6 +70,9 @@ type server struct {
 	pages map[string]*template.Template
 	cat   *catalog
 	csrf  *http.CrossOriginProtection
+	// streams counts open Messages event streams per user
+	// (messages_events.go); the one mutable thing here, behind its mutex.
+	streams *streamLimiter
 }
 
 // New returns the console handler, to be mounted at "/".
@@ -91,7 +100,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, err
 	}
 	s := &server{opts: opts, store: opts.Store, log: opts.Logger.With("component", "web"),
-		mux: http.NewServeMux(), cat: cat, csrf: http.NewCrossOriginProtection()}
+		mux: http.NewServeMux(), cat: cat, csrf: http.NewCrossOriginProtection(), streams: &streamLimiter{}}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

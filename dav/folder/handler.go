@@ -98,6 +98,7 @@ func cleanTemp(dir string) error {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff") // issue 16 item 3: every answer
 	w.Header().Set("DAV", "1, 2")
 	w.Header().Set("MS-Author-Via", "DAV")
 	if h.above(r.URL.Path) {

@@ -30,6 +30,10 @@ type Options struct {
 	// Listen names the [listen] keys bound on a free loopback port
 	// ("http", "smtp", "submission", "imap"); the others are off.
 	Listen []string
+	// Ports fixes the loopback port of some of Listen (by name), where a
+	// test needs the configured port to be the bound one: the console
+	// shows apps the configured ports. Others get a free port.
+	Ports map[string]int
 	// Extra is TOML appended to the config (tables such as [limits]).
 	Extra string
 }
@@ -101,7 +105,7 @@ func config(o Options, data string) string {
 		addr := ""
 		for _, l := range o.Listen {
 			if l == k {
-				addr = "127.0.0.1:0"
+				addr = fmt.Sprintf("127.0.0.1:%d", o.Ports[k])
 			}
 		}
 		fmt.Fprintf(&b, "%s = %q\n", k, addr)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -10,71 +9,23 @@ import (
 	"strings"
 
 	"groupd/groups"
+	"groupd/internal/safeserve"
 )
 
 // Serving a group's files on the console's own origin (issue 16 item 3):
-// a file must never run as the daemon. Every file answer carries
-// nosniff (set for every answer in ServeHTTP) and a sandboxing CSP, and
-// is an attachment unless its type is on a short list of passive types
-// that a browser only displays.
-
-// fileCSP replaces the console's policy on file answers: an HTML or SVG
-// file opened anyway runs in an opaque origin with nothing allowed.
-const fileCSP = "sandbox; default-src 'none'"
-
-// inlineTypes are the passive types served inline, by extension: images
-// a browser paints and plain text. Everything else — HTML, SVG, XML,
-// JavaScript, PDF and whatever a browser may learn to render — is
-// downloaded.
-var inlineTypes = map[string]string{
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-	".gif":  "image/gif",
-	".webp": "image/webp",
-	".txt":  "text/plain; charset=utf-8",
-}
+// internal/safeserve's headers, so that a file never runs as the daemon.
 
 // fileType is the Content-Type of a file, chosen by its name (never by
-// reading it), and whether it may be shown inline.
-func fileType(name string) (ct string, inline bool) {
+// reading it).
+func fileType(name string) string {
 	ext := strings.ToLower(path.Ext(name))
-	if t, ok := inlineTypes[ext]; ok {
-		return t, true
+	if ext == ".txt" {
+		return "text/plain; charset=utf-8"
 	}
 	if t := mime.TypeByExtension(ext); t != "" {
-		return t, false
+		return t
 	}
-	return "application/octet-stream", false
-}
-
-// contentDisposition is the header value for a file named name (RFC 6266
-// §4.1): a quoted ASCII fallback for old agents, and the exact name in
-// UTF-8 as an ext-value (RFC 8187 §3.2), which current browsers prefer.
-func contentDisposition(kind, name string) string {
-	fallback := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '%' {
-			return '_'
-		}
-		return r
-	}, name)
-	return kind + `; filename="` + fallback + `"; filename*=UTF-8''` + rfc8187Escape(name)
-}
-
-// rfc8187Escape percent-encodes every byte that is not an attr-char
-// (RFC 8187 §3.2.1).
-func rfc8187Escape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			strings.IndexByte("!#$&+-.^_`|~", c) >= 0) {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "%%%02X", c)
-	}
-	return b.String()
+	return "application/octet-stream"
 }
 
 // serveFile streams the file at p of f with the headers above. Range and
@@ -87,16 +38,8 @@ func serveFile(c *reqCtx, f *groups.Folder, fi *groups.FileInfo, download bool) 
 	}
 	defer blob.Close()
 	name := fi.Name()
-	ct, inline := fileType(name)
-	kind := "attachment"
-	if inline && !download {
-		kind = "inline"
-	}
 	h := c.w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", contentDisposition(kind, name))
-	h.Set("Content-Security-Policy", fileCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
+	safeserve.Headers(h, fileType(name), name, download)
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("ETag", fi.ETag)
 	var content io.ReadSeeker = blob // an *os.File: sendfile

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"groupd/groups"
+	"groupd/internal/safeserve"
 )
 
 // groupView is a group as its pages show it: the model's group, its
@@ -120,10 +121,9 @@ func (s *server) groupProfile(c *reqCtx) error {
 		return err
 	}
 	h := c.w.Header()
-	h.Set("Content-Type", ct)
+	safeserve.Headers(h, ct, "", false)
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	h.Set("Cache-Control", "private, no-cache")
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	c.w.Write(data)
 	return nil
 }

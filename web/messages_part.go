@@ -2,21 +2,16 @@ package web
 
 import (
 	"io"
-	"mime"
 	"strconv"
 
 	gomessage "github.com/emersion/go-message"
+
+	"groupd/internal/safeserve"
 )
 
-// passiveImages are the attachment types a browser may show inline on
-// the console's origin: images that cannot run script (SVG can, so it
-// is not here).
-var passiveImages = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
-
 // messagePart serves attachment n of archived post uid to a member. A
-// sender's file is never active content on this origin: nosniff (set on
-// every answer), a sandboxing CSP with nothing allowed, and a download
-// (Content-Disposition: attachment, RFC 6266) for all but passive images.
+// sender's file is never active content on this origin: internal/safeserve's
+// headers (nosniff, a sandbox, a download for all but passive images).
 // The part is decoded from the stored message as it is written out.
 func (s *server) messagePart(c *reqCtx) error {
 	id := c.r.PathValue("id")
@@ -55,18 +50,7 @@ func (s *server) messagePart(c *reqCtx) error {
 // writePart writes a part's headers and its decoded body.
 func (s *server) writePart(c *reqCtx, body io.Reader, ct, name string) {
 	h := c.w.Header()
-	disp := "attachment"
-	if passiveImages[ct] {
-		disp = "inline"
-	} else if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
-		ct = "application/octet-stream"
-	}
-	h.Set("Content-Type", ct)
-	if v := mime.FormatMediaType(disp, map[string]string{"filename": name}); v != "" {
-		disp = v
-	}
-	h.Set("Content-Disposition", disp)
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	safeserve.Headers(h, ct, name, false)
 	h.Set("Cache-Control", "private, no-cache")
 	c.w.WriteHeader(200)
 	io.Copy(c.w, body)

@@ -175,7 +175,7 @@ func TestMessagesAttachments(t *testing.T) {
 			t.Errorf("%s: %d %v", l[2], resp.StatusCode, h)
 		}
 		disp := h.Get("Content-Disposition")
-		if l[2] == "report.html" && disp != `attachment; filename=report.html` {
+		if l[2] == "report.html" && !strings.HasPrefix(disp, `attachment; filename="report.html"`) {
 			t.Errorf("HTML attachment not a download: %q", disp)
 		}
 		if l[2] == "dot.png" && (h.Get("Content-Type") != "image/png" || !strings.HasPrefix(disp, "inline")) {

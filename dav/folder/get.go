@@ -3,7 +3,10 @@ package folder
 import (
 	"io"
 	"net/http"
+	"path"
 	"strings"
+
+	"groupd/internal/safeserve"
 )
 
 // serveGet answers GET and HEAD of a file from its blob, with Range,
@@ -32,26 +35,11 @@ func (h *handler) serveGet(w http.ResponseWriter, r *http.Request, rq *request, 
 	}
 	defer blob.Close()
 	w.Header().Set("ETag", fi.ETag)
-	ct := contentType(p)
-	w.Header().Set("Content-Type", ct)
-	passive(w.Header(), ct)
+	// Issue 16 item 3: a file never runs as the daemon's origin.
+	safeserve.Headers(w.Header(), contentType(p), path.Base(p), false)
 	var content io.ReadSeeker = blob // an *os.File: sendfile
 	if fi.Size == 0 {
 		content = strings.NewReader("") // the blob of an empty file is /dev/null
 	}
 	http.ServeContent(w, r, "", fi.Modified, content)
-}
-
-// passive keeps a file from running as the daemon's origin when a
-// browser opens it (issue 16 item 3): a sandbox that allows nothing, and
-// an attachment unless the type is one a browser only displays (images,
-// plain text). nosniff is on every answer (ServeHTTP).
-func passive(h http.Header, ct string) {
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	mt, _, _ := strings.Cut(ct, ";")
-	switch mt {
-	case "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain":
-	default:
-		h.Set("Content-Disposition", "attachment")
-	}
 }

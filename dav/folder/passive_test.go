@@ -2,6 +2,7 @@ package folder
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -15,13 +16,13 @@ func TestFilesServedPassive(t *testing.T) {
 	script := `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`
 	cases := []struct{ name, disposition string }{
 		{"page.html", "attachment"}, {"x.svg", "attachment"}, {"a.xml", "attachment"},
-		{"a.js", "attachment"}, {"noext", "attachment"}, {"a.txt", ""}, {"a.png", ""},
+		{"a.js", "attachment"}, {"noext", "attachment"}, {"a.txt", "inline"}, {"a.png", "inline"},
 	}
 	for _, c := range cases {
 		e.put("bob", "/dav/files/team/"+c.name, script)
 		for _, method := range []string{"GET", "HEAD"} {
 			code, _, h := e.do("bob", method, "/dav/files/team/"+c.name, nil, nil)
-			if code != http.StatusOK || h.Get("Content-Disposition") != c.disposition ||
+			if code != http.StatusOK || !strings.HasPrefix(h.Get("Content-Disposition"), c.disposition+`; filename="`+c.name+`"`) ||
 				h.Get("Content-Security-Policy") != "sandbox; default-src 'none'" || h.Get("X-Content-Type-Options") != "nosniff" {
 				t.Errorf("%s %s: %d, want Content-Disposition %q, the sandbox and nosniff: %v", method, c.name, code, c.disposition, h)
 			}

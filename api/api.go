@@ -86,6 +86,7 @@ func (s *server) routes() {
 	h("POST /api/v1/groups", s.createGroup)
 	h("GET /api/v1/groups", s.listGroups)
 	h("GET /api/v1/autocomplete", s.autocomplete)
+	h("GET /api/v1/groups/preview", s.previewGroup)
 	h("GET /api/v1/people", s.people)
 	h("POST /api/v1/groups/convert", s.convert)
 	h("GET /api/v1/groups/{id}", s.getGroup)

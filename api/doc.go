@@ -34,6 +34,7 @@
 //	POST   /api/v1/groups                         201 group, Location
 //	GET    /api/v1/groups?view=&q=&limit=&offset= 200 {"groups": [summary]}
 //	GET    /api/v1/autocomplete?q=&limit=         200 {"groups": [summary]}
+//	GET    /api/v1/groups/preview?name=&id=       200 {"id", "address", "available"}
 //	GET    /api/v1/people?q=&limit=               200 {"people": [{email, name}]} (internal users)
 //	POST   /api/v1/groups/convert?name=&id=...    201 group, Location (body: mbox)
 //	GET    /api/v1/groups/{id}                    200 group

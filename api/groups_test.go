@@ -64,7 +64,7 @@ func TestGroupLifecycle(t *testing.T) {
 	e.wantErr(404, "not_found", "group not found", e.do(alice, "GET", "/api/v1/groups/team", nil))
 	e.wantErr(404, "not_found", "group not found", e.do(admin, "DELETE", "/api/v1/groups/team", nil))
 	// Ids are never reused.
-	e.wantErr(409, "conflict", "never reused", e.do(alice, "POST", "/api/v1/groups", `{"id": "team", "name": "Again"}`))
+	e.wantErr(409, "conflict", "is not available", e.do(alice, "POST", "/api/v1/groups", `{"id": "team", "name": "Again"}`))
 }
 
 func TestGroupBadInput(t *testing.T) {
@@ -92,8 +92,8 @@ func TestGroupBadInput(t *testing.T) {
 		{"invalid member email", `{"name": "X", "members": ["bob@@example.test"]}`, 422, "invalid", "not a valid email address"},
 		{"member without account", `{"name": "X", "members": ["zed@example.test"]}`, 422, "invalid", "no account"},
 		{"bad id", `{"id": "Has Spaces", "name": "X"}`, 422, "invalid", "lower-case"},
-		{"id taken", `{"id": "taken", "name": "X"}`, 409, "conflict", "taken"},
-		{"address taken", `{"name": "X", "mailing_list": {"address": "taken@lists.example.test"}}`, 409, "conflict", "already used"},
+		{"id taken", `{"id": "taken", "name": "X"}`, 409, "conflict", `"taken" is not available`},
+		{"address taken", `{"name": "X", "mailing_list": {"address": "taken@lists.example.test"}}`, 409, "conflict", "is not available"},
 		{"external without authority", `{"name": "X", "external": true}`, 403, "forbidden", "external_groups authority"},
 	}
 	for _, c := range cases {
@@ -102,7 +102,7 @@ func TestGroupBadInput(t *testing.T) {
 		})
 	}
 	g := e.group(alice, map[string]any{"name": korean100})
-	if g.Name != korean100 || g.ID != "group" {
+	if g.Name != korean100 || g.ID != strings.Repeat("han", 13) {
 		t.Errorf("100-character Korean name: %q id %q", g.Name, g.ID)
 	}
 	e.wantErr(422, "invalid", "members", e.do(alice, "PATCH", "/api/v1/groups/taken", `{"members": ["bob@example.test"]}`))

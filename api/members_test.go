@@ -32,9 +32,12 @@ func TestMembers(t *testing.T) {
 	// An outsider sees a public group's members.
 	e.want(200, e.do(as("dave@example.test"), "GET", "/api/v1/groups/team/members", nil))
 
-	// Members do not manage members, nor leave by themselves.
+	// Members do not manage members, nor leave by themselves: a member
+	// who tries is told that members cannot leave and who removes them.
 	e.wantErr(403, "forbidden", "only masters", e.do(bob, "PUT", "/api/v1/groups/team/members/dave@example.test", nil))
-	e.wantErr(403, "forbidden", "only masters", e.do(bob, "DELETE", "/api/v1/groups/team/members/bob@example.test", nil))
+	e.wantErr(403, "forbidden", "members cannot leave a group by themselves; only its masters remove members",
+		e.do(bob, "DELETE", "/api/v1/groups/team/members/bob@example.test", nil))
+	e.wantErr(403, "forbidden", "only masters", e.do(bob, "DELETE", "/api/v1/groups/team/members/carol@example.test", nil))
 
 	e.wantErr(422, "invalid", "role must be master or member", e.do(alice, "PUT", "/api/v1/groups/team/members/dave@example.test", `{"role": "owner"}`))
 	e.wantErr(400, "bad_request", `unknown field "admin"`, e.do(alice, "PUT", "/api/v1/groups/team/members/dave@example.test", `{"admin": true}`))

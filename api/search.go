@@ -7,8 +7,9 @@ import (
 )
 
 // GET /api/v1/groups?view=all|belong|manage&q=TEXT&limit=&offset= →
-// {"groups": [summary...]}. q is a prefix of the name or list address,
-// taken literally (no wildcards).
+// {"groups": [summary...]}. q is a prefix of a word of the name or of
+// the list address (in Hangul and CJK, any part of the name), taken
+// literally (no wildcards).
 func (s *server) listGroups(w http.ResponseWriter, r *http.Request, a groups.Actor) error {
 	q := r.URL.Query()
 	if err := onlyParams(q, "view", "q", "limit", "offset"); err != nil {

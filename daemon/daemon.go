@@ -105,6 +105,7 @@ func (d *Daemon) open(ctx context.Context) error {
 		InternalDomains: append([]string(nil), d.cfg.Mail.InternalDomains...),
 		Hostname:        d.cfg.Hostname,
 		Logger:          d.logger("store"),
+		Language:        d.cfg.Language,
 	})
 	if err != nil {
 		return fmt.Errorf("daemon: store: %w", err)

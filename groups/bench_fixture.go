@@ -9,10 +9,11 @@ import (
 // FillBenchmarkFixture fills an empty store with the listing benchmarks'
 // fixture, in one transaction, straight in SQL: nGroups groups (20%
 // private, names of two words from a fixed list and a number, ids
-// "<derived>-<n>") and nUsers users u0…@example.test (password hash "x":
-// they cannot log in) holding perUser distinct memberships each, the
-// first two as master. The same seed gives the same fixture every time.
-// It returns the group names and ids, in gid order. For benchmarks only.
+// "<derived>-<n>", with their search terms) and nUsers users
+// u0…@example.test (password hash "x": they cannot log in) holding
+// perUser distinct memberships each, the first two as master. The same
+// seed gives the same fixture every time. It returns the group names and
+// ids, in gid order. For benchmarks only.
 func (s *Store) FillBenchmarkFixture(ctx context.Context, nGroups, nUsers, perUser int) (names, ids []string, err error) {
 	words := []string{"alpha", "budget", "cloud", "design", "events", "finance", "garden", "hiring",
 		"infra", "journal", "kitchen", "legal", "mobile", "network", "office", "payroll", "quality",
@@ -27,6 +28,9 @@ func (s *Store) FillBenchmarkFixture(ctx context.Context, nGroups, nUsers, perUs
 			if _, err := tx.ExecContext(ctx, `INSERT INTO groups (gid, id, name, name_fold, public, list_address,
 				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0)`,
 				i+1, id, names[i], fold(names[i]), i%5 != 0, id+"@lists.example.test"); err != nil {
+				return err
+			}
+			if err := writeTerms(ctx, tx, int64(i+1), names[i], id+"@lists.example.test"); err != nil {
 				return err
 			}
 		}

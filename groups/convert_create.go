@@ -1,9 +1,6 @@
 package groups
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // createGroupTx is the body of CreateGroup's transaction, shared with
 // ConvertConversation so that a converted group obeys every rule of a
@@ -45,7 +42,11 @@ func (s *Store) createGroupTx(ctx context.Context, tx *wtx, a Actor, spec GroupS
 	}
 	tx.emit(Change{Kind: ChangeGroupCreated, GroupID: id})
 	if g.Notify {
-		if err := s.notifyGroup(ctx, tx, gid, a, fmt.Sprintf("Group %q was created", g.Name), describeGroup(g)); err != nil {
+		lines, err := s.describeGroup(ctx, tx, gid, g)
+		if err != nil {
+			return "", err
+		}
+		if err := s.notifyGroup(ctx, tx, gid, a, groupNotice{event: eventCreated, name: g.Name, lines: lines}); err != nil {
 			return "", err
 		}
 	}

@@ -3,7 +3,6 @@ package groups
 import (
 	"context"
 	"errors"
-	"fmt"
 )
 
 // CreateGroup creates a group (SPEC §1). The creating user becomes master
@@ -28,38 +27,23 @@ func (s *Store) CreateGroup(ctx context.Context, a Actor, spec GroupSpec) (*Grou
 }
 
 // chooseID validates a requested id or derives one from the name; an id
-// in use or retired is a conflict when requested, skipped when derived.
-func (s *Store) chooseID(ctx context.Context, tx *wtx, want *string, name string) (string, error) {
-	if want != nil {
-		if err := checkID(*want); err != nil {
-			return "", err
-		}
-		taken, err := idTaken(ctx, tx, *want)
-		if err != nil {
-			return "", err
-		}
-		if taken {
-			return "", errorf(ErrConflict, "the group id %q is taken or was used before; ids are never reused", *want)
-		}
-		return *want, nil
+// in use or retired is a conflict when requested, skipped when derived
+// (see freeID in preview.go). Every collision answers in the same words.
+func (s *Store) chooseID(ctx context.Context, q querier, want *string, name string) (string, error) {
+	if want == nil {
+		return s.freeID(ctx, q, derivedBase(name))
 	}
-	base := deriveID(name)
-	if base == "" {
-		base = "group"
+	if err := checkID(*want); err != nil {
+		return "", err
 	}
-	for n := 1; ; n++ {
-		id := base
-		if n > 1 {
-			id = fmt.Sprintf("%s-%d", base, n)
-		}
-		taken, err := idTaken(ctx, tx, id)
-		if err != nil {
-			return "", err
-		}
-		if !taken {
-			return id, nil
-		}
+	taken, err := idTaken(ctx, q, *want)
+	if err != nil {
+		return "", err
 	}
+	if taken {
+		return "", errUnavailable(*want)
+	}
+	return *want, nil
 }
 
 // listDefaults gives a new group's list the settings its creator left
@@ -87,9 +71,15 @@ func listDefaults(l *MailingList, public bool, spec *ListSpec) {
 	}
 }
 
-func idTaken(ctx context.Context, tx *wtx, id string) (bool, error) {
+// idTaken reports whether id belongs to a group, was retired, or is a
+// word of the API's own paths (GET /api/v1/groups/preview would hide a
+// group of that id).
+func idTaken(ctx context.Context, q querier, id string) (bool, error) {
+	if id == "preview" {
+		return true, nil
+	}
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM groups WHERE id = ?) +
+	err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM groups WHERE id = ?) +
 		(SELECT COUNT(*) FROM retired_ids WHERE id = ?)`, id, id).Scan(&n)
 	return n > 0, err
 }
@@ -120,12 +110,16 @@ func insertGroup(ctx context.Context, tx *wtx, g *Group) (int64, error) {
 		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
 		tx.unix(), tx.unix())
 	if isUnique(err) {
-		return 0, errorf(ErrConflict, "the list address %s is already used by another group", l.Address)
+		return 0, errUnavailable(l.Address)
 	}
 	if err != nil {
 		return 0, err
 	}
-	return res.LastInsertId()
+	gid, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	return gid, writeTerms(ctx, tx, gid, g.Name, l.Address)
 }
 
 // insertMembers adds masters then members, all of which must be users.

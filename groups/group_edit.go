@@ -1,10 +1,6 @@
 package groups
 
-import (
-	"context"
-	"fmt"
-	"strings"
-)
+import "context"
 
 // UpdateGroup edits a group's settings. Masters and admins only. Members
 // change through SetMember and RemoveMember, not here.
@@ -32,6 +28,7 @@ func (s *Store) UpdateGroup(ctx context.Context, a Actor, id string, spec GroupS
 		if err != nil {
 			return err
 		}
+		spec.Features = keepChosen(pol, spec.Features)
 		if err := s.applySpec(ctx, tx, a, pol, g, spec); err != nil {
 			return err
 		}
@@ -49,8 +46,11 @@ func (s *Store) UpdateGroup(ctx context.Context, a Actor, id string, spec GroupS
 			}
 		}
 		tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id})
-		if changes := diffGroups(&before, g); g.Notify && changes != "" {
-			return s.notifyGroup(ctx, tx, gid, a, fmt.Sprintf("Group %q was edited", g.Name), changes)
+		if !g.Notify {
+			return nil
+		}
+		if changes := diffGroups(s.notices, &before, g, s.namer(ctx, tx)); len(changes) > 0 {
+			return s.notifyGroup(ctx, tx, gid, a, groupNotice{event: eventEdited, name: g.Name, lines: changes})
 		}
 		return nil
 	})
@@ -69,9 +69,12 @@ func updateGroupRow(ctx context.Context, tx *wtx, gid int64, g *Group) error {
 		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
 		tx.unix(), gid)
 	if isUnique(err) {
-		return errorf(ErrConflict, "the list address %s is already used by another group", l.Address)
+		return errUnavailable(l.Address)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return writeTerms(ctx, tx, gid, g.Name, l.Address)
 }
 
 func (s *Store) checkNoOutsiders(ctx context.Context, tx *wtx, gid int64) error {
@@ -90,35 +93,4 @@ func (s *Store) checkNoOutsiders(ctx context.Context, tx *wtx, gid int64) error 
 		}
 	}
 	return rows.Err()
-}
-
-// diffGroups says in lines what changed between two versions of a group,
-// for the notification mail; "" when nothing a member cares about did.
-func diffGroups(a, b *Group) string {
-	var out []string
-	add := func(what string, from, to any) {
-		if fmt.Sprint(from) != fmt.Sprint(to) {
-			out = append(out, fmt.Sprintf("%s: %v -> %v", what, from, to))
-		}
-	}
-	add("Name", a.Name, b.Name)
-	add("Description", a.Description, b.Description)
-	add("Public", a.Public, b.Public)
-	add("External", a.External, b.External)
-	add("Notifications", a.Notify, b.Notify)
-	for _, f := range AllFeatures() {
-		add("Feature "+f, a.Features.On(f), b.Features.On(f))
-	}
-	la, lb := a.MailingList, b.MailingList
-	add("List enabled", la.Enabled, lb.Enabled)
-	add("List address", la.Address, lb.Address)
-	add("Who may post", la.SendRestriction, lb.SendRestriction)
-	add("Block external senders", la.BlockExternal, lb.BlockExternal)
-	add("External members", la.ExternalMembers, lb.ExternalMembers)
-	add("Senders as the list", la.SendersAs, lb.SendersAs)
-	add("Allowed senders", la.Allowed, lb.Allowed)
-	if len(out) == 0 {
-		return ""
-	}
-	return strings.Join(out, "\n") + "\n"
 }

@@ -28,6 +28,7 @@ func loadGroup(ctx context.Context, q querier, id string) (*Group, int64, error)
 		return nil, 0, err
 	}
 	g.Created, g.Updated = unixTime(created), unixTime(updated)
+	g.FeaturesChosen = g.Features
 	if err := loadMembers(ctx, q, gid, g); err != nil {
 		return nil, 0, err
 	}
@@ -84,7 +85,9 @@ func loadListSets(ctx context.Context, q querier, gid int64, l *MailingList) err
 
 // GetGroup reads a group as actor may see it. Outsiders of a public group
 // see its name, description, members and list address, not the list's
-// address sets; a private group does not exist for them.
+// address sets; a private group does not exist for them, nor, to a
+// guest, a group they do not belong to. Features reads what is in force
+// (see features_force.go).
 func (s *Store) GetGroup(ctx context.Context, a Actor, id string) (*Group, error) {
 	acc, err := s.Authorize(ctx, a, id, ActSee, "")
 	if err != nil {
@@ -95,6 +98,7 @@ func (s *Store) GetGroup(ctx context.Context, a Actor, id string) (*Group, error
 		return nil, err
 	}
 	g.Role = acc.Role
+	inForce(g, acc.disabled)
 	if acc.Role == "" && !a.Admin {
 		g.MailingList.ExternalMembers = []string{}
 		g.MailingList.SendersAs = []string{}

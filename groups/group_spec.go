@@ -148,14 +148,3 @@ func (s *Store) saveListSets(ctx context.Context, tx *wtx, gid int64, l *Mailing
 	}
 	return nil
 }
-
-// describeGroup is the settings part of a notification.
-func describeGroup(g *Group) string {
-	var b strings.Builder
-	b.WriteString("Name: " + g.Name + "\n")
-	if g.Description != "" {
-		b.WriteString("Description: " + g.Description + "\n")
-	}
-	b.WriteString("List address: " + g.MailingList.Address + "\n")
-	return b.String()
-}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"unicode"
 )
 
 // Views of the group list (SPEC §1).
@@ -17,22 +18,24 @@ const (
 // ListQuery selects groups for ListGroups.
 type ListQuery struct {
 	View   string // all (default), belong, manage
-	Q      string // prefix of the name or the list address; literal text
+	Q      string // prefix of a word of the name or of the list address; literal text
 	Limit  int    // default 50, at most 500
 	Offset int
 }
 
 // ListGroups lists the groups actor may see in the view, by name. An admin
 // sees every group in "all" and "manage"; an external (guest) user's
-// "all" is the groups they belong to. With Q, it lists the groups whose
-// name or list address starts with Q (case-insensitive, literal text),
-// ordered by the name or address that matched.
+// "all" is the groups they belong to. With Q, it lists the groups where
+// a word of the name or the list address starts with Q, or, in Hangul
+// and CJK, any part of the name (case-insensitive, literal text: see
+// search_terms.go), ordered by the term that matched.
 func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summary, error) {
 	uid, err := s.actorUID(ctx, a)
 	if err != nil {
 		return nil, err
 	}
 	var vis string
+	mine := false // only the actor's own groups: start from their memberships
 	switch lq.View {
 	case "", ViewAll:
 		vis = "(g.public = 1 OR m.role IS NOT NULL)"
@@ -41,14 +44,14 @@ func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summar
 		} else if !s.IsInternal(a.Email) {
 			// A guest sees only their own groups, not the
 			// organisation's directory (SPEC §1 Visibility).
-			vis = "m.role IS NOT NULL"
+			vis, mine = "m.role IS NOT NULL", true
 		}
 	case ViewBelong:
-		vis = "m.role IS NOT NULL"
+		vis, mine = "m.role IS NOT NULL", true
 	case ViewManage:
-		vis = "m.role = 'master'"
+		vis, mine = "m.role = 'master'", true
 		if a.Admin {
-			vis = "1 = 1"
+			vis, mine = "1 = 1", false
 		}
 	default:
 		return nil, errorf(ErrInvalid, "view must be all, belong or manage, not %q", lq.View)
@@ -58,10 +61,10 @@ func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summar
 		if err := checkText("q", lq.Q, 1, MaxNameChars); err != nil {
 			return nil, err
 		}
-		return scanSummaries(s.rdb.QueryContext(ctx, searchSQL(vis), searchArgs(uid, fold(lq.Q), limit, offset)...))
+		return s.search(ctx, uid, vis, mine, lq.Q, limit, offset)
 	}
 	from := `FROM groups g LEFT JOIN memberships m ON m.gid = g.gid AND m.uid = ?`
-	if lq.View == ViewBelong || (lq.View == ViewManage && !a.Admin) {
+	if mine {
 		from = `FROM memberships m JOIN groups g ON g.gid = m.gid AND m.uid = ?`
 	}
 	query := `SELECT g.id, g.name, g.description, g.public, g.list_address, COALESCE(m.role, '') ` + from +
@@ -69,34 +72,54 @@ func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summar
 	return scanSummaries(s.rdb.QueryContext(ctx, query, uid, limit, offset))
 }
 
-// searchSQL finds prefix matches as two streams that each walk an index
-// in order and stop after limit+offset visible rows: names and addresses.
-// The first K of their union by matching term are exactly the first K of
-// all matches, so only those few rows are merged and sorted.
-func searchSQL(vis string) string {
-	stream := func(col string) string {
-		return `SELECT * FROM (SELECT g.gid AS gid, ` + col + ` AS term, COALESCE(m.role, '') AS role
-			FROM groups g LEFT JOIN memberships m ON m.gid = g.gid AND m.uid = ?
-			WHERE ` + col + ` >= ? AND ` + col + ` < ? AND ` + vis + `
-			ORDER BY ` + col + `, g.id LIMIT ?) AS s_` + col[2:]
+// search walks the search terms (search_terms.go) in order from the
+// folded query, an index seek, skips the groups the actor may not see,
+// and stops reading once it holds limit+offset distinct groups. A group
+// that several terms match counts once, at its first (smallest) term, so
+// groups come ordered by the term that matched, then by creation; the
+// cost is bounded by the rows read, not by how many groups match.
+func (s *Store) search(ctx context.Context, uid int64, vis string, mine bool, q string, limit, offset int) ([]Summary, error) {
+	p := fold(strings.TrimLeftFunc(q, unicode.IsSpace))
+	if p == "" {
+		return []Summary{}, nil
 	}
-	return `SELECT g.id, g.name, g.description, g.public, g.list_address, MIN(t.role)
-		FROM (` + stream("g.name_fold") + ` UNION ALL ` + stream("g.list_address") + `) AS t
-		JOIN groups g ON g.gid = t.gid
-		GROUP BY g.gid, g.id, g.name, g.description, g.public, g.list_address
-		ORDER BY MIN(t.term), g.id LIMIT ? OFFSET ?`
-}
-
-func searchArgs(uid int64, p string, limit, offset int) []any {
+	// Among the actor's own groups, an inner join lets the plan start
+	// from their few memberships rather than from every matching term.
+	join := "LEFT JOIN"
+	if mine {
+		join = "JOIN"
+	}
 	// Every string starting with p sorts at or after p and before p+0xFF
 	// (no UTF-8 byte is 0xFF), so the range is an index seek.
-	upper := p + "\xff"
-	k := limit + offset
-	return []any{uid, p, upper, k, uid, p, upper, k, limit, offset}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT t.gid, g.id, g.name, g.description, g.public, g.list_address,
+		COALESCE(m.role, '') FROM group_terms t JOIN groups g ON g.gid = t.gid
+		`+join+` memberships m ON m.gid = t.gid AND m.uid = ?
+		WHERE t.term >= ? AND t.term < ? AND `+vis+` ORDER BY t.term, t.gid`, uid, p, p+"\xff")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	out := []Summary{}
+	for len(seen) < limit+offset && rows.Next() {
+		var gid int64
+		var x Summary
+		if err := rows.Scan(&gid, &x.ID, &x.Name, &x.Description, &x.Public, &x.Address, &x.Role); err != nil {
+			return nil, err
+		}
+		if seen[gid] {
+			continue
+		}
+		seen[gid] = true
+		if len(seen) > offset {
+			out = append(out, x)
+		}
+	}
+	return out, rows.Err()
 }
 
-// Autocomplete returns up to limit (default 10) groups whose name or list
-// address starts with q, under the visibility rules of the "all" view.
+// Autocomplete returns up to limit (default 10) groups that q finds as
+// a search does, under the visibility rules of the "all" view.
 func (s *Store) Autocomplete(ctx context.Context, a Actor, q string, limit int) ([]Summary, error) {
 	if limit <= 0 || limit > 50 {
 		limit = 10

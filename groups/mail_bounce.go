@@ -3,8 +3,9 @@ package groups
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
+
+	"groupd/internal/notice"
 )
 
 // DefaultBounceLimit is how many hard bounces disable an external member.
@@ -96,10 +97,12 @@ func (s *Store) countBounce(ctx context.Context, tx *wtx, gid int64, rcpt, code,
 	if err := tx.QueryRowContext(ctx, `SELECT list_address FROM groups WHERE gid = ?`, gid).Scan(&list); err != nil {
 		return err
 	}
-	body := fmt.Sprintf("Mail from %s to the external member %s bounced %d times; the last answer was:\n\n  %s %s\n\n"+
-		"The list no longer sends to %s.\n",
-		list, rcpt, hard, code, diag, rcpt)
-	return s.noticeMasters(ctx, tx, gid, "External member "+rcpt+" disabled after bounces", body)
+	c := s.notices
+	var b notice.Body
+	b.Para(c.T("bounce.disabled.intro", list, rcpt, hard))
+	b.Lines("  " + code + " " + diag)
+	b.Para(c.T("bounce.disabled.outro", rcpt))
+	return s.noticeMasters(ctx, tx, gid, c.T("bounce.disabled.subject", rcpt), b.String(), nil)
 }
 
 // BounceState reports the hard bounces counted for address on the list of

@@ -98,7 +98,7 @@ func TestJoinAcknowledgementOnlyWhenVerified(t *testing.T) {
 		}
 		return out
 	}
-	if err := s.JoinRequest(ctx, "team@lists.example.test", "forged@elsewhere.example", "", false); err != nil {
+	if err := s.JoinRequest(ctx, "team@lists.example.test", JoinMail{Address: "forged@elsewhere.example"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := queued("forged@elsewhere.example"); len(got) != 0 {
@@ -107,7 +107,7 @@ func TestJoinAcknowledgementOnlyWhenVerified(t *testing.T) {
 	if got := queued("m@example.test"); len(got) != 1 || !strings.Contains(got[0], "could not be verified") {
 		t.Fatalf("the master got %q, want one request saying the sender is unverified", got)
 	}
-	if err := s.JoinRequest(ctx, "club@lists.example.test", "eve@elsewhere.example", "Eve", true); err != nil {
+	if err := s.JoinRequest(ctx, "club@lists.example.test", JoinMail{Address: "eve@elsewhere.example", Name: "Eve", Verified: true}); err != nil {
 		t.Fatal(err)
 	}
 	ack := queued("eve@elsewhere.example")

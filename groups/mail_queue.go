@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"groupd/internal/notice"
 )
 
 // OutboundItem is one recipient row of the outbound queue, claimed for
@@ -283,9 +285,10 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 	}
 	for _, oid := range order {
 		p := byOID[oid]
-		body := fmt.Sprintf("The post %q could not be delivered to these recipients, and will not be retried:\n\n%s\n",
-			p.subject, strings.Join(p.lines, "\n"))
-		if err := s.noticeMasters(ctx, tx, p.gid, "Undeliverable list mail", body); err != nil {
+		var b notice.Body
+		b.Para(s.notices.T("undeliverable.intro", s.notices.Value(p.subject)))
+		b.Lines(p.lines...)
+		if err := s.noticeMasters(ctx, tx, p.gid, s.notices.T("undeliverable.subject"), b.String(), nil); err != nil {
 			return err
 		}
 	}

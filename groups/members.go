@@ -67,15 +67,26 @@ func (s *Store) SetMember(ctx context.Context, a Actor, id, email, role string) 
 		} else {
 			tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id, User: email})
 		}
-		return nil
+		line, err := s.memberLine(ctx, tx, email, current, role)
+		if err != nil {
+			return err
+		}
+		return s.notifyEdit(ctx, tx, gid, a, line, email)
 	})
 }
 
 // RemoveMember takes email out of the group. They lose access at once;
-// what they posted stays. Members cannot leave by themselves.
+// what they posted stays, and they are told with the members. Members
+// cannot leave by themselves (SPEC §1): a member removing themselves is
+// told so, rather than the generic refusal.
 func (s *Store) RemoveMember(ctx context.Context, a Actor, id, email string) error {
 	email = strings.ToLower(email)
 	return s.write(ctx, func(tx *wtx) error {
+		if email == a.Email && !a.Admin {
+			if f, _, err := s.loadFacts(ctx, tx, a, id); err == nil && f.role == RoleMember {
+				return errorf(ErrDenied, "members cannot leave a group by themselves; only its masters remove members, so ask one of them")
+			}
+		}
 		gid, _, current, err := s.manageMember(ctx, tx, a, id, email)
 		if err != nil {
 			return err
@@ -97,7 +108,11 @@ func (s *Store) RemoveMember(ctx context.Context, a Actor, id, email string) err
 			return err
 		}
 		tx.emit(Change{Kind: ChangeMemberRemoved, GroupID: id, User: email})
-		return nil
+		line, err := s.memberLine(ctx, tx, email, current, "")
+		if err != nil {
+			return err
+		}
+		return s.notifyEdit(ctx, tx, gid, a, line, email)
 	})
 }
 

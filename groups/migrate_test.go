@@ -29,6 +29,11 @@ func TestUpgradeFromSchemaV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, err = db.Exec(`INSERT INTO groups (id, name, name_fold, list_address, created_at, updated_at)
+		VALUES ('korean', '우리 테스트 그룹', ?, 'korean@lists.example.test', 0, 0)`, fold("우리 테스트 그룹"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	db.Close()
 
 	s, err := Open(Options{Path: path, MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}, HashParams: cheap()})
@@ -48,6 +53,16 @@ func TestUpgradeFromSchemaV1(t *testing.T) {
 	g, err := s.GetGroup(context.Background(), user("old@example.test"), "legacy")
 	if err != nil || g.Masters[0] != "old@example.test" || g.MailingList.ExternalMembers[0] != "p@other.example" {
 		t.Fatalf("data lost in upgrade: %+v %v", g, err)
+	}
+	// Migration 0011 gave the old groups their search terms.
+	if got, want := storedTerms(t, s, 2), searchTerms("우리 테스트 그룹", "korean@lists.example.test"); !sameSet(got, want) {
+		t.Errorf("old group's search terms: %q, want %q", got, want)
+	}
+	for q, want := range map[string]string{"legacy": "legacy", "테스트": "korean", "그룹": "korean", "korean@": "korean"} {
+		got, err := s.ListGroups(context.Background(), admin, ListQuery{Q: q})
+		if err != nil || len(got) != 1 || got[0].ID != want {
+			t.Errorf("search %q after the upgrade: %v %v, want %s", q, ids(got), err, want)
+		}
 	}
 }
 

@@ -123,13 +123,16 @@ type Group struct {
 	Public      bool        `json:"public"`
 	External    bool        `json:"external"`
 	Notify      bool        `json:"notify"`
-	Features    Features    `json:"features"`
+	Features    Features    `json:"features"` // in force: chosen and not off by policy
 	MailingList MailingList `json:"mailing_list"`
 	Masters     []string    `json:"masters"`
 	Members     []string    `json:"members"` // every member, masters included
 	HasProfile  bool        `json:"has_profile"`
 	Created     time.Time   `json:"created"`
 	Updated     time.Time   `json:"updated"`
+	// FeaturesChosen is the masters' own choice, which a policy that
+	// switches a feature off leaves as it was (features_force.go).
+	FeaturesChosen Features `json:"features_chosen"`
 	// Role is the asking actor's role: "master", "member" or "".
 	Role string `json:"role"`
 }

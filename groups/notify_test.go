@@ -5,8 +5,12 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"io"
 	"strings"
 	"testing"
+
+	gomessage "github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
 )
 
 func tinyPNG(t *testing.T) []byte {
@@ -34,9 +38,65 @@ func outbox(t *testing.T, s *Store) []string {
 	return out
 }
 
+// addNamed creates users with display names: email, name, email, name...
+func addNamed(t *testing.T, s *Store, pairs ...string) {
+	t.Helper()
+	for i := 0; i < len(pairs); i += 2 {
+		if _, err := s.CreateUser(context.Background(), admin, UserSpec{Email: str(pairs[i]), Name: str(pairs[i+1]),
+			Password: str("password1")}); err != nil {
+			t.Fatalf("create user %s: %v", pairs[i], err)
+		}
+	}
+}
+
+// queuedNotice is a queued notice as its recipients read it.
+type queuedNotice struct {
+	rcpts   []string
+	header  mail.Header
+	subject string
+	body    string // decoded, LF line ends
+	raw     string
+}
+
+// notices reads the outbound queue back as a mail client would: the
+// Subject decoded (RFC 2047), the body decoded (quoted-printable).
+func notices(t *testing.T, s *Store) []queuedNotice {
+	t.Helper()
+	var out []queuedNotice
+	for _, m := range outbox(t, s) {
+		rcpts, raw, _ := strings.Cut(m, "\n")
+		e, err := gomessage.Read(strings.NewReader(raw))
+		if err != nil {
+			t.Fatalf("a queued notice does not parse: %v\n%s", err, raw)
+		}
+		body, err := io.ReadAll(e.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := queuedNotice{rcpts: strings.Split(rcpts, ","), header: mail.Header{Header: e.Header}, raw: raw,
+			body: strings.ReplaceAll(string(body), "\r\n", "\n")}
+		n.subject, _ = n.header.Subject()
+		out = append(out, n)
+	}
+	return out
+}
+
+// says fails unless the notice's body has every one of lines.
+func (n queuedNotice) says(t *testing.T, lines ...string) {
+	t.Helper()
+	for _, l := range lines {
+		if !strings.Contains(n.body, l) {
+			t.Errorf("notice %q lacks %q:\n%s", n.subject, l, n.body)
+		}
+	}
+}
+
+// TestNotificationsSayWhatChangedAndByWhom (issue 15): the creation and
+// edit notices name people by display name and address, list the
+// group's masters and members, and show an empty value as "(none)".
 func TestNotificationsSayWhatChangedAndByWhom(t *testing.T) {
 	s := newStore(t)
-	addUsers(t, s, "alice@example.test", "bob@example.test")
+	addNamed(t, s, "alice@example.test", "Alice Kim", "bob@example.test", "Bob Lee")
 	alice := user("alice@example.test")
 	ctx := context.Background()
 	g := mustGroup(t, s, alice, GroupSpec{Name: str("Team"), Members: []string{"bob@example.test"}})
@@ -47,18 +107,19 @@ func TestNotificationsSayWhatChangedAndByWhom(t *testing.T) {
 	if _, err := s.UpdateGroup(ctx, alice, quiet.ID, GroupSpec{Description: str("x")}); err != nil {
 		t.Fatal(err)
 	}
-	mail := outbox(t, s)
-	if len(mail) != 2 {
-		t.Fatalf("want 2 notices, got %d:\n%s", len(mail), strings.Join(mail, "\n---\n"))
+	got := notices(t, s)
+	if len(got) != 2 {
+		t.Fatalf("want 2 notices, got %d", len(got))
 	}
-	for i, want := range []string{`Group "Team" was created by alice@example.test`, `Group "Team" was edited by alice@example.test`} {
-		if !strings.Contains(mail[i], want) || !strings.HasPrefix(mail[i], "alice@example.test,bob@example.test\n") {
-			t.Errorf("notice %d lacks %q or recipients:\n%s", i, want, mail[i])
+	for i, want := range []string{`Group "Team" was created by Alice Kim <alice@example.test>`,
+		`Group "Team" was edited by Alice Kim <alice@example.test>`} {
+		if got[i].subject != want || strings.Join(got[i].rcpts, ",") != "alice@example.test,bob@example.test" {
+			t.Errorf("notice %d: subject %q to %v, want %q to alice and bob", i, got[i].subject, got[i].rcpts, want)
 		}
 	}
-	if !strings.Contains(mail[1], "Description:  -> new words") {
-		t.Errorf("edit notice does not say what changed:\n%s", mail[1])
-	}
+	got[0].says(t, "Description: (none)\n", "Group Masters: Alice Kim <alice@example.test>\n",
+		"Members: Bob Lee <bob@example.test>\n", "List address: team@lists.example.test\n")
+	got[1].says(t, `Alice Kim <alice@example.test> changed the group "Team":`, "Description: (none) -> new words\n")
 }
 
 func TestProfileRules(t *testing.T) {

@@ -10,7 +10,8 @@ type Action int
 
 const (
 	// ActSee: know that the group exists; read its name, description and
-	// members. Public groups: every user. Private groups: members.
+	// members. Public groups: every user of the organisation (a guest
+	// only when a member). Private groups: members.
 	ActSee Action = iota
 	// ActRead: read a feature's data. Members, with the feature on.
 	ActRead
@@ -29,6 +30,7 @@ type facts struct {
 	exists   bool
 	public   bool
 	role     string // the actor's role in the group, "" for none
+	guest    bool   // the actor is a user outside internal_domains
 	features Features
 	disabled map[string]bool // features off by policy
 }
@@ -43,6 +45,12 @@ func decide(a Actor, f facts, act Action, feature string) error {
 	master := f.role == RoleMaster
 	if !f.public && !member && !a.Admin {
 		return errGroupNotFound() // private: does not exist for outsiders
+	}
+	if f.guest && !member && !a.Admin {
+		// A guest sees only the groups they belong to (SPEC §1
+		// Visibility): a public group is as missing to them as a
+		// private one.
+		return errGroupNotFound()
 	}
 	switch act {
 	case ActSee:
@@ -70,6 +78,8 @@ type Access struct {
 	Name    string
 	Role    string // the actor's role, "" for none
 	gid     int64
+	// disabled: the features the organisation policy switches off.
+	disabled map[string]bool
 }
 
 // Authorize answers whether actor may do act (on feature, for ActRead and
@@ -114,6 +124,7 @@ func (s *Store) loadFacts(ctx context.Context, q querier, a Actor, groupID strin
 	}
 	f.exists = true
 	f.role = acc.Role
+	f.guest = a.Email != "" && !a.Admin && !s.IsInternal(a.Email)
 	f.features = Features{ff[0], ff[1], ff[2], ff[3], ff[4]}
 	f.disabled = map[string]bool{}
 	if disabled != "" {
@@ -121,5 +132,6 @@ func (s *Store) loadFacts(ctx context.Context, q querier, a Actor, groupID strin
 			f.disabled[d] = true
 		}
 	}
+	acc.disabled = f.disabled
 	return f, acc, nil
 }

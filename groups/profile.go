@@ -17,7 +17,8 @@ const MaxProfileSide = 4096
 
 // SetProfile stores a group's profile image: a whole, decodable PNG or
 // JPEG of at most MaxProfileBytes and MaxProfileSide × MaxProfileSide
-// pixels, kept byte for byte. Masters and admins only.
+// pixels, kept byte for byte. Masters and admins only. The members are
+// told (a Group notification) when the group has notify on.
 func (s *Store) SetProfile(ctx context.Context, a Actor, id string, data []byte) error {
 	format, err := checkProfile(data)
 	if err != nil {
@@ -31,10 +32,11 @@ func (s *Store) SetProfile(ctx context.Context, a Actor, id string, data []byte)
 		_, err = tx.ExecContext(ctx, `INSERT INTO profiles (gid, content_type, data, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (gid) DO UPDATE SET content_type = excluded.content_type, data = excluded.data,
 			updated_at = excluded.updated_at`, acc.gid, "image/"+format, data, tx.unix())
-		if err == nil {
-			tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id})
+		if err != nil {
+			return err
 		}
-		return err
+		tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id})
+		return s.notifyEdit(ctx, tx, acc.gid, a, s.notices.T("profile.changed"))
 	})
 }
 

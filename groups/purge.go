@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -97,8 +96,7 @@ func (s *Store) DeleteGroup(ctx context.Context, a Actor, id string) error {
 		}
 		if g.Notify {
 			// Written before the memberships go, so the members can be told.
-			if err := s.notifyGroup(ctx, tx, acc.gid, a, fmt.Sprintf("Group %q was deleted", g.Name),
-				"The group and all its data (messages, notes, events, tasks, files) were deleted.\n"); err != nil {
+			if err := s.notifyGroup(ctx, tx, acc.gid, a, groupNotice{event: eventDeleted, name: g.Name}); err != nil {
 				return err
 			}
 		}

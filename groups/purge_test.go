@@ -117,10 +117,11 @@ func TestDeleteRemovesEverything(t *testing.T) {
 	wantErr(t, err, ErrNotFound)
 	_, err = s.GetGroup(ctx, alice, g.ID)
 	wantErr(t, err, ErrNotFound)
-	// The members were told (created + deleted notices, notify on).
+	// The members were told (created, profile image changed and deleted
+	// notices, notify on), two recipients each.
 	var n int
 	s.rdb.QueryRow(`SELECT COUNT(*) FROM outbound_rcpts`).Scan(&n)
-	if n != 4 {
-		t.Errorf("notification recipients queued: %d, want 4", n)
+	if n != 6 {
+		t.Errorf("notification recipients queued: %d, want 6", n)
 	}
 }

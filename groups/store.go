@@ -14,6 +14,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+
+	"groupd/internal/notice"
 )
 
 var errNoRows = sql.ErrNoRows
@@ -42,6 +44,9 @@ type Options struct {
 	HashParams *HashParams
 	// Throttle bounds failed logins (see ThrottleOptions for defaults).
 	Throttle ThrottleOptions
+	// Language is the organisation's language, in which notices are
+	// written: "en" or "ko". Default: "en".
+	Language string
 }
 
 // Store is the groups model on SQLite. It is safe for concurrent use.
@@ -53,6 +58,7 @@ type Store struct {
 	feed     *feed
 	auth     *authCache
 	throttle *throttle
+	notices  *notice.Catalog // notice texts in the organisation's language
 	close    sync.Once
 }
 
@@ -68,6 +74,10 @@ func Open(opts Options) (*Store, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
+	notices, err := notice.Load(opts.Language)
+	if err != nil {
+		return nil, fmt.Errorf("groups: Options.Language: %w", err)
+	}
 	if err := os.MkdirAll(opts.BlobDir, 0o700); err != nil {
 		return nil, fmt.Errorf("groups: blob dir: %w", err)
 	}
@@ -78,7 +88,8 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("groups: create %s: %w", opts.Path, err)
 	}
 	f.Close()
-	s := &Store{opts: opts, log: opts.Logger, feed: newFeed(), auth: newAuthCache(), throttle: newThrottle(opts.Throttle)}
+	s := &Store{opts: opts, log: opts.Logger, feed: newFeed(), auth: newAuthCache(), throttle: newThrottle(opts.Throttle),
+		notices: notices}
 	if s.wdb, err = openDB(opts, true); err != nil {
 		return nil, err
 	}
@@ -106,6 +117,9 @@ func (o *Options) fill() error {
 	}
 	if o.Hostname == "" {
 		o.Hostname = o.MailDomains[0]
+	}
+	if o.Language == "" {
+		o.Language = "en"
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -139,26 +139,35 @@ func (s *Store) checkListAddress(addr string) (string, error) {
 	return a, nil
 }
 
-// deriveID makes an id from a name: ASCII letters and digits kept, the rest
-// folded to '-'. Empty for names with no ASCII letters or digits.
+// deriveID makes an id from a name: ASCII letters and digits kept,
+// letters of other scripts transliterated where that is standard and
+// cheap (translit in romanize.go: Hangul by the Revised Romanization,
+// accented Latin, Greek, Cyrillic), the rest folded to '-'. Empty for
+// names with nothing to spell (CJK ideographs, say): chooseID then makes
+// a short unique id.
 func deriveID(name string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(name) {
+	rs := []rune(name)
+	for i, r := range rs {
+		next := rune(0)
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		t := translit(unicode.ToLower(r), next)
+		if b.Len()+len(t) > 40 {
+			break // at most 40 letters, and no syllable cut in two
+		}
 		switch {
-		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
+		case t != "":
+			b.WriteString(t)
 			dash = false
 		case b.Len() > 0 && !dash:
 			b.WriteByte('-')
 			dash = true
 		}
 	}
-	id := b.String()
-	if len(id) > 40 {
-		id = id[:40]
-	}
-	id = strings.Trim(id, "-")
+	id := strings.Trim(b.String(), "-")
 	for _, suf := range reservedSuffixes() {
 		id = strings.TrimSuffix(id, suf)
 	}

@@ -129,7 +129,9 @@ func TestGuestSeesOnlyOwnGroups(t *testing.T) {
 	mustGroup(t, s, alice, GroupSpec{ID: str("planning"), Name: str("Planning")})
 	for _, q := range []string{"", "p", "pa", "payroll@"} {
 		got, err := s.ListGroups(ctx, guest, ListQuery{View: ViewAll, Q: q})
-		if want := ids(mine(q == "" || q == "p")); err != nil || !reflect.DeepEqual(ids(got), want) {
+		// "pa" finds the guest's own "Project with partners" by its last
+		// word, and not the colleagues' Payroll.
+		if want := ids(mine(q != "payroll@")); err != nil || !reflect.DeepEqual(ids(got), want) {
 			t.Errorf("guest, all groups, q=%q: %v %v, want %v", q, ids(got), err, want)
 		}
 	}

@@ -24,7 +24,8 @@ func (s *session) owner(ctx context.Context, m *message, t *groups.MailTarget) f
 	}
 }
 
-// join sends the masters a join request naming the requester, and the
+// join sends the masters a join request naming the requester and quoting
+// the request's subject and words (its plain text, bounded), and the
 // requester an acknowledgement (SPEC §4) when the requester's address is
 // verified. The requester is the header From (the envelope sender when
 // From is unusable); its display name is made one line, so that it
@@ -34,16 +35,17 @@ func (s *session) join(m *message, t *groups.MailTarget) func() error {
 		s.log.Info("join request dropped", "to", t.Address, "from", s.from)
 		return nil
 	}
-	addr, name := s.from, ""
+	r := groups.JoinMail{Address: s.from, Subject: m.subject()}
 	if list, err := m.fromAddrs(); err == nil {
-		addr, name = list[0].Address, oneLine(list[0].Name)
+		r.Address, r.Name = list[0].Address, oneLine(list[0].Name)
 	}
-	verified := s.verified(m, addr)
+	r.Text, r.Truncated = m.joinWords()
+	r.Verified = s.verified(m, r.Address)
 	return func() error {
-		s.log.Info("join request", "list", t.List, "from", addr, "verified", verified)
+		s.log.Info("join request", "list", t.List, "from", r.Address, "verified", r.Verified)
 		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 		defer cancel()
-		return s.srv.opts.Store.JoinRequest(ctx, t.List, addr, name, verified)
+		return s.srv.opts.Store.JoinRequest(ctx, t.List, r)
 	}
 }
 

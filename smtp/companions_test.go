@@ -42,7 +42,8 @@ func TestOwnerLoopAndBounceDropped(t *testing.T) {
 }
 
 // TestJoinRequest: -join mail sends the masters a request naming the
-// requester, and the requester an acknowledgement.
+// requester, quoting their subject and words, with them as Reply-To; and
+// the requester an acknowledgement.
 func TestJoinRequest(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	w.startQueue(t, nil)
@@ -53,15 +54,18 @@ func TestJoinRequest(t *testing.T) {
 	got := w.relay.waitRcpts(t, 2)
 	w.relay.quiet(t, 100*time.Millisecond, 2)
 	req := string(got[alice][0])
-	for _, want := range []string{"Eve Example", stranger, "asks to join", "Team"} {
+	for _, want := range []string{"Eve Example", stranger, "asks to join", "Team", "Subject: please", "> let me in"} {
 		if !strings.Contains(req, want) {
 			t.Fatalf("request lacks %q:\n%s", want, req)
 		}
 	}
+	if rt := header(got[alice][0], "Reply-To"); rt != `"Eve Example" <`+stranger+`>` {
+		t.Fatalf("Reply-To %q: a master's answer must go to the requester", rt)
+	}
 	if len(got[bob]) != 0 {
 		t.Fatal("a member who is not a master got the join request")
 	}
-	if ack := string(got[stranger][0]); !strings.Contains(ack, "was sent to its masters") {
+	if ack := string(got[stranger][0]); !strings.Contains(ack, "Your request was sent to the masters of") {
 		t.Fatalf("acknowledgement:\n%s", ack)
 	}
 }

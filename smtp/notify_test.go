@@ -9,8 +9,9 @@ import (
 )
 
 // TestGroupNotificationsGoOut: the groups store's notifications (SPEC §1:
-// a group with notify on was edited, by whom) leave through the same
-// queue, to every member, from groupd's no-reply address.
+// a group with notify on was edited, by whom, named by name and address;
+// an empty value reads "(none)") leave through the same queue, to every
+// member, from groupd's no-reply address.
 func TestGroupNotificationsGoOut(t *testing.T) {
 	w := newWorld(t, nil, nil)
 	w.startQueue(t, nil)
@@ -27,7 +28,8 @@ func TestGroupNotificationsGoOut(t *testing.T) {
 	for _, rc := range []string{alice, bob} {
 		found := false
 		for _, m := range got[rc] {
-			found = found || strings.Contains(string(m), "A new description") && strings.Contains(string(m), alice) &&
+			found = found || strings.Contains(string(m), "Description: (none) -> A new description") &&
+				header(m, "Subject") == `Group "Team" was edited by alice <`+alice+`>` &&
 				header(m, "Auto-Submitted") == "auto-generated"
 		}
 		if !found {

@@ -129,7 +129,7 @@ func TestJoinAcknowledgementOnlyToVerifiedSender(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = w.relay.waitRcpts(t, 3)
-	if len(got[stranger]) != 1 || !strings.Contains(string(got[stranger][0]), "was sent to its masters") {
+	if len(got[stranger]) != 1 || !strings.Contains(string(got[stranger][0]), "Your request was sent to the masters of") {
 		t.Fatalf("the DKIM-verified requester got %d messages, want the acknowledgement", len(got[stranger]))
 	}
 }

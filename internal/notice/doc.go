@@ -1,0 +1,16 @@
+// Package notice writes groupd's own mail: the Group notifications (a
+// group created, edited or deleted), join requests and their
+// acknowledgements, and the masters' delivery reports.
+//
+// Its catalog (catalog.json, embedded) holds every sentence of those
+// notices in each language the organisation may choose (config key
+// `language`: "en" or "ko"), in the same shape as the web console's
+// catalogs ("key": {"en": "...", "ko": "..."}), so that the console can
+// show the same words (Entries). Message turns a notice into a message
+// that any mail system carries: header fields RFC 2047 encoded and
+// folded, and a body whose long lines are quoted-printable (RFC 2045
+// §6.7), so that no line exceeds RFC 5322 §2.1.1's limits.
+//
+// The package imports no other groupd package: the groups store, which
+// decides when a notice goes and to whom, imports it.
+package notice

@@ -7,6 +7,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // eventUpdate saves the edit form into the stored object. The form
@@ -68,16 +69,16 @@ func eventSpan(obj *ical.Calendar) (int64, int64) {
 		c.Props.Get(ical.PropRecurrenceID) != nil {
 		return spanAll()
 	}
-	z := newZones(obj, time.UTC)
-	start, date, ok := z.prop(c, ical.PropDateTimeStart)
+	z := recur.NewZones(obj, time.UTC)
+	start, date, ok, _ := z.Prop(c, ical.PropDateTimeStart)
 	if !ok {
 		return spanAll()
 	}
-	dur, ok := z.duration(c, start, date)
-	if !ok {
+	end, err := z.End(c, start, date)
+	if err != nil {
 		return spanAll()
 	}
-	return start.Unix() - spanSlack, start.Add(dur).Unix() + spanSlack
+	return start.Unix() - spanSlack, end.Unix() + spanSlack
 }
 
 // eventDelete removes the event, if it is still the version the page

@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // The event form: a simple event (title, date, start and end time or
@@ -205,17 +206,17 @@ func (s *server) loadEvent(c *reqCtx) (*eventForm, *groups.Calendar, *ical.Calen
 		Title: textProp(comp, ical.PropSummary), Location: textProp(comp, ical.PropLocation),
 		Description: textProp(comp, ical.PropDescription),
 		Recurring:   comp.Props.Get(ical.PropRecurrenceRule) != nil || comp.Props.Get(ical.PropRecurrenceDates) != nil}
-	z := newZones(obj, c.tz)
+	z := recur.NewZones(obj, c.tz)
 	if p := comp.Props.Get(ical.PropDateTimeStart); p != nil {
-		if id := p.Params.Get(ical.PropTimezoneID); id != "" && z.loc(id) != z.floating {
-			f.tzid, f.loc = id, z.loc(id)
+		if loc, ok := z.Location(p.Params.Get(ical.PropTimezoneID)); ok {
+			f.tzid, f.loc = p.Params.Get(ical.PropTimezoneID), loc
 		}
 	}
-	if start, date, ok := z.prop(comp, ical.PropDateTimeStart); ok {
-		dur, _ := z.duration(comp, start, date)
+	if start, date, ok, _ := z.Prop(comp, ical.PropDateTimeStart); ok {
+		end, _ := z.End(comp, start, date)
 		start = start.In(c.tz)
 		f.AllDay, f.Date = date, start.Format("2006-01-02")
-		f.Start, f.End = start.Format("15:04"), start.Add(dur).In(c.tz).Format("15:04")
+		f.Start, f.End = start.Format("15:04"), end.In(c.tz).Format("15:04")
 	}
 	return f, cal, obj, nil
 }

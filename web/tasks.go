@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // The Tasks tab: the group's VTODOs, open and done. A task is ticked
@@ -114,12 +115,12 @@ func (c *reqCtx) taskItem(o *groups.CalObject, now time.Time) (taskItem, bool) {
 		return taskItem{}, false
 	}
 	v := &view{c: c}
-	z := newZones(obj, c.tz)
+	z := recur.NewZones(obj, c.tz)
 	it := taskItem{Ref: url.PathEscape(o.Name), ETag: o.ETag, Summary: textProp(comp, ical.PropSummary), Done: isDone(comp)}
 	if it.Summary == "" {
 		it.Summary = c.T("tasks.untitled")
 	}
-	if due, date, ok := z.prop(comp, ical.PropDue); ok {
+	if due, date, ok, _ := z.Prop(comp, ical.PropDue); ok {
 		it.Due, it.sortKey = v.DateTime(due), due
 		if date {
 			it.Due = v.Date(due)
@@ -129,7 +130,7 @@ func (c *reqCtx) taskItem(o *groups.CalObject, now time.Time) (taskItem, bool) {
 	}
 	if it.Done {
 		it.sortKey = time.Time{}
-		if t, _, ok := z.prop(comp, ical.PropCompleted); ok {
+		if t, _, ok, _ := z.Prop(comp, ical.PropCompleted); ok {
 			it.Completed, it.sortKey = v.DateTime(t), t
 		}
 	}

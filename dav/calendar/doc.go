@@ -25,17 +25,23 @@
 //     parse it again) after checks (put.go): max-resource-size (413),
 //     valid-calendar-data (400), one component type that the collection
 //     supports (403 supported-calendar-component), a UID, no UID twice in
-//     a collection (409 no-uid-conflict with the holder's href),
-//     If-Match / If-None-Match (412); 201 for new, 204 for replaced;
+//     a collection (409 no-uid-conflict with the holder's href), the
+//     recurrence limits (403 valid-calendar-object-resource or
+//     max-instances, limits.go), If-Match / If-None-Match (412); 201 for
+//     new, 204 for replaced;
 //   - REPORTs (report.go): calendar-query with matching of our own
-//     (filter.go, instances.go, recur.go: RRULE, RDATE, EXDATE,
-//     RECURRENCE-ID overrides, all-day and floating times, the VTODO rules
-//     of RFC 4791 §9.9, case-insensitive text-match with negate-condition,
-//     CALDAV:timezone), where caldav.Match compares only instance starts,
-//     reads RDATE from EXDATE, ignores overrides and VTODO ranges and is
-//     case-sensitive; calendar-multiget from one query; free-busy-query
-//     (freebusy.go); sync-collection with tombstones (RFC 6578, sync.go).
-//     Both query and multiget answer from the stored bytes;
+//     (filter.go; the instances from groupd/internal/recur: RRULE, RDATE,
+//     EXDATE, RECURRENCE-ID overrides, VTIMEZONE, all-day and floating
+//     times, the VTODO rules of RFC 4791 §9.9; case-insensitive
+//     text-match with negate-condition, CALDAV:timezone), where
+//     caldav.Match compares only instance starts, reads RDATE from
+//     EXDATE, ignores overrides and VTODO ranges and is case-sensitive;
+//     calendar-multiget from one query; free-busy-query (freebusy.go);
+//     sync-collection with tombstones (RFC 6578, sync.go). Both query and
+//     multiget answer from the stored bytes. A calendar-query or
+//     free-busy-query expands within a budget per request and per object
+//     (limits.go): past it the 207 is marked partial, or the free-busy
+//     answer is 507, with DAV:number-of-matches-within-limits;
 //   - getctag and sync-token; PROPPATCH of displayname, calendar-color and
 //     calendar-order kept per user (proppatch.go); MKCALENDAR and MKCOL
 //     answered 403: group calendars are fixed.

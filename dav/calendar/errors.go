@@ -22,6 +22,7 @@ const (
 	condData          = "C:supported-calendar-data"
 	condUIDConflict   = "C:no-uid-conflict"
 	condMaxSize       = "C:max-resource-size"
+	condMaxInstances  = "C:max-instances"
 	condValidToken    = "D:valid-sync-token"
 	condSupportedRept = "D:supported-report"
 )

@@ -1,10 +1,13 @@
 package calendar
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"groupd/internal/recur"
 )
 
 // The filter of a calendar-query (RFC 4791 §9.7), decoded by us in full:
@@ -15,7 +18,7 @@ import (
 type compFilter struct {
 	Name       string
 	NotDefined bool
-	Range      *window
+	Range      *recur.Range
 	Props      []propFilter
 	Comps      []compFilter
 }
@@ -23,7 +26,7 @@ type compFilter struct {
 type propFilter struct {
 	Name       string
 	NotDefined bool
-	Range      *window
+	Range      *recur.Range
 	Text       *textMatch
 	Params     []paramFilter
 }
@@ -53,25 +56,16 @@ func (t *textMatch) match(v string) bool {
 	return ok != t.Negate
 }
 
-// object is a parsed calendar object ready for matching.
+// object is a parsed calendar object ready for matching, whose
+// recurrences are expanded within the request's budget.
 type object struct {
-	cal  *ical.Calendar
-	z    *zones
-	skip map[string]map[int64]bool // UID -> recurrence ids overridden
+	cal *ical.Calendar
+	rec *recur.Object
+	b   *recur.Budget
 }
 
-func newObject(cal *ical.Calendar, floating *time.Location) *object {
-	o := &object{cal: cal, z: newZones(cal, floating), skip: map[string]map[int64]bool{}}
-	for _, c := range cal.Children {
-		if rid, _, ok, _ := o.z.dtProp(c, ical.PropRecurrenceID); ok {
-			uid, _ := c.Props.Text(ical.PropUID)
-			if o.skip[uid] == nil {
-				o.skip[uid] = map[int64]bool{}
-			}
-			o.skip[uid][rid.Unix()] = true
-		}
-	}
-	return o
+func newObject(cal *ical.Calendar, floating *time.Location, b *recur.Budget) *object {
+	return &object{cal: cal, rec: recur.NewObject(cal, floating), b: b}
 }
 
 // match evaluates the top-level comp-filter (VCALENDAR).
@@ -124,14 +118,18 @@ func (o *object) matchComp(f compFilter, c *ical.Component) (bool, error) {
 	return true, nil
 }
 
-// inRange: does an instance of c overlap w (RFC 4791 §9.9)?
-func (o *object) inRange(c *ical.Component, w window) (bool, error) {
+// inRange: does an instance of c overlap w (RFC 4791 §9.9)? A
+// component that cannot be expanded has none; the budget running out is
+// an error (*recur.LimitError), which ends the object's matching.
+func (o *object) inRange(c *ical.Component, w recur.Range) (bool, error) {
 	switch c.Name {
 	case ical.CompEvent, ical.CompToDo:
-		uid, _ := c.Props.Text(ical.PropUID)
-		found := false
-		err := o.z.eachInstance(c, o.skip[uid], w, func(_, _ time.Time) bool { found = true; return false })
-		return found, err
+		ok, err := o.rec.Meets(c, w, o.b)
+		var le *recur.LimitError
+		if errors.As(err, &le) {
+			return false, err
+		}
+		return ok, nil
 	case ical.CompCalendar:
 		for _, child := range c.Children {
 			if ok, err := o.inRange(child, w); err != nil || ok {
@@ -159,11 +157,8 @@ func (o *object) matchProp(f propFilter, c *ical.Component) (bool, error) {
 
 func (o *object) matchOneProp(f propFilter, p *ical.Prop) (bool, error) {
 	if f.Range != nil {
-		t, _, err := o.z.dtValue(p.Value, p.Params.Get(ical.PropTimezoneID), p.ValueType() == ical.ValueDate)
-		if err != nil {
-			return false, nil
-		}
-		if !(f.Range.startLE(t) && f.Range.endAfter(t)) {
+		t, _, err := o.rec.Zones().Value(p.Value, p.Params.Get(ical.PropTimezoneID), p.ValueType() == ical.ValueDate)
+		if err != nil || !f.Range.Contains(t) {
 			return false, nil
 		}
 	}

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // freeBusy answers REPORT free-busy-query (RFC 4791 §7.10) on an events
@@ -29,7 +31,7 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *http.Request, st *reqState,
 		return
 	}
 	win, err := q.Range.window()
-	if err != nil || win.start.IsZero() || win.end.IsZero() || !win.start.Before(win.end) {
+	if err != nil || win.Start.IsZero() || win.End.IsZero() || !win.Start.Before(win.End) {
 		writeError(w, http.StatusBadRequest, "", "a free-busy-query needs a time-range with a start before its end")
 		return
 	}
@@ -38,18 +40,27 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *http.Request, st *reqState,
 		h.fail(w, r, err)
 		return
 	}
-	cands, err := c.Candidates(r.Context(), win.start.Unix(), win.end.Unix())
+	cands, err := c.Candidates(r.Context(), win.Start.Unix(), win.End.Unix())
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	b := recur.NewBudget(h.opts.QueryLimits)
 	busy := map[string][]busyPeriod{}
 	for _, o := range cands {
 		cal, err := h.cache.parse(o)
 		if err != nil {
 			continue
 		}
-		collectBusy(newObject(cal, st.zone), *win, busy)
+		if err := collectBusy(recur.NewObject(cal, st.zone), *win, b, busy); err != nil {
+			break
+		}
+	}
+	if cut := b.Reason(); cut != nil {
+		// A partial answer would show busy time as free.
+		writeError(w, http.StatusInsufficientStorage, condMatches,
+			"the free-busy answer would be incomplete: "+cut.Error()+"; ask for a shorter time-range")
+		return
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Write([]byte(renderFreeBusy(*win, busy)))
@@ -57,42 +68,46 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *http.Request, st *reqState,
 
 type busyPeriod struct{ start, end time.Time }
 
-func collectBusy(o *object, win window, busy map[string][]busyPeriod) {
-	for _, c := range o.cal.Children {
-		if c.Name != ical.CompEvent {
-			continue
-		}
-		transp, _ := c.Props.Text(ical.PropTransparency)
-		status, _ := c.Props.Text(ical.PropStatus)
-		if strings.EqualFold(transp, "TRANSPARENT") || strings.EqualFold(status, "CANCELLED") {
-			continue
+// collectBusy adds the busy periods of one object's instances in win:
+// transparent and cancelled ones are left out (RFC 5545 §3.8.2.7,
+// §3.8.1.11), tentative ones are BUSY-TENTATIVE. It stops with the
+// budget's *recur.LimitError.
+func collectBusy(o *recur.Object, win recur.Range, b *recur.Budget, busy map[string][]busyPeriod) error {
+	err := o.Expand(win, b, func(in recur.Instance) bool {
+		transp, _ := in.Comp.Props.Text(ical.PropTransparency)
+		status, _ := in.Comp.Props.Text(ical.PropStatus)
+		if in.Comp.Name != ical.CompEvent || strings.EqualFold(transp, "TRANSPARENT") || strings.EqualFold(status, "CANCELLED") {
+			return true
 		}
 		kind := "BUSY"
 		if strings.EqualFold(status, "TENTATIVE") {
 			kind = "BUSY-TENTATIVE"
 		}
-		uid, _ := c.Props.Text(ical.PropUID)
-		o.z.eachInstance(c, o.skip[uid], win, func(s, e time.Time) bool {
-			if s.Before(win.start) {
-				s = win.start
-			}
-			if e.After(win.end) {
-				e = win.end
-			}
-			if e.After(s) {
-				busy[kind] = append(busy[kind], busyPeriod{s.UTC(), e.UTC()})
-			}
-			return true
-		})
+		s, e := in.Start, in.End
+		if s.Before(win.Start) {
+			s = win.Start
+		}
+		if e.After(win.End) {
+			e = win.End
+		}
+		if e.After(s) {
+			busy[kind] = append(busy[kind], busyPeriod{s.UTC(), e.UTC()})
+		}
+		return true
+	})
+	var le *recur.LimitError
+	if errors.As(err, &le) {
+		return err
 	}
+	return nil
 }
 
-func renderFreeBusy(win window, busy map[string][]busyPeriod) string {
+func renderFreeBusy(win recur.Range, busy map[string][]busyPeriod) string {
 	const f = "20060102T150405Z"
 	var b strings.Builder
 	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//groupd//CalDAV//EN\r\nBEGIN:VFREEBUSY\r\n")
 	b.WriteString("DTSTAMP:" + time.Now().UTC().Format(f) + "\r\n")
-	b.WriteString("DTSTART:" + win.start.UTC().Format(f) + "\r\nDTEND:" + win.end.UTC().Format(f) + "\r\n")
+	b.WriteString("DTSTART:" + win.Start.UTC().Format(f) + "\r\nDTEND:" + win.End.UTC().Format(f) + "\r\n")
 	for _, kind := range []string{"BUSY", "BUSY-TENTATIVE"} {
 		for _, p := range merge(busy[kind]) {
 			b.WriteString("FREEBUSY;FBTYPE=" + kind + ":" + p.start.Format(f) + "/" + p.end.Format(f) + "\r\n")

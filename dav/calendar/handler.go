@@ -11,6 +11,7 @@ import (
 	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // Options configure the CalDAV handler.
@@ -32,6 +33,12 @@ type Options struct {
 	// ParseCache is how many parsed objects are kept for calendar-query
 	// and free-busy-query. Default 8192; negative disables it.
 	ParseCache int
+	// QueryLimits bound the recurrence expansion of one calendar-query
+	// or free-busy-query (limits.go). Default defaultQueryLimits().
+	QueryLimits recur.Limits
+	// MaxReportBytes bounds the calendar data one calendar-query
+	// answers. Default 16 MiB.
+	MaxReportBytes int64
 }
 
 type handler struct {
@@ -68,6 +75,12 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if opts.ParseCache == 0 {
 		opts.ParseCache = 8192
+	}
+	if opts.QueryLimits == (recur.Limits{}) {
+		opts.QueryLimits = defaultQueryLimits()
+	}
+	if opts.MaxReportBytes <= 0 {
+		opts.MaxReportBytes = defaultMaxReportBytes
 	}
 	h := &handler{opts: opts, log: opts.Logger.With("component", "caldav"), store: opts.Store, prefix: opts.Prefix,
 		cache: newParseCache(opts.ParseCache)}

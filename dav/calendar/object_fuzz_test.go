@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-ical"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // FuzzCalendarObject feeds PUT bodies to the iCalendar check. Properties:
@@ -69,14 +70,14 @@ func FuzzCalendarObject(f *testing.F) {
 			t.Fatalf("span [%d, %d]", ps.first, ps.last)
 		}
 		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(from%(24*365*10)) * time.Hour)
-		w := window{start: start, end: start.Add(time.Duration(1+int64(length)&0xffff) * time.Hour)}
-		o := newObject(cal, time.UTC)
+		w := recur.Range{Start: start, End: start.Add(time.Duration(1+int64(length)&0xffff) * time.Hour)}
+		o := newObject(cal, time.UTC, recur.NewBudget(defaultQueryLimits()))
 		for _, c := range cal.Children {
 			if c.Name != ical.CompEvent {
 				continue
 			}
-			if ok, err := o.inRange(c, w); err == nil && ok && (w.start.Unix() > ps.last || w.end.Unix() < ps.first) {
-				t.Fatalf("window %v..%v finds the object but its span is [%v, %v]:\n%s", w.start, w.end,
+			if ok, err := o.inRange(c, w); err == nil && ok && (w.Start.Unix() > ps.last || w.End.Unix() < ps.first) {
+				t.Fatalf("window %v..%v finds the object but its span is [%v, %v]:\n%s", w.Start, w.End,
 					time.Unix(ps.first, 0).UTC(), time.Unix(ps.last, 0).UTC(), ps.data)
 			}
 		}
@@ -181,14 +182,14 @@ func FuzzCalendarSpan(f *testing.F) {
 			t.Fatal(err)
 		}
 		ws := at(from)
-		w := window{start: ws, end: ws.Add(time.Duration(1+int64(length)&0xffff) * time.Hour)}
-		o := newObject(cal, time.UTC)
+		w := recur.Range{Start: ws, End: ws.Add(time.Duration(1+int64(length)&0xffff) * time.Hour)}
+		o := newObject(cal, time.UTC, recur.NewBudget(defaultQueryLimits()))
 		for _, c := range cal.Children {
 			if c.Name != ical.CompEvent {
 				continue
 			}
-			if ok, err := o.inRange(c, w); err == nil && ok && (w.start.Unix() > ps.last || w.end.Unix() < ps.first) {
-				t.Fatalf("window %v..%v finds the object but its span is [%v, %v]:\n%s", w.start, w.end,
+			if ok, err := o.inRange(c, w); err == nil && ok && (w.Start.Unix() > ps.last || w.End.Unix() < ps.first) {
+				t.Fatalf("window %v..%v finds the object but its span is [%v, %v]:\n%s", w.Start, w.End,
 					time.Unix(ps.first, 0).UTC(), time.Unix(ps.last, 0).UTC(), ps.data)
 			}
 		}

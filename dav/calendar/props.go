@@ -84,6 +84,7 @@ func (h *handler) collProps(ctx context.Context, st *reqState, c *groups.Calenda
 		cal("supported-calendar-component-set", `<c:comp name="`+comp+`"/>`),
 		cal("supported-calendar-data", `<c:calendar-data content-type="text/calendar" version="2.0"/>`),
 		cal("max-resource-size", strconv.FormatInt(h.opts.MaxResourceSize, 10)),
+		cal("max-instances", strconv.Itoa(maxInstances)), // RFC 4791 §5.2.8; limits.go
 		prop{name: xml.Name{Space: nsCS, Local: "getctag"}, inner: syncToken(token)},
 		dav("sync-token", syncToken(token)),
 		dav("owner", href(h.principalPath(st.user.Email))),

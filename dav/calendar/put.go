@@ -130,29 +130,9 @@ func (h *handler) checkObject(body []byte, feature string) (*putState, int, stri
 	if int64(buf.Len()) > h.opts.MaxResourceSize {
 		return nil, http.StatusRequestEntityTooLarge, condMaxSize, "a calendar object is at most " + strconv.FormatInt(h.opts.MaxResourceSize, 10) + " bytes"
 	}
-	if err := expandable(cal); err != nil {
-		return nil, http.StatusBadRequest, condValidObject, err.Error()
+	if code, cond, msg := checkLimits(cal); code != 0 {
+		return nil, code, cond, msg
 	}
 	first, last := span(cal)
 	return &putState{uid: uid, data: buf.String(), first: first, last: last}, 0, "", ""
-}
-
-// expandable checks that the first instance of every recurring component
-// can be computed, so that an object whose rule the rrule library cannot
-// expand is refused rather than stored and silently missing from queries.
-func expandable(cal *ical.Calendar) error {
-	z := newZones(cal, time.UTC)
-	for _, c := range cal.Children {
-		if c.Props.Get(ical.PropRecurrenceRule) == nil {
-			continue
-		}
-		start, date, ok, err := z.dtProp(c, ical.PropDateTimeStart)
-		if err != nil || !ok {
-			continue // validate has judged DTSTART; span covers everything
-		}
-		if err := z.occurrences(c, start, date, time.Time{}, nil, func(time.Time, time.Duration) bool { return false }); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -2,12 +2,15 @@ package calendar
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/emersion/go-webdav"
 	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // QueryCalendarObjects is calendar-query for go-webdav's handler. Our
@@ -23,9 +26,12 @@ func (b *backend) QueryCalendarObjects(ctx context.Context, p string, query *goc
 		cf := fromGoWebDAV(query.CompFilter)
 		f = &cf
 	}
-	objs, err := b.h.matching(ctx, st, c, f)
+	objs, cut, err := b.h.matching(ctx, st, c, f, recur.NewBudget(b.h.opts.QueryLimits))
 	if err != nil {
 		return nil, davError(err)
+	}
+	if cut != nil {
+		return nil, webdav.NewHTTPError(http.StatusInsufficientStorage, cut)
 	}
 	out := make([]gocaldav.CalendarObject, 0, len(objs))
 	for _, o := range objs {
@@ -40,31 +46,37 @@ func (b *backend) QueryCalendarObjects(ctx context.Context, p string, query *goc
 
 // matching returns the objects of c that match f (RFC 4791 §9.7): the
 // store narrows the candidates by their time span, then each candidate's
-// instances are matched.
-func (h *handler) matching(ctx context.Context, st *reqState, c *groups.Calendar, f *compFilter) ([]*groups.CalObject, error) {
+// instances are matched within the budget b. When b runs out, cut says
+// which limit was reached: the objects not judged are left out, and so
+// is any object whose own limit was reached.
+func (h *handler) matching(ctx context.Context, st *reqState, c *groups.Calendar, f *compFilter, b *recur.Budget) (
+	out []*groups.CalObject, cut *recur.LimitError, err error) {
 	from, to := int64(minInt), int64(maxInt)
 	if f != nil {
 		if w := narrowest(*f); w != nil {
-			if !w.start.IsZero() {
-				from = w.start.Unix()
+			if !w.Start.IsZero() {
+				from = w.Start.Unix()
 			}
-			if !w.end.IsZero() {
-				to = w.end.Unix()
+			if !w.End.IsZero() {
+				to = w.End.Unix()
 			}
 		}
 	}
 	cands, err := c.Candidates(ctx, from, to)
 	if err != nil || f == nil {
-		return cands, err
+		return cands, nil, err
 	}
-	out := cands[:0]
+	out = cands[:0]
 	for _, o := range cands {
+		if b.Exhausted() {
+			break
+		}
 		cal, err := h.cache.parse(o)
 		if err != nil {
 			h.log.Warn("stored object does not parse", "group", c.GroupID, "name", o.Name, "err", err)
 			continue
 		}
-		ok, err := newObject(cal, st.zone).match(*f)
+		ok, err := newObject(cal, st.zone, b).match(*f)
 		if err != nil {
 			h.log.Debug("filter", "name", o.Name, "err", err)
 		}
@@ -72,12 +84,12 @@ func (h *handler) matching(ctx context.Context, st *reqState, c *groups.Calendar
 			out = append(out, o)
 		}
 	}
-	return out, nil
+	return out, b.Reason(), nil
 }
 
 // narrowest is the time-range that every match must meet: the one on
 // the VCALENDAR's single VEVENT or VTODO comp-filter, if any.
-func narrowest(f compFilter) *window {
+func narrowest(f compFilter) *recur.Range {
 	if f.Range != nil {
 		return f.Range
 	}
@@ -92,7 +104,7 @@ func narrowest(f compFilter) *window {
 func fromGoWebDAV(cf gocaldav.CompFilter) compFilter {
 	out := compFilter{Name: cf.Name, NotDefined: cf.IsNotDefined}
 	if !cf.Start.IsZero() || !cf.End.IsZero() {
-		out.Range = &window{cf.Start, cf.End}
+		out.Range = &recur.Range{Start: cf.Start, End: cf.End}
 	}
 	for _, pf := range cf.Props {
 		p := propFilter{Name: pf.Name, NotDefined: pf.IsNotDefined}
@@ -155,19 +167,19 @@ type badQuery string
 
 func (e badQuery) Error() string { return string(e) }
 
-func (x *xTimeRange) window() (*window, error) {
+func (x *xTimeRange) window() (*recur.Range, error) {
 	if x == nil {
 		return nil, nil
 	}
-	var w window
+	var w recur.Range
 	var err error
-	if w.start, err = utcTime(x.Start); err != nil {
+	if w.Start, err = utcTime(x.Start); err != nil {
 		return nil, err
 	}
-	if w.end, err = utcTime(x.End); err != nil {
+	if w.End, err = utcTime(x.End); err != nil {
 		return nil, err
 	}
-	if w.start.IsZero() && w.end.IsZero() {
+	if w.Start.IsZero() && w.End.IsZero() {
 		return nil, badQuery("a time-range needs a start or an end")
 	}
 	return &w, nil
@@ -241,9 +253,7 @@ func queryZone(tz string) *time.Location {
 	if err != nil {
 		return time.UTC
 	}
-	z := newZones(cal, time.UTC)
-	for id, l := range z.vtz {
-		_ = id
+	if l, ok := recur.NewZones(cal, time.UTC).First(); ok {
 		return l
 	}
 	return time.UTC

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"groupd/groups"
+	"groupd/internal/recur"
 )
 
 // report answers REPORT: sync-collection (RFC 6578), free-busy-query
@@ -59,17 +61,28 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqS
 		h.fail(w, r, err)
 		return
 	}
-	objs, err := h.matching(r.Context(), st, c, st.filter)
+	objs, cut, err := h.matching(r.Context(), st, c, st.filter, recur.NewBudget(h.opts.QueryLimits))
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	resps := make([]response, 0, len(objs))
+	resps := make([]response, 0, len(objs)+1)
+	size := int64(0)
 	for _, o := range objs {
 		if !q.wants(calendarDataName) {
 			o.Data = ""
 		}
+		if size += int64(len(o.Data)) + 512; size > h.opts.MaxReportBytes {
+			why := "the matching calendar data exceeds " + strconv.FormatInt(h.opts.MaxReportBytes, 10) +
+				" bytes; ask for a shorter time-range or fewer properties"
+			resps = append(resps, truncatedResponse(h.collPath(t.group, t.feature), why))
+			cut = nil
+			break
+		}
 		resps = append(resps, objResponse(h.objPath(t.group, t.feature, o.Name), o, t.feature, q))
+	}
+	if cut != nil {
+		resps = append(resps, truncatedResponse(h.collPath(t.group, t.feature), cut.Error()))
 	}
 	multistatus(w, resps, "")
 }

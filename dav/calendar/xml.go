@@ -51,6 +51,9 @@ type response struct {
 	missing []xml.Name
 	// PROPPATCH failures: refused (403) and not done because of them (424).
 	forbidden, failed []xml.Name
+	// errCond and description, when set, follow as DAV:error (naming the
+	// precondition) and DAV:responsedescription (RFC 4918 §14.24).
+	errCond, description string
 }
 
 // multistatus writes a 207 answer; token, when set, is the DAV:sync-token
@@ -84,6 +87,7 @@ func multistatus(w http.ResponseWriter, resps []response, token string) {
 		writeNames(&b, r.missing, http.StatusNotFound)
 		writeNames(&b, r.forbidden, http.StatusForbidden)
 		writeNames(&b, r.failed, http.StatusFailedDependency)
+		writeErrorParts(&b, r.errCond, r.description)
 		b.WriteString("</d:response>")
 	}
 	if token != "" {
@@ -114,6 +118,18 @@ func writeNames(b *bytes.Buffer, names []xml.Name, code int) {
 	}
 	if open {
 		b.WriteString("</d:prop>" + statusLine(code) + "</d:propstat>")
+	}
+}
+
+// writeErrorParts writes a response's DAV:error and
+// DAV:responsedescription, if any.
+func writeErrorParts(b *bytes.Buffer, cond, desc string) {
+	if cond != "" {
+		prefix, local, _ := strings.Cut(cond, ":")
+		b.WriteString("<d:error><" + strings.ToLower(prefix) + ":" + local + "/></d:error>")
+	}
+	if desc != "" {
+		b.WriteString("<d:responsedescription>" + escape(desc) + "</d:responsedescription>")
 	}
 }
 

@@ -16,7 +16,10 @@
 // bad input (broken iCalendar, 5 MB, a VEVENT among tasks, dot segments
 // and encoded slashes) answered with a clear 4xx and nothing stored;
 // python3-caldav's discovery → save → date search → edit → delete flow;
-// a vdirsyncer two-way sync.
+// a vdirsyncer two-way sync; and, with the groupd binary run through
+// internal/groupdproc, the recurrence budget of issue 16: the audit's
+// object of 200 rules every second refused at PUT, and, stored as before,
+// queries over it answered within a second and 64 MiB of memory.
 //
 // The package has tests only.
 package caldav

@@ -157,3 +157,55 @@ func TestSplitMbox(t *testing.T) {
 		t.Errorf("conversation %+v %v", conv, err)
 	}
 }
+
+// TestConvertSettings: conversion sets features and the mailing list from
+// the query, as creation does from its body.
+func TestConvertSettings(t *testing.T) {
+	e := newEnv(t)
+	e.users("alice@example.test", "bob@example.test", "carol@example.test")
+	g := decodeAs[groups.Group](t, e.want(201, e.do(as("alice@example.test"), "POST",
+		"/api/v1/groups/convert?id=offsite&description=Trip&notify=false&features=message,+event"+
+			"&list_enabled=true&list_address=trip@lists.example.test&send_restriction=listed&block_external=true", threeWay)))
+	want := groups.Features{Message: true, Event: true}
+	if g.Features != want || g.Description != "Trip" || g.Notify {
+		t.Errorf("features %+v description %q notify %v", g.Features, g.Description, g.Notify)
+	}
+	l := g.MailingList
+	if !l.Enabled || l.Address != "trip@lists.example.test" || l.SendRestriction != "listed" || !l.BlockExternal {
+		t.Errorf("mailing list %+v", l)
+	}
+	// The list switched off, anyone may post, externals too.
+	g = decodeAs[groups.Group](t, e.want(201, e.do(as("alice@example.test"), "POST",
+		"/api/v1/groups/convert?id=offsite-2&list_enabled=false&send_restriction=anyone&block_external=false", threeWay)))
+	l = g.MailingList
+	if l.Enabled || l.SendRestriction != "anyone" || l.BlockExternal || g.Features != groups.AllOn() {
+		t.Errorf("second conversion: list %+v features %+v", l, g.Features)
+	}
+}
+
+// TestConvertSettingsRefused: bad settings are refused and create nothing.
+func TestConvertSettingsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.users("alice@example.test", "bob@example.test", "carol@example.test")
+	alice := as("alice@example.test")
+	cases := []struct {
+		name, query string
+		status      int
+		code, says  string
+	}{
+		{"unknown feature", "?features=message,chat", 400, "bad_request", `unknown feature "chat"`},
+		{"without message", "?features=event", 422, "invalid", "needs the message feature"},
+		{"bad list_enabled", "?list_enabled=maybe", 400, "bad_request", "list_enabled must be true or false"},
+		{"bad block_external", "?block_external=2", 400, "bad_request", "block_external must be true or false"},
+		{"bad restriction", "?send_restriction=nobody", 422, "invalid", "nobody"},
+		{"feature.x form", "?feature.event=true", 400, "bad_request", `unknown query parameter "feature.event"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e.wantErr(c.status, c.code, c.says, e.do(alice, "POST", "/api/v1/groups/convert"+c.query, threeWay))
+		})
+	}
+	if got := e.list(admin, "/api/v1/groups"); got != "" {
+		t.Errorf("refused conversions left groups: %q", got)
+	}
+}

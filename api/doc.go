@@ -37,6 +37,9 @@
 //	GET    /api/v1/groups/preview?name=&id=       200 {"id", "address", "available"}
 //	GET    /api/v1/people?q=&limit=               200 {"people": [{email, name}]} (internal users)
 //	POST   /api/v1/groups/convert?name=&id=...    201 group, Location (body: mbox)
+//	       (query, all optional: name, id, description, public, notify,
+//	       features=message,event,... (those on, the rest off), list_enabled,
+//	       list_address, send_restriction=anyone|members|listed, block_external)
 //	GET    /api/v1/groups/{id}                    200 group
 //	PATCH  /api/v1/groups/{id}                    200 group
 //	DELETE /api/v1/groups/{id}                    204

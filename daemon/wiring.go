@@ -102,5 +102,6 @@ func (d *Daemon) mailOptions() smtp.Options {
 	return smtp.Options{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
 		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks(),
 		MaxCommands: d.cfg.Limits.MaxSMTPCommands, FromRewrite: d.cfg.Mail.FromRewrite,
-		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit}
+		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit,
+		MaxInviteBytes: d.cfg.DAV.MaxObjectBytes}
 }

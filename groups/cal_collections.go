@@ -114,6 +114,7 @@ type Calendar struct {
 	GroupID string
 	Name    string
 	Feature string
+	list    string // opened by ListCalendar for the list's mail: no actor
 }
 
 // Token is the collection's sync token: the sequence number of its last
@@ -124,6 +125,9 @@ func (c *Calendar) Token(ctx context.Context) (int64, error) {
 
 // authorizeWrite checks, inside tx, that the actor may still write.
 func (c *Calendar) authorizeWrite(ctx context.Context, tx *wtx) error {
+	if c.list != "" {
+		return c.authorizeList(ctx, tx)
+	}
 	acc, err := c.s.authorizeQ(ctx, tx, c.actor, c.GroupID, ActWrite, c.Feature)
 	if err != nil {
 		return calHide(err)

@@ -24,6 +24,8 @@ func (u *Upload) commitTx(ctx context.Context, tx *wtx, blob string) (*FileInfo,
 			return nil, errorf(ErrConflict, "%s is a folder", u.path)
 		}
 		delta -= old.Size
+	} else {
+		delta += FolderEntryBytes
 	}
 	if delta > 0 {
 		if err := f.checkQuota(ctx, tx, delta); err != nil {
@@ -56,7 +58,10 @@ func (u *Upload) commitTx(ctx context.Context, tx *wtx, blob string) (*FileInfo,
 	if err != nil {
 		return nil, err
 	}
-	if exists && len(u.props) > 0 {
+	if len(u.props) == 0 {
+		return fi, nil
+	}
+	if exists {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM file_props WHERE fid = ?`, fi.fid); err != nil {
 			return nil, err
 		}
@@ -66,7 +71,7 @@ func (u *Upload) commitTx(ctx context.Context, tx *wtx, blob string) (*FileInfo,
 			return nil, err
 		}
 	}
-	return fi, nil
+	return fi, f.checkProps(ctx, tx, fi.fid, 0)
 }
 
 func isNotFound(err error) bool {

@@ -48,7 +48,10 @@ type Folder struct {
 	id       string
 	created  time.Time
 	canWrite bool
-	defQuota int64
+	// canManage: a master of the group or an admin, who may lock the
+	// whole folder and break anyone's lock (issue 16 item 14).
+	canManage bool
+	defQuota  int64
 }
 
 // FolderGroups lists the groups whose folder the actor may open (member,
@@ -95,6 +98,7 @@ func (s *Store) OpenFolder(ctx context.Context, a Actor, groupID string, default
 	}
 	fo := &Folder{s: s, actor: a, gid: acc.gid, id: groupID, defQuota: defaultQuota}
 	fo.canWrite = decide(a, f, ActWrite, FeatureFolder) == nil
+	fo.canManage = decide(a, f, ActManage, FeatureFolder) == nil
 	var c int64
 	if err := s.rdb.QueryRowContext(ctx, `SELECT created_at FROM groups WHERE gid = ?`, acc.gid).Scan(&c); err != nil {
 		return nil, err

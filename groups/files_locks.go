@@ -20,6 +20,11 @@ type Lock struct {
 	Expires  time.Time
 }
 
+// MaxLockTimeout caps a lock's timeout: a lock lives at most an hour
+// unless its holder refreshes it (RFC 4918 §6.6, §9.10.2), so a member
+// cannot hold the group's files for a week (issue 16 item 14).
+const MaxLockTimeout = time.Hour
+
 // Covers reports whether the lock applies to path p (§6.1: a depth
 // infinity lock covers every member of its collection).
 func (l *Lock) Covers(p string) bool {
@@ -79,10 +84,14 @@ func (f *Folder) CreateLock(ctx context.Context, l Lock) (lk *Lock, created bool
 	if err := f.checkWrite(); err != nil {
 		return nil, false, err
 	}
-	if err := CheckFilePath(l.Path); err != nil {
+	if err := CheckNewFilePath(l.Path); err != nil {
 		return nil, false, err
 	}
+	if l.Path == "" && l.Infinite && !f.canManage {
+		return nil, false, errorf(ErrDenied, "only masters of the group may lock its whole folder; lock the files you are working on instead")
+	}
 	l.Token, l.Creator = newLockToken(), f.actor.Email
+	l.Timeout = lockTimeout(l.Timeout)
 	err = f.s.write(ctx, func(tx *wtx) error {
 		l.Expires = tx.now.Add(l.Timeout)
 		if err := f.ensureRoot(ctx, tx); err != nil {
@@ -120,6 +129,9 @@ func (f *Folder) lockNull(ctx context.Context, tx *wtx, p string) (bool, error) 
 	if err := f.parentDir(ctx, tx, p); err != nil {
 		return false, err
 	}
+	if err := f.checkQuota(ctx, tx, FolderEntryBytes); err != nil {
+		return false, err
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO files (gid, path, is_dir, size, blob, etag, created, modified)
 		VALUES (?, ?, 0, 0, '', ?, ?, ?)`, f.gid, p, newETag(), tx.unix(), tx.unix())
 	if err != nil {
@@ -128,16 +140,25 @@ func (f *Folder) lockNull(ctx context.Context, tx *wtx, p string) (bool, error) 
 	return true, f.touch(ctx, tx, f.gid, parentPath(p))
 }
 
+// lockTimeout is d capped to MaxLockTimeout; zero or less is the cap.
+func lockTimeout(d time.Duration) time.Duration {
+	if d <= 0 || d > MaxLockTimeout {
+		return MaxLockTimeout
+	}
+	return d
+}
+
 // lockByToken reads an active lock of the folder; ErrNotFound when there
-// is none, ErrDenied when another user holds it.
-func (f *Folder) lockByToken(ctx context.Context, tx *wtx, token string) (*Lock, error) {
+// is none, ErrDenied when another user holds it, unless breaking is set
+// and the actor may break locks (a master or an admin).
+func (f *Folder) lockByToken(ctx context.Context, tx *wtx, token string, breaking bool) (*Lock, error) {
 	held, err := f.locks(ctx, tx, tx.unix())
 	if err != nil {
 		return nil, err
 	}
 	for i := range held {
 		if held[i].Token == token {
-			if held[i].Creator != f.actor.Email {
+			if held[i].Creator != f.actor.Email && !(breaking && f.canManage) {
 				return nil, errorf(ErrDenied, "that lock belongs to someone else")
 			}
 			return &held[i], nil
@@ -150,10 +171,11 @@ func (f *Folder) lockByToken(ctx context.Context, tx *wtx, token string) (*Lock,
 func (f *Folder) RefreshLock(ctx context.Context, token string, timeout time.Duration) (*Lock, error) {
 	var out *Lock
 	err := f.s.write(ctx, func(tx *wtx) error {
-		l, err := f.lockByToken(ctx, tx, token)
+		l, err := f.lockByToken(ctx, tx, token, false)
 		if err != nil {
 			return err
 		}
+		timeout = lockTimeout(timeout)
 		l.Timeout, l.Expires = timeout, tx.now.Add(timeout)
 		out = l
 		_, err = tx.ExecContext(ctx, `UPDATE file_locks SET timeout = ?, expires = ? WHERE token = ?`,
@@ -165,9 +187,11 @@ func (f *Folder) RefreshLock(ctx context.Context, token string, timeout time.Dur
 
 // Unlock removes the actor's lock with the token, which must cover p
 // (§9.11): ErrConflict when it does not, ErrNotFound when there is none.
+// A master or an admin may remove anyone's lock in the group's folder,
+// its token read from lockdiscovery (§6.3 leaves breaking to policy).
 func (f *Folder) Unlock(ctx context.Context, token, p string) error {
 	return f.s.write(ctx, func(tx *wtx) error {
-		l, err := f.lockByToken(ctx, tx, token)
+		l, err := f.lockByToken(ctx, tx, token, true)
 		if err != nil {
 			return err
 		}

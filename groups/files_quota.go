@@ -50,10 +50,16 @@ func (f *Folder) Usage(ctx context.Context) (used, quota int64, err error) {
 }
 
 func (f *Folder) usage(ctx context.Context, q querier) (used, quota int64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT COALESCE((SELECT SUM(size) FROM files WHERE gid = ?), 0),
-		COALESCE((SELECT bytes FROM folder_quota WHERE gid = ?), ?)`, f.gid, f.gid, f.defQuota).Scan(&used, &quota)
+	err = q.QueryRowContext(ctx, `SELECT
+		COALESCE((SELECT SUM(size) + ? * COUNT(*) FROM files WHERE gid = ? AND path != ''), 0) +
+		COALESCE((SELECT SUM(`+propBytesSQL+`) FROM file_props p JOIN files f ON f.fid = p.fid WHERE f.gid = ?), 0),
+		COALESCE((SELECT bytes FROM folder_quota WHERE gid = ?), ?)`,
+		FolderEntryBytes, f.gid, f.gid, f.gid, f.defQuota).Scan(&used, &quota)
 	return used, quota, err
 }
+
+// QuotaExceeded is the sentence of every refusal for want of quota.
+const QuotaExceeded = "the group's folder is full (quota exceeded)"
 
 // checkQuota fails with ErrTooLarge when adding more bytes would take the
 // folder over its quota.
@@ -63,7 +69,44 @@ func (f *Folder) checkQuota(ctx context.Context, q querier, more int64) error {
 		return err
 	}
 	if used+more > quota {
-		return errorf(ErrTooLarge, "the group's folder is full (quota exceeded)")
+		return errorf(ErrTooLarge, QuotaExceeded)
+	}
+	return nil
+}
+
+// FolderEntryBytes is what an entry (file or directory, the folder itself
+// aside) counts toward the quota beside its content and properties: its
+// row, name and indexes in the database. Without it empty files, and the
+// dead properties they carry, cost nothing (issue 16 item 11).
+const FolderEntryBytes = 256
+
+// propBytesSQL is the bytes a dead property (file_props row p) stores.
+const propBytesSQL = `length(CAST(p.space AS BLOB)) + length(CAST(p.local AS BLOB)) +
+	length(CAST(p.lang AS BLOB)) + length(CAST(p.inner AS BLOB))`
+
+// propsOf gives the number and bytes of the dead properties of fid.
+func propsOf(ctx context.Context, q querier, fid int64) (n int, bytes int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(`+propBytesSQL+`), 0)
+		FROM file_props p WHERE p.fid = ?`, fid).Scan(&n, &bytes)
+	return n, bytes, err
+}
+
+// checkProps enforces, after a change to the dead properties of fid that
+// held before bytes, the limits of one entry (MaxDeadProps,
+// MaxEntryPropBytes) and, when they grew, the folder's quota.
+func (f *Folder) checkProps(ctx context.Context, tx *wtx, fid, before int64) error {
+	n, after, err := propsOf(ctx, tx, fid)
+	if err != nil {
+		return err
+	}
+	if n > MaxDeadProps {
+		return errorf(ErrTooLarge, "a file or folder holds at most %d properties", MaxDeadProps)
+	}
+	if after > MaxEntryPropBytes {
+		return errorf(ErrTooLarge, "the properties of a file or folder hold at most %d KiB", MaxEntryPropBytes>>10)
+	}
+	if after > before {
+		return f.checkQuota(ctx, tx, 0)
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func (f *Folder) BeginUpload(ctx context.Context, p, tempDir string) (*Upload, e
 	if err := f.checkWrite(); err != nil {
 		return nil, err
 	}
-	if err := CheckFilePath(p); err != nil {
+	if err := CheckNewFilePath(p); err != nil {
 		return nil, err
 	}
 	if p == "" {
@@ -53,7 +53,7 @@ func (f *Folder) BeginUpload(ctx context.Context, p, tempDir string) (*Upload, e
 	if !parent.IsDir {
 		return nil, errorf(ErrNotFound, "the parent is not a folder")
 	}
-	var old int64
+	old := int64(-FolderEntryBytes) // a new entry counts too
 	if fi, err := f.Stat(ctx, p); err == nil {
 		if fi.IsDir {
 			return nil, errorf(ErrConflict, "%s is a folder", p)
@@ -118,7 +118,7 @@ func (u *Upload) ReadFrom(r io.Reader) (int64, error) {
 // complete.
 func (u *Upload) Write(p []byte) (int, error) {
 	if u.size+int64(len(p)) > u.limit {
-		return 0, errorf(ErrTooLarge, "the group's folder is full (quota exceeded)")
+		return 0, errorf(ErrTooLarge, QuotaExceeded)
 	}
 	n, err := u.tmp.Write(p)
 	if done := u.size + int64(n); done/writebackChunk > u.size/writebackChunk {

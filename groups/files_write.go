@@ -40,7 +40,7 @@ func (f *Folder) Mkdir(ctx context.Context, p string) error {
 	if err := f.checkWrite(); err != nil {
 		return err
 	}
-	if err := CheckFilePath(p); err != nil {
+	if err := CheckNewFilePath(p); err != nil {
 		return err
 	}
 	if p == "" {
@@ -51,6 +51,9 @@ func (f *Folder) Mkdir(ctx context.Context, p string) error {
 			return err
 		}
 		if err := f.parentDir(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := f.checkQuota(ctx, tx, FolderEntryBytes); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO files (gid, path, is_dir, etag, created, modified)
@@ -115,7 +118,7 @@ func (f *Folder) Move(ctx context.Context, src string, to *Folder, dst string) e
 	if err := CheckFilePath(src); err != nil {
 		return err
 	}
-	if err := CheckFilePath(dst); err != nil {
+	if err := CheckNewFilePath(dst); err != nil {
 		return err
 	}
 	if src == "" || dst == "" {
@@ -146,8 +149,12 @@ func (f *Folder) moveTx(ctx context.Context, tx *wtx, src string, to *Folder, ds
 	where := `gid = ? AND (path = ? OR (path >= ? AND path < ?))`
 	args := []any{f.gid, src, lo, hi}
 	if to.gid != f.gid {
+		// What the subtree counts in the destination's quota: content,
+		// entries and dead properties, as usage counts them.
 		var size int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM files WHERE `+where, args...).Scan(&size); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(size + ? + (SELECT COALESCE(SUM(`+propBytesSQL+`), 0)
+			FROM file_props p WHERE p.fid = files.fid)), 0) FROM files WHERE `+where,
+			append([]any{FolderEntryBytes}, args...)...).Scan(&size); err != nil {
 			return err
 		}
 		if err := to.checkQuota(ctx, tx, size); err != nil {

@@ -31,14 +31,38 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 	ip := clientIP(r.Remote)
 	now := s.opts.Now()
 	ipKey, acctKey := "ip:"+ip, "acct:"+email
-	ipFails := s.throttle.count(ipKey, now)
-	log := s.log.With("proto", r.Protocol, "remote", ip, "user", email)
-	if ipFails >= s.throttle.opts.RefuseAfter {
+	// The failure is counted (a slot reserved) before the password is
+	// hashed, so that parallel guesses cannot all pass the check (issue
+	// 16 item 10); a success or an error that is no failure gives the
+	// slot back.
+	ipFails, reserved := s.throttle.reserve(ipKey, now)
+	log := s.log.With("proto", r.Protocol, "remote", ip, "user", s.logName(ctx, email))
+	if !reserved {
 		log.Warn("login refused: too many failures from this address", "failures", ipFails)
 		return nil, errorf(ErrThrottled, "too many failed logins from %s; try again later", ip)
 	}
-	wait := s.throttle.delay(max(ipFails, s.throttle.count(acctKey, now)))
-	if wait > 0 {
+	u, err := s.checkLogin(ctx, r, email, max(ipFails, s.throttle.count(acctKey, now)))
+	if err == nil && u.ViaAppPassword {
+		log = log.With("app_password", true)
+	}
+	if errors.Is(err, ErrUnauthenticated) {
+		s.throttle.failed(now, acctKey)
+		log.Warn("login failed")
+		return nil, err
+	}
+	s.throttle.release(ipKey, now)
+	if err != nil {
+		return nil, err
+	}
+	s.throttle.succeeded(acctKey)
+	log.Info("login")
+	return u, nil
+}
+
+// checkLogin waits as the recent failures ask, then checks the password
+// or an app password, with at most throttle.hashes hashes in flight.
+func (s *Store) checkLogin(ctx context.Context, r LoginRequest, email string, fails int) (*User, error) {
+	if wait := s.throttle.delay(fails); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -47,24 +71,17 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 		case <-t.C:
 		}
 	}
+	if err := s.throttle.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer s.throttle.releaseHash()
 	u, err := s.Authenticate(ctx, email, r.Password)
 	if errors.Is(err, ErrUnauthenticated) && !r.AccountPasswordOnly {
 		if u, err = s.appPasswordLogin(ctx, email, r.Password); err == nil {
-			log = log.With("app_password", true)
 			u.ViaAppPassword = true
 		}
 	}
-	if errors.Is(err, ErrUnauthenticated) {
-		s.throttle.failed(now, ipKey, acctKey)
-		log.Warn("login failed")
-		return nil, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.throttle.succeeded(acctKey)
-	log.Info("login")
-	return u, nil
+	return u, err
 }
 
 // clientIP strips the port from an address.

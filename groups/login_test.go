@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -144,4 +145,31 @@ func TestAppPasswords(t *testing.T) {
 	}
 	_, err = s.Login(ctx, LoginRequest{Email: "alice@example.test", Password: ap.Password, Remote: "127.0.0.1:1"})
 	wantErr(t, err, ErrUnauthenticated)
+}
+
+// Issue 16 item 10: 45 parallel logins took 285 MiB hashing at once. At
+// most MaxHashes password checks run at a time; the others wait.
+func TestLoginHashesInFlightBounded(t *testing.T) {
+	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "db"), MailDomains: []string{"lists.example.test"},
+		InternalDomains: []string{"example.test"}, HashParams: &HashParams{Time: 2, Memory: 4 << 10, Threads: 1},
+		Throttle: ThrottleOptions{MaxHashes: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	addUsers(t, s, "alice@example.test")
+	var wg sync.WaitGroup
+	for i := range 45 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// One address each: only the hash bound holds them back.
+			remote := "192.0.2." + strconv.Itoa(i+1) + ":4000"
+			s.Login(context.Background(), LoginRequest{Email: "alice@example.test", Password: "wrong-" + strconv.Itoa(i), Remote: remote, Protocol: "api"})
+		}()
+	}
+	wg.Wait()
+	if p := s.throttle.peak.Load(); p < 1 || p > 2 {
+		t.Fatalf("%d password checks at once, want 1 to 2", p)
+	}
 }

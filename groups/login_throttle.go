@@ -1,7 +1,10 @@
 package groups
 
 import (
+	"context"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,6 +20,10 @@ type ThrottleOptions struct {
 	RefuseAfter int           // per IP; default 20
 	Delay       time.Duration // default 100ms
 	MaxDelay    time.Duration // default 3s
+	// MaxHashes bounds the password hashes in flight (argon2id takes
+	// HashParams.Memory each); past it a login waits. Default
+	// 2×GOMAXPROCS.
+	MaxHashes int
 }
 
 func (o *ThrottleOptions) fill() {
@@ -35,6 +42,9 @@ func (o *ThrottleOptions) fill() {
 	if o.MaxDelay == 0 {
 		o.MaxDelay = 3 * time.Second
 	}
+	if o.MaxHashes == 0 {
+		o.MaxHashes = 2 * runtime.GOMAXPROCS(0)
+	}
 }
 
 // throttle counts recent failures by key ("ip:…", "acct:…").
@@ -42,6 +52,10 @@ type throttle struct {
 	opts ThrottleOptions
 	mu   sync.Mutex
 	fail map[string]*failures
+	// hashes holds a token per password check in flight; active and
+	// peak count them (peak: the most at once, for tests and metrics).
+	hashes       chan struct{}
+	active, peak atomic.Int64
 }
 
 type failures struct {
@@ -51,7 +65,7 @@ type failures struct {
 
 func newThrottle(o ThrottleOptions) *throttle {
 	o.fill()
-	return &throttle{opts: o, fail: map[string]*failures{}}
+	return &throttle{opts: o, fail: map[string]*failures{}, hashes: make(chan struct{}, o.MaxHashes)}
 }
 
 // count returns the failures of key within the window.
@@ -65,9 +79,60 @@ func (t *throttle) count(key string, now time.Time) int {
 	return f.n
 }
 
+// reserve counts a failure of key before the attempt is checked and
+// returns the failures before it; false, counting nothing, when there are
+// RefuseAfter already. The check and the count are one step under the
+// lock: parallel attempts cannot all see room for one more.
+func (t *throttle) reserve(key string, now time.Time) (int, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.fail[key]
+	if f != nil && now.Sub(f.first) <= t.opts.Window && f.n >= t.opts.RefuseAfter {
+		return f.n, false
+	}
+	t.add(now, key)
+	return t.fail[key].n - 1, true
+}
+
+// release gives back a slot that reserve took, for an attempt that did
+// not fail (a success, or an error that says nothing of the password).
+func (t *throttle) release(key string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if f := t.fail[key]; f != nil && now.Sub(f.first) <= t.opts.Window && f.n > 0 {
+		f.n--
+	}
+}
+
+// acquire waits for room for one more password hash, or for ctx.
+func (t *throttle) acquire(ctx context.Context) error {
+	select {
+	case t.hashes <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	n := t.active.Add(1)
+	for {
+		p := t.peak.Load()
+		if n <= p || t.peak.CompareAndSwap(p, n) {
+			return nil
+		}
+	}
+}
+
+func (t *throttle) releaseHash() {
+	t.active.Add(-1)
+	<-t.hashes
+}
+
 func (t *throttle) failed(now time.Time, keys ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.add(now, keys...)
+}
+
+// add counts a failure for each key; t.mu is held.
+func (t *throttle) add(now time.Time, keys ...string) {
 	if len(t.fail) > 100000 {
 		for k, f := range t.fail {
 			if now.Sub(f.first) > t.opts.Window {

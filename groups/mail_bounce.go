@@ -20,10 +20,13 @@ func IsHardBounce(code string) bool {
 }
 
 // RecordBounce records a bounce that came back to the VERP address with
-// token: rcpt failed with enhanced status code (from the DSN). rcpt ""
-// (a report that names no recipient) means the row's own recipient when
-// its transaction carried it alone, and nobody otherwise. A bounce for an address that was not a
-// recipient of the post is ignored, and so is one that is not hard.
+// token: rcpt failed with enhanced status code (from the DSN). It counts
+// only for a recipient that the token's own transaction carried (a row
+// the relay accepted under that envelope sender), and at most once per
+// post and recipient, so that whoever holds one copy's token cannot
+// report others (issue 16 item 7). rcpt "" (a report that names no
+// recipient) means the transaction's recipient when it carried one alone,
+// and nobody otherwise. A bounce that is not hard is ignored.
 func (s *Store) RecordBounce(ctx context.Context, token, rcpt, code, diag string, bounceLimit int) error {
 	rid, salt, ok := ParseVERPToken(token)
 	if !ok {
@@ -31,43 +34,76 @@ func (s *Store) RecordBounce(ctx context.Context, token, rcpt, code, diag string
 	}
 	return s.write(ctx, func(tx *wtx) error {
 		var oid, gid int64
-		var rowRcpt string
-		err := tx.QueryRowContext(ctx, `SELECT r.oid, r.rcpt, o.gid FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
-			WHERE r.rid = ? AND o.salt = ? AND o.gid IS NOT NULL`, rid, salt).Scan(&oid, &rowRcpt, &gid)
+		err := tx.QueryRowContext(ctx, `SELECT r.oid, o.gid FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
+			WHERE r.rid = ? AND o.salt = ? AND o.gid IS NOT NULL`, rid, salt).Scan(&oid, &gid)
 		if errors.Is(err, errNoRows) {
 			return errorf(ErrNotFound, "no such bounce token")
 		}
+		if err != nil || !IsHardBounce(code) {
+			return err
+		}
+		row, rcpt, err := carriedRow(ctx, tx, oid, rid, normAddr(rcpt))
+		if err != nil || row == 0 {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET bounced = 1 WHERE rid = ? AND bounced = 0`, row)
 		if err != nil {
 			return err
 		}
-		if rcpt = normAddr(rcpt); rcpt == "" {
-			// The transaction's first row is in the token; the report is
-			// that row's only when it went alone (the queue batches the
-			// recipients of one domain).
-			if alone, err := aloneInDomain(ctx, tx, oid, rid, rowRcpt); err != nil || !alone {
-				return err
-			}
-			rcpt = rowRcpt
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbound_rcpts WHERE oid = ? AND rcpt = ?`, oid, rcpt).Scan(&n); err != nil || n == 0 {
-			return err
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // counted already
 		}
 		return s.countBounce(ctx, tx, gid, rcpt, code, diag, bounceLimit)
 	})
 }
 
-// aloneInDomain reports whether row rid (to rcpt) is post oid's only
-// recipient in rcpt's domain, so that its transaction carried it alone.
-func aloneInDomain(ctx context.Context, tx *wtx, oid, rid int64, rcpt string) (bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT rcpt FROM outbound_rcpts WHERE oid = ? AND rid <> ?`, oid, rid)
-	others, err := scanStrings(rows, err)
-	for _, o := range others {
-		if domainOf(o) == domainOf(rcpt) {
-			return false, err
+// carriedRow finds the row of post oid to rcpt that the transaction with
+// first row first carried; rcpt "" takes the transaction's only row. Row 0:
+// none.
+func carriedRow(ctx context.Context, tx *wtx, oid, first int64, rcpt string) (int64, string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT rid, rcpt FROM outbound_rcpts WHERE oid = ? AND txn = ?`, oid, first)
+	if err != nil {
+		return 0, "", err
+	}
+	defer rows.Close()
+	var found int64
+	var addr string
+	n := 0
+	for rows.Next() {
+		var r int64
+		var a string
+		if err := rows.Scan(&r, &a); err != nil {
+			return 0, "", err
+		}
+		n++
+		if rcpt == "" || a == rcpt {
+			found, addr = r, a
 		}
 	}
-	return true, err
+	if rcpt == "" && n != 1 {
+		found = 0 // several recipients: nobody can be blamed
+	}
+	return found, addr, rows.Err()
+}
+
+// markCarried records which transaction carried each accepted row.
+func markCarried(ctx context.Context, tx *wtx, carried []Carried) error {
+	for _, c := range carried {
+		for rows := c.Rows; len(rows) > 0; {
+			chunk := rows[:min(len(rows), 500)]
+			rows = rows[len(chunk):]
+			args := []any{c.First}
+			for _, r := range chunk {
+				args = append(args, r)
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET txn = ? WHERE rid IN (?`+
+				strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // countBounce adds a hard bounce of rcpt, when it is an external member

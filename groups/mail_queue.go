@@ -168,6 +168,16 @@ type Delivery struct {
 	Sent   []int64   // rows the relay accepted
 	Retry  []Attempt // temporary failures
 	Failed []Attempt // permanent failures
+	// Carried names, per transaction, the rows the relay accepted under
+	// its VERP token, so that a bounce counts only for them (RecordBounce).
+	Carried []Carried
+}
+
+// Carried is one transaction's accepted rows and its first row, whose id
+// is in the VERP token of the envelope sender (OutboundMessage.Envelope).
+type Carried struct {
+	First int64
+	Rows  []int64
 }
 
 // Attempt is a failed attempt for one row.
@@ -192,6 +202,9 @@ func (s *Store) FinishDelivery(ctx context.Context, d Delivery, bounceLimit int)
 			sent[i] = Attempt{RID: rid, Code: "2.0.0"}
 		}
 		if err := updateRows(ctx, tx, "state = 'sent', next_try = next_try", sent); err != nil {
+			return err
+		}
+		if err := markCarried(ctx, tx, d.Carried); err != nil {
 			return err
 		}
 		if err := updateRows(ctx, tx, "next_try = ?", d.Retry); err != nil {

@@ -97,7 +97,52 @@ func checkText(field, s string, min, max int) error {
 			return errorf(ErrInvalid, "%s must not contain control characters", field)
 		}
 	}
+	return CheckXMLText(field, s)
+}
+
+// XMLChar reports whether r may appear in an XML 1.0 document (XML 1.0
+// §2.2 Char): not U+FFFE, U+FFFF, a surrogate, or a C0 control other than
+// tab, LF and CR. Every name shows in some XML answer (WebDAV, CalDAV), so
+// none may hold such a character (issue 16 item 4).
+func XMLChar(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF, r > unicode.MaxRune:
+		return false
+	}
+	return true
+}
+
+// CheckXMLText refuses text that XML 1.0 cannot carry: invalid UTF-8 (a
+// lone surrogate encoded as UTF-8 is invalid too) or a character that is
+// not an XML Char. Every setter of a name checks it (files, groups,
+// notes, users, app passwords), through checkText or CheckNewFilePath.
+func CheckXMLText(field, s string) error {
+	if !utf8.ValidString(s) {
+		return errorf(ErrInvalid, "%s is not valid UTF-8", field)
+	}
+	for _, r := range s {
+		if !XMLChar(r) {
+			return errorf(ErrInvalid, "%s must not contain the character U+%04X: XML, and so WebDAV and CalDAV, cannot carry it", field, r)
+		}
+	}
 	return nil
+}
+
+// XMLSafe returns s with every character XML 1.0 cannot carry, and every
+// invalid UTF-8 byte, replaced by U+FFFD: the writers of XML answers use
+// it as a second guard behind CheckXMLText.
+func XMLSafe(s string) string {
+	if CheckXMLText("", s) == nil {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if !XMLChar(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 func checkName(s string) error {
@@ -172,4 +217,16 @@ func deriveID(name string) string {
 		id = strings.TrimSuffix(id, suf)
 	}
 	return id
+}
+
+// CheckNewFilePath checks a path that is about to name a file or
+// directory (PUT, MKCOL, the destination of MOVE and COPY, a lock-null
+// resource): CheckFilePath, and no character XML 1.0 cannot carry. Paths
+// that only look something up are checked by CheckFilePath alone, so that
+// a name stored before this check can still be read, moved and deleted.
+func CheckNewFilePath(p string) error {
+	if err := CheckFilePath(p); err != nil {
+		return err
+	}
+	return CheckXMLText("a file name", p)
 }

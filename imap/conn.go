@@ -18,6 +18,10 @@ var errLineTooLong = errors.New("imap: line too long")
 type listener struct {
 	net.Listener
 	srv *Server
+	// guard puts a guardConn over each connection: on plain listeners
+	// only, as under TLS it would see records, and above TLS the library
+	// would no longer know the connection is secure.
+	guard bool
 }
 
 func (l *listener) Accept() (net.Conn, error) {
@@ -32,7 +36,11 @@ func (l *listener) Accept() (net.Conn, error) {
 			go refuse(c, "* BYE [UNAVAILABLE] Too many connections from your address; try again later\r\n")
 			continue
 		}
-		return &limitedConn{Conn: c, max: l.srv.opts.MaxLineLength, release: func() { l.srv.conns.release(ip) }}, nil
+		lc := &limitedConn{Conn: c, max: l.srv.opts.MaxLineLength, release: func() { l.srv.conns.release(ip) }}
+		if l.guard {
+			return &guardConn{Conn: lc}, nil
+		}
+		return lc, nil
 	}
 }
 
@@ -119,6 +127,8 @@ func wire(c net.Conn) *limitedConn {
 			return x
 		case *tls.Conn:
 			c = x.NetConn()
+		case *guardConn:
+			c = x.Conn
 		default:
 			return nil
 		}

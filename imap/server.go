@@ -132,7 +132,7 @@ func (s *Server) Serve(l net.Listener) error {
 	if s.opts.Loopback != nil {
 		insecure = *s.opts.Loopback
 	}
-	return s.serve(&listener{Listener: l, srv: s}, insecure || s.opts.InsecureAuth)
+	return s.serve(&listener{Listener: l, srv: s, guard: true}, insecure || s.opts.InsecureAuth)
 }
 
 // ServeTLS accepts implicit-TLS connections (RFC 8314 §3.3, imaps) on l.

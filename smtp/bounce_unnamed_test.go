@@ -22,6 +22,7 @@ func TestBounceNamingNoRecipient(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.relay.waitRcpts(t, 5)
+	w.waitDelivered(t)
 	unnamed := strings.Replace(dsn("x@x", "5.1.1"),
 		"Final-Recipient: rfc822; x@x\r\nOriginal-Recipient: rfc822;x@x\r\n", "", 1)
 	if strings.Contains(unnamed, "Recipient") {

@@ -136,9 +136,12 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 		o.failAll(accepted, dataErr)
 		return connErr(c, dataErr)
 	}
+	carried := groups.Carried{First: items[0].RID}
 	for _, it := range accepted {
 		o.d.Sent = append(o.d.Sent, it.RID)
+		carried.Rows = append(carried.Rows, it.RID)
 	}
+	o.d.Carried = append(o.d.Carried, carried)
 	w.used = time.Now()
 	return nil
 }

@@ -16,13 +16,27 @@
 // than "no") and bounces (null sender) are accepted and not fanned out.
 // Without a From rewrite (Options.FromRewrite, for DMARC) the sender's
 // header fields and body pass byte for byte after the list's fields, so
-// the author's DKIM signature still verifies. -owner mail is forwarded to
+// the author's DKIM signature still verifies; the sender's List-*,
+// Precedence and Return-Path fields always go (the list's own), and only
+// a signature that verifies counts for anything. A message with two From
+// fields is refused; bare CR and LF become CRLF on acceptance. -owner mail is forwarded to
 // the masters; -join mail becomes a join request to the masters and an
 // acknowledgement to the requester, when the requester is verified (a
 // trusted session or a passing DKIM signature of its domain: no
 // backscatter to forged senders); RFC 3464 bounces to a VERP address
 // count hard bounces of external members (5.7.x policy rejections do not
-// count) and disable one at Options.BounceLimit, telling the masters.
+// count), only for a recipient the token's transaction carried and once
+// per post, and disable one at Options.BounceLimit, telling the masters.
+//
+// Invitations (invite.go): an accepted post that carries an iMIP
+// invitation (RFC 6047: a text/calendar part with a method parameter, of
+// at most Options.MaxInviteBytes) is also applied to the events calendar
+// of the list's group when its event feature is on
+// (groups.Store.ListCalendar): an iTIP REQUEST (RFC 5546) creates or
+// updates the event of that UID, with the sender as ORGANIZER when it
+// names none, unless the stored one has a higher SEQUENCE (or the same
+// and a later DTSTAMP); a CANCEL removes it. A calendar that cannot be
+// used is logged; the post goes out all the same.
 //
 // Anti-spoofing (inbound): a header From address in one of the internal
 // domains is believed only when the connection comes from

@@ -52,6 +52,7 @@ func (f *finisher) loop() {
 			all.Sent = append(all.Sent, r.d.Sent...)
 			all.Retry = append(all.Retry, r.d.Retry...)
 			all.Failed = append(all.Failed, r.d.Failed...)
+			all.Carried = append(all.Carried, r.d.Carried...)
 		}
 		err := f.store.FinishDelivery(context.Background(), all, f.limit)
 		for _, r := range batch {

@@ -9,21 +9,32 @@ import (
 	"groupd/groups"
 )
 
-// dropped are header fields of an incoming post that the list replaces:
-// another list's List-* fields and Precedence (RFC 2369 §2, RFC 2919).
-var dropped = map[string]bool{
-	"list-id": true, "list-post": true, "list-owner": true, "list-help": true,
-	"list-archive": true, "list-subscribe": true, "list-unsubscribe": true,
-	"precedence": true, "return-path": true,
+// owned reports whether a header field of an incoming post is one the
+// list writes itself, so that the sender's copy always goes, whatever a
+// DKIM signature covers: every List-* field (RFC 2369 §3, RFC 2919 §2,
+// RFC 8058 §3.1), Precedence, Return-Path (set by the final delivery,
+// RFC 5321 §4.4; a sender's is never passed on), X-Original-Sender
+// (written on a From rewrite) and this list's own X-Loop. Other lists'
+// X-Loop fields stay, so that a loop through another list is still seen.
+func owned(name, field []byte, list string) bool {
+	n := strings.ToLower(strings.TrimSpace(string(name)))
+	switch {
+	case strings.HasPrefix(n, "list-"), n == "precedence", n == "return-path", n == "x-original-sender":
+		return true
+	case n == "x-loop":
+		_, v, _ := bytes.Cut(field, []byte(":"))
+		return strings.EqualFold(strings.TrimSpace(string(v)), list)
+	}
+	return false
 }
 
 // listCopy is the message as the list sends it: a Received field, the
 // list's header fields, then the sender's header fields byte for byte
-// (less those in dropped; with a subject prefix when prefix is not "")
-// and the body byte for byte, so that the author's DKIM signature of the
+// (less the owned ones; with a subject prefix when prefix is not "") and
+// the body byte for byte, so that the author's DKIM signature of the
 // body and the usual signed fields still verifies. Without a From rewrite
-// a field the author's DKIM signature covers is never dropped nor changed
-// (RFC 6376 §5.4): no subject prefix then.
+// a Subject that a verified DKIM signature of the author covers keeps no
+// prefix (RFC 6376 §5.4); an unverified signature changes nothing.
 //
 // With rw set (DMARC, see fromRewrite) From names the list instead of the
 // author, who goes to Reply-To (unless the sender set one) and to
@@ -57,19 +68,17 @@ func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string
 		signed = m.dkimSigned()
 	}
 	for _, f := range splitFields(m.header) {
-		name := strings.ToLower(strings.TrimSpace(string(f[:max(bytes.IndexByte(f, ':'), 0)])))
+		raw := f[:max(bytes.IndexByte(f, ':'), 0)]
+		name := strings.ToLower(strings.TrimSpace(string(raw)))
 		switch {
-		case signed[name]:
-		case dropped[name]:
-			continue
+		case owned(raw, f, t.List):
 		case name == "from" && rw != nil:
 			b.WriteString("From: " + rw.from + "\r\n")
-			continue
-		case name == "subject" && prefix != "":
+		case name == "subject" && prefix != "" && !signed["subject"]:
 			b.Write(prefixSubject(f, prefix))
-			continue
+		default:
+			b.Write(f)
 		}
-		b.Write(f)
 	}
 	b.Write(m.body)
 	return b.Bytes()

@@ -24,7 +24,7 @@ type message struct {
 	header []byte           // the header block, without the blank line
 	body   []byte           // from the blank line on (it included)
 	h      textproto.Header // parsed header
-	dkim   []string         // domains of passing DKIM signatures; nil: not yet verified
+	dkim   []dkimPass       // DKIM signatures that verify; nil: not yet verified
 }
 
 // readMessage reads DATA up to limit bytes and checks what every message
@@ -73,25 +73,38 @@ func readMessage(r io.Reader, limit int64, maxLines int) (*message, error) {
 	return m, nil
 }
 
-// toCRLF makes every line end in CRLF: bare LF becomes CRLF (RFC 5321
-// §2.3.8 forbids bare LF; they are common all the same).
+// toCRLF makes every line end in CRLF: a bare LF or a bare CR becomes
+// CRLF (RFC 5321 §2.3.8 forbids both; bare LF is common all the same). A
+// bare CR left in place could reach the relay as "<CR>.<CR><LF>", which
+// a relay that takes it for the end of data would split into a second,
+// smuggled message; after this, a dot alone on a line is a real line and
+// is dot-stuffed when relayed (RFC 5321 §4.5.2).
 func toCRLF(b []byte) []byte {
-	if bytes.Count(b, []byte("\n")) == bytes.Count(b, []byte("\r\n")) {
+	crlf := bytes.Count(b, []byte("\r\n"))
+	if bytes.Count(b, []byte("\n")) == crlf && bytes.Count(b, []byte("\r")) == crlf {
 		return b
 	}
 	out := make([]byte, 0, len(b)+len(b)/32)
 	for i, c := range b {
-		if c == '\n' && (i == 0 || b[i-1] != '\r') {
-			out = append(out, '\r')
+		switch {
+		case c == '\n' && (i == 0 || b[i-1] != '\r'):
+			out = append(out, '\r', '\n')
+		case c == '\r' && (i+1 == len(b) || b[i+1] != '\n'):
+			out = append(out, '\r', '\n')
+		default:
+			out = append(out, c)
 		}
-		out = append(out, c)
 	}
 	return out
 }
 
 // fromAddrs parses the From header (RFC 5322 §3.6.2), encoded words and
-// all; every author must pass the posting rule.
+// all; every author must pass the posting rule. A message with more than
+// one From field is refused (RFC 5322 §3.6: exactly one).
 func (m *message) fromAddrs() ([]*mail.Address, error) {
+	if err := m.oneField("From"); err != nil {
+		return nil, err
+	}
 	h := mail.Header{Header: gomessage.Header{Header: m.h}}
 	list, err := h.AddressList("From")
 	if err == nil && len(list) > 0 {
@@ -158,19 +171,22 @@ func oneLine(s string) string {
 	}, strings.ToValidUTF8(s, "?"))
 }
 
+// dkimPass is a DKIM signature of the message that verifies (RFC 6376
+// §6): its domain (d=) and the header fields it covers (h=, lower-case).
+type dkimPass struct {
+	domain string
+	fields []string
+}
+
 // dkimSigned is the set of header field names (lower-case) that the
-// message's DKIM signatures cover: the h= tags (RFC 6376 §3.5).
+// message's verified DKIM signatures cover (RFC 6376 §3.5 h=). A
+// signature that does not verify, or was not checked, counts for nothing:
+// anyone can write a DKIM-Signature field.
 func (m *message) dkimSigned() map[string]bool {
 	out := map[string]bool{}
-	for _, v := range m.h.Values("Dkim-Signature") {
-		for _, tag := range strings.Split(v, ";") {
-			k, val, ok := strings.Cut(tag, "=")
-			if !ok || strings.TrimSpace(k) != "h" {
-				continue
-			}
-			for _, name := range strings.Split(val, ":") {
-				out[strings.ToLower(strings.TrimSpace(name))] = true
-			}
+	for _, p := range m.dkim {
+		for _, name := range p.fields {
+			out[name] = true
 		}
 	}
 	return out

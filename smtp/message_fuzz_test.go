@@ -53,8 +53,8 @@ func FuzzReadMessage(f *testing.F) {
 
 func checkMessage(t *testing.T, m *message) {
 	t.Helper()
-	if bytes.Count(m.raw, []byte("\n")) != bytes.Count(m.raw, []byte("\r\n")) {
-		t.Fatalf("bare LF left in %q", m.raw)
+	if bareEnds(m.raw) {
+		t.Fatalf("bare CR or LF left in %q", m.raw)
 	}
 	whole := bytes.HasSuffix(m.raw, m.body) || (string(m.body) == "\r\n" && !bytes.Contains(m.raw, []byte("\r\n\r\n")))
 	if !bytes.HasPrefix(m.raw, m.header) || !whole || !bytes.HasPrefix(m.body, []byte("\r\n")) {
@@ -99,17 +99,23 @@ func checkMessage(t *testing.T, m *message) {
 	}
 }
 
-// FuzzToCRLF checks that line ending repair only adds CRs before bare LFs.
+// FuzzToCRLF checks that line ending repair makes every bare LF and bare
+// CR a CRLF (issue 16 item 12: no "<CR>.<CR><LF>" for the relay) and
+// changes nothing else.
 func FuzzToCRLF(f *testing.F) {
-	for _, s := range []string{"", "\n", "a\r\nb\nc", "\r\r\n\n", "x\r"} {
+	for _, s := range []string{"", "\n", "a\r\nb\nc", "\r\r\n\n", "x\r", "a\r.\r\nb", "\r\n.\r\r\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		out := toCRLF(in)
-		if bytes.Count(out, []byte("\n")) != bytes.Count(out, []byte("\r\n")) {
-			t.Fatalf("bare LF in %q", out)
+		if bareEnds(out) {
+			t.Fatalf("bare CR or LF in %q", out)
 		}
-		if !bytes.Equal(bytes.ReplaceAll(out, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(in, []byte("\r\n"), []byte("\n"))) {
+		lines := func(b []byte) []byte {
+			b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+			return bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
+		}
+		if !bytes.Equal(lines(out), lines(in)) {
 			t.Fatalf("toCRLF(%q) = %q changed more than line ends", in, out)
 		}
 	})

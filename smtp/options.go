@@ -54,6 +54,10 @@ type Options struct {
 	// LookupTXT resolves DKIM keys (RFC 6376 §3.6.2). Default
 	// net.LookupTXT.
 	LookupTXT func(domain string) ([]string, error)
+	// MaxInviteBytes bounds the calendar part of an iMIP invitation
+	// stored in a group's calendar (invite.go): the calendar's largest
+	// object. Default 1 MiB.
+	MaxInviteBytes int64
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
 }
@@ -73,6 +77,9 @@ func (o *Options) fill() error {
 	}
 	if o.MaxRecipients <= 0 {
 		o.MaxRecipients = 100
+	}
+	if o.MaxInviteBytes <= 0 {
+		o.MaxInviteBytes = 1 << 20
 	}
 	if o.MaxCommands <= 0 {
 		o.MaxCommands = 1000

@@ -187,14 +187,16 @@ func (c *relayConn) commands(cmds []string) (errs []error, err error) {
 }
 
 // data sends DATA, the message dot-stuffed (RFC 5321 §4.5.2) and the
-// final dot, and reads the answer.
+// final dot, and reads the answer. Messages are stored with CRLF lines
+// only (readMessage); a row queued before that rule has its bare CR and
+// LF made CRLF here, so that no "<CR>.<CR><LF>" reaches the relay.
 func (c *relayConn) data(msg []byte) error {
 	if _, err := c.cmd(3, "DATA"); err != nil {
 		return err
 	}
 	c.conn.SetDeadline(time.Now().Add(c.timeout))
 	w := c.w.DotWriter()
-	if _, err := w.Write(msg); err != nil {
+	if _, err := w.Write(toCRLF(msg)); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {

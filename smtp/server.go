@@ -17,6 +17,7 @@ type Server struct {
 	log    *slog.Logger
 	srv    *gosmtp.Server
 	commit *committer
+	drain  drain // sessions, to end the idle ones at Shutdown
 }
 
 // NewServer makes a Server; Serve starts it.
@@ -50,6 +51,7 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown stops accepting connections and waits, until ctx is done, for
 // the sessions in progress to end. What was answered 250 is on disk.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.drain.closeIdle() // idle connections, a relay's cached ones, end now
 	err := s.srv.Shutdown(ctx)
 	if err != nil && err != gosmtp.ErrServerClosed {
 		s.srv.Close()
@@ -68,8 +70,8 @@ func (s *Server) newSession(c *gosmtp.Conn) (gosmtp.Session, error) {
 		trusted = trustedRemote(c.Conn().RemoteAddr(), s.opts.TrustedNetworks)
 	}
 	sid := hex.EncodeToString(id)
-	return &session{srv: s, conn: c, id: sid, remote: remote, trusted: trusted,
-		log: s.log.With("session", sid, "remote", remote)}, nil
+	return s.drain.track(&session{srv: s, conn: c, id: sid, remote: remote, trusted: trusted,
+		log: s.log.With("session", sid, "remote", remote)}), nil
 }
 
 // slogPrinter lets go-smtp report its internal errors to the logger.

@@ -128,6 +128,7 @@ func (s *session) Data(r io.Reader) error {
 				return mapStoreErr(p.Err)
 			}
 			s.log.Info("post accepted", "list", p.List, "from", p.Sender, "recipients", p.Recipients, "bytes", len(p.Data))
+			s.invite(ctx, m, p) // RFC 6047: invitations go to the group's calendar (invite.go)
 		}
 	}
 	for _, f := range later {
@@ -182,9 +183,13 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	if t.Archive {
 		archive = o.ArchiveURL(t.GroupID)
 	}
+	rw := s.srv.fromRewrite(authors[0], t)
+	if prefix != "" && rw == nil {
+		s.verifyDKIM(m) // only a verified signature of Subject keeps it unprefixed
+	}
 	rcv := receivedField(s.heloName(), s.remote, o.Hostname, s.id, t.List, now)
 	return &groups.Post{
-		List: t.List, Sender: checks[0], Data: listCopy(m, t, rcv, prefix, archive, s.srv.fromRewrite(authors[0], t)),
+		List: t.List, Sender: checks[0], Data: listCopy(m, t, rcv, prefix, archive, rw),
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
 	}, nil
 }

@@ -73,31 +73,39 @@ func (s *session) verified(m *message, addr string) bool {
 }
 
 // dkimPasses reports whether a signature of domain (or of a parent of it,
-// RFC 7489 §3.1.1 relaxed alignment) verifies. The verification result is
-// cached per message.
+// RFC 7489 §3.1.1 relaxed alignment) verifies.
 func (s *session) dkimPasses(m *message, domain string) bool {
-	if len(m.h.Values("Dkim-Signature")) == 0 {
-		return false
-	}
-	if m.dkim == nil {
-		vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.raw), &dkim.VerifyOptions{
-			LookupTXT: s.srv.opts.LookupTXT, MaxVerifications: 5})
-		if err != nil {
-			s.log.Info("DKIM verification failed", "err", err)
-		}
-		m.dkim = []string{}
-		for _, v := range vs {
-			if v.Err == nil {
-				m.dkim = append(m.dkim, strings.ToLower(v.Domain))
-			} else {
-				s.log.Info("DKIM signature does not verify", "domain", v.Domain, "err", v.Err)
-			}
-		}
-	}
-	for _, d := range m.dkim {
+	for _, p := range s.verifyDKIM(m) {
+		d := p.domain
 		if d == domain || strings.Contains(d, ".") && strings.HasSuffix(domain, "."+d) {
 			return true
 		}
 	}
 	return false
+}
+
+// verifyDKIM returns the message's DKIM signatures that verify (RFC 6376
+// §6), checking them once per message.
+func (s *session) verifyDKIM(m *message) []dkimPass {
+	if m.dkim != nil || len(m.h.Values("Dkim-Signature")) == 0 {
+		return m.dkim
+	}
+	vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.raw), &dkim.VerifyOptions{
+		LookupTXT: s.srv.opts.LookupTXT, MaxVerifications: 5})
+	if err != nil {
+		s.log.Info("DKIM verification failed", "err", err)
+	}
+	m.dkim = []dkimPass{}
+	for _, v := range vs {
+		if v.Err != nil {
+			s.log.Info("DKIM signature does not verify", "domain", v.Domain, "err", v.Err)
+			continue
+		}
+		p := dkimPass{domain: strings.ToLower(v.Domain)}
+		for _, k := range v.HeaderKeys {
+			p.fields = append(p.fields, strings.ToLower(strings.TrimSpace(k)))
+		}
+		m.dkim = append(m.dkim, p)
+	}
+	return m.dkim
 }

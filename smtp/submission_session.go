@@ -118,9 +118,9 @@ func (s *subSession) Rcpt(to string, opts *gosmtp.RcptOptions) error {
 	return nil
 }
 
-// Data checks every From address against the sender-as rule, then posts
-// to the hosted lists and queues the rest for the relay, durably, before
-// answering.
+// Data checks every From address, and Sender, against the sender-as rule
+// (one From field only, RFC 5322 §3.6), then posts to the hosted lists and
+// queues the rest for the relay, durably, before answering.
 func (s *subSession) Data(r io.Reader) error {
 	o := s.sub.opts
 	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines)
@@ -142,6 +142,9 @@ func (s *subSession) Data(r io.Reader) error {
 			s.log.Info("submission refused", "from", a.Address, "why", err)
 			return mapStoreErr(err)
 		}
+	}
+	if err := s.checkSender(ctx, m); err != nil {
+		return err
 	}
 	if len(s.in.targets) > 0 {
 		if err := s.in.Data(bytes.NewReader(m.raw)); err != nil {

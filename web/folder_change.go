@@ -103,7 +103,7 @@ func (s *server) moveTo(c *reqCtx, ch *folderChange, dst string) error {
 	if dst == ch.path {
 		return nil
 	}
-	if err := groups.CheckFilePath(dst); err != nil {
+	if err := groups.CheckNewFilePath(dst); err != nil {
 		return err
 	}
 	if _, err := ch.f.Stat(c.r.Context(), dst); err == nil {
@@ -135,7 +135,7 @@ func (s *server) checkName(c *reqCtx, name string) error {
 	case strings.Contains(name, "/"):
 		return invalid(c.T("folder.name.slash"))
 	}
-	return groups.CheckFilePath(name)
+	return groups.CheckNewFilePath(name)
 }
 
 func invalid(msg string) error { return &groups.Error{Kind: groups.ErrInvalid, Msg: msg} }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"groupd/groups"
 )
 
 // XML namespaces and the prefixes our answers use.
@@ -23,7 +25,10 @@ var prefixes = map[string]string{nsDAV: "d", nsCal: "c", nsCS: "cs", nsApple: "a
 // reference so that iCalendar's CRLF survives XML's line-end handling.
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\r", "&#13;")
 
-func escape(s string) string { return escaper.Replace(s) }
+// escape escapes s for XML; a character XML 1.0 cannot carry (U+FFFE, a
+// C0 control, invalid UTF-8) becomes U+FFFD, a second guard behind the
+// store's CheckXMLText (issue 16 item 4).
+func escape(s string) string { return escaper.Replace(groups.XMLSafe(s)) }
 
 // prop is a property with its value as inner XML (already escaped; it may
 // use the d:, c:, cs: and a: prefixes), or, when text is set, as text
@@ -166,7 +171,7 @@ func writeProp(b *bytes.Buffer, p prop) {
 	}
 	b.WriteByte('>')
 	if p.text {
-		escaper.WriteString(b, p.inner)
+		escaper.WriteString(b, groups.XMLSafe(p.inner))
 	} else {
 		b.WriteString(p.inner)
 	}

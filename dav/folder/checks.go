@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"groupd/groups"
 )
 
 // checkPropfind refuses Depth: infinity (and no Depth, which means
@@ -86,6 +88,8 @@ func (h *handler) checkPut(w http.ResponseWriter, r *http.Request, rq *request, 
 		}
 		if exists {
 			used -= old.Size
+		} else {
+			used += groups.FolderEntryBytes // a new entry counts too
 		}
 		if used+size > quota {
 			w.Header().Set("Connection", "close") // the body is not read
@@ -114,6 +118,9 @@ func (h *handler) checkCopyMove(w http.ResponseWriter, r *http.Request, rq *requ
 		var ep *errPath
 		errors.As(err, &ep)
 		fail(w, ep.code, ep.msg)
+		return false
+	}
+	if !checkNewName(w, dest) {
 		return false
 	}
 	dg, dp := split(dest)
@@ -182,4 +189,17 @@ func etagIn(etag, list string) bool {
 		}
 	}
 	return false
+}
+
+// checkNewName refuses (400, with the store's sentence) a name that a
+// PUT, MKCOL, COPY or MOVE would create when XML cannot carry it: every
+// PROPFIND of the folder would then be broken (issue 16 item 4).
+func checkNewName(w http.ResponseWriter, name string) bool {
+	if _, p := split(name); p != "" {
+		if err := groups.CheckNewFilePath(p); err != nil {
+			fail(w, http.StatusBadRequest, groups.Message(err))
+			return false
+		}
+	}
+	return true
 }

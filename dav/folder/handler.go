@@ -32,7 +32,8 @@ type Options struct {
 	// directory. Leftovers of a crash are removed by New.
 	TempDir string
 	// MaxLockTimeout caps lock timeouts; Infinite and no Timeout header
-	// get it. Default 7 days.
+	// get it. Default groups.MaxLockTimeout (an hour), which the store
+	// also enforces: a longer value here has no effect.
 	MaxLockTimeout time.Duration
 	// Realm of the Basic authentication challenge. Default "groupd".
 	Realm string
@@ -66,7 +67,7 @@ func New(opts Options) (http.Handler, error) {
 		opts.TempDir = opts.Store.BlobPath(".uploads")
 	}
 	if opts.MaxLockTimeout <= 0 {
-		opts.MaxLockTimeout = 7 * 24 * time.Hour
+		opts.MaxLockTimeout = groups.MaxLockTimeout
 	}
 	if opts.Realm == "" {
 		opts.Realm = "groupd"
@@ -181,10 +182,13 @@ func (h *handler) dispatch(w http.ResponseWriter, r *http.Request, rq *request, 
 			return
 		}
 	case http.MethodPut:
-		if !h.checkPut(w, r, rq, name) {
+		if !checkNewName(w, name) || !h.checkPut(w, r, rq, name) {
 			return
 		}
 	case "MKCOL":
+		if !checkNewName(w, name) {
+			return
+		}
 		if gid, p := split(name); p == "" {
 			// Groups are made through the API; an existing one is a
 			// collection that exists (405).

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"groupd/groups"
 )
@@ -196,9 +195,12 @@ func (h *handler) serveUnlock(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 }
 
-// xmlText escapes s for XML character data.
+// xmlText escapes s for XML character data. A character XML 1.0 cannot
+// carry (U+FFFE, a C0 control, invalid UTF-8) becomes U+FFFD: a second
+// guard behind the store's CheckXMLText (issue 16 item 4).
 func xmlText(s string) string {
-	if !strings.ContainsAny(s, "<>&'\"\r\n\t") && utf8.ValidString(s) {
+	s = groups.XMLSafe(s)
+	if !strings.ContainsAny(s, "<>&'\"\r\n\t") {
 		return s
 	}
 	var b bytes.Buffer

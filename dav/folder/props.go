@@ -123,9 +123,21 @@ func (e *entry) Patch(patches []webdav.Proppatch) ([]webdav.Propstat, error) {
 	case errors.Is(err, groups.ErrDenied):
 		return []webdav.Propstat{{Status: http.StatusForbidden, Props: names}}, nil
 	case errors.Is(err, groups.ErrTooLarge):
-		return []webdav.Propstat{{Status: webdav.StatusInsufficientStorage, Props: names}}, nil
+		return []webdav.Propstat{tooLarge(err, names)}, nil
 	}
 	return nil, err
+}
+
+// tooLarge is the propstat of a PROPPATCH refused for want of room: 507
+// (RFC 4918 §9.2.1), naming the DAV:quota-not-exceeded precondition when
+// the folder's quota is what is missing (RFC 4331 §6), with the sentence.
+func tooLarge(err error, names []webdav.Property) webdav.Propstat {
+	ps := webdav.Propstat{Status: webdav.StatusInsufficientStorage, Props: names,
+		ResponseDescription: groups.Message(err)}
+	if groups.Message(err) == groups.QuotaExceeded {
+		ps.XMLError = `<D:quota-not-exceeded xmlns:D="DAV:"/>`
+	}
+	return ps
 }
 
 // unwritable is a name that the XML parser read with a colon in its local

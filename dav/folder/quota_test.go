@@ -2,6 +2,7 @@ package folder
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -15,10 +16,11 @@ const quotaProps = `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:q
 
 func TestQuota(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Options{DefaultQuota: 100})
+	const entry = groups.FolderEntryBytes // each entry counts too
+	e := newEnv(t, Options{DefaultQuota: 100 + entry})
 	e.put("bob", "/dav/files/team/a", strings.Repeat("a", 60))
 	b := e.want(207, "bob", "PROPFIND", "/dav/files/team/", quotaProps, hdr{"Depth": "0"})
-	mustContain(t, b, "<D:quota-used-bytes>60</D:quota-used-bytes>", "<D:quota-available-bytes>40</D:quota-available-bytes>")
+	mustContain(t, b, fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", 60+entry), "<D:quota-available-bytes>40</D:quota-available-bytes>")
 	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/", propfindAll, hdr{"Depth": "0"})
 	mustNotContain(t, b, "quota-used-bytes") // RFC 4331 §3: not in allprop
 
@@ -57,19 +59,18 @@ func TestQuota(t *testing.T) {
 		t.Fatalf("Finder PUT over quota: %d", resp.StatusCode)
 	}
 	// COPY counts too.
-	e.put("bob", "/dav/files/team/c", "0123456789")
 	e.want(507, "bob", "COPY", "/dav/files/team/a", "", hdr{"Destination": "/dav/files/team/a2"})
 
 	// The administrator raises the quota.
 	if err := e.store.SetFolderQuota(context.Background(), groups.Actor{Email: "alice@example.test"}, "team", 1000); err == nil {
 		t.Fatal("a master set a quota")
 	}
-	if err := e.store.SetFolderQuota(context.Background(), groups.AdminActor(), "team", 1000); err != nil {
+	if err := e.store.SetFolderQuota(context.Background(), groups.AdminActor(), "team", 1000+2*entry); err != nil {
 		t.Fatal(err)
 	}
 	e.put("bob", "/dav/files/team/b", strings.Repeat("b", 500))
 	b = e.want(207, "bob", "PROPFIND", "/dav/files/team/", quotaProps, hdr{"Depth": "0"})
-	mustContain(t, b, "<D:quota-used-bytes>560</D:quota-used-bytes>", "<D:quota-available-bytes>440</D:quota-available-bytes>")
+	mustContain(t, b, fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", 550+2*entry), "<D:quota-available-bytes>450</D:quota-available-bytes>")
 }
 
 // neverRead is a body that never yields a byte: after 2 s it fails, which
@@ -84,7 +85,7 @@ func (n neverRead) Read(p []byte) (int, error) {
 // A COPY or MOVE that fails leaves the destination as it was.
 func TestFailedCopyKeepsDestination(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, Options{DefaultQuota: 100})
+	e := newEnv(t, Options{DefaultQuota: 100 + 2*groups.FolderEntryBytes})
 	e.put("bob", "/dav/files/team/big", strings.Repeat("b", 60))
 	e.put("bob", "/dav/files/team/small", "small")
 	e.want(507, "bob", "COPY", "/dav/files/team/big", "", hdr{"Destination": "/dav/files/team/small"})
@@ -92,7 +93,7 @@ func TestFailedCopyKeepsDestination(t *testing.T) {
 		t.Fatalf("destination after a failed COPY: %q", got)
 	}
 	// Across groups, the destination group's quota counts.
-	if err := e.store.SetFolderQuota(context.Background(), groups.AdminActor(), "hidden", 10); err != nil {
+	if err := e.store.SetFolderQuota(context.Background(), groups.AdminActor(), "hidden", 10+groups.FolderEntryBytes); err != nil {
 		t.Fatal(err)
 	}
 	e.put("bob", "/dav/files/hidden/small", "hidden")

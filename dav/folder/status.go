@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"golang.org/x/net/webdav"
+
+	"groupd/groups"
 )
 
 // statusWriter corrects the answers x/net/webdav gives without knowing
@@ -27,7 +29,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	msg := ""
 	switch {
 	case w.rq.quotaHit && code >= 400:
-		code, msg = webdav.StatusInsufficientStorage, "the group's folder is full (quota exceeded)"
+		code, msg = webdav.StatusInsufficientStorage, groups.QuotaExceeded
 	case code == http.StatusPreconditionFailed && w.rq.lockFail:
 		code, msg = webdav.StatusLocked, "the resource is locked"
 	case code == http.StatusCreated && w.rq.replaces && w.rq.method == http.MethodPut:

@@ -33,6 +33,9 @@ func TestBadInputAgainstDaemon(t *testing.T) {
 	}{
 		{"malformed MIME", hdr("malformed MIME") + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\n--nothing\r\nbroken", "250 2.0.0", true},
 		{"bare LF", strings.ReplaceAll(hdr("bare LF")+"\r\nline one\r\nline two", "\r\n", "\n"), "250 2.0.0", true},
+		// issue 16 item 12: "<CR>.<CR><LF>" would end DATA at a relay that
+		// takes a bare CR for a line end (SMTP smuggling).
+		{"bare CR before a dot", hdr("bare CR") + "\r\nline one\r.\r\nMAIL FROM:<x@evil.example>\r\nline\rtwo", "250 2.0.0", true},
 		{"NUL byte", hdr("NUL byte") + "\r\nbo\x00dy", "554 5.6.0", false},
 		{"10,000-line header", hdr("long header") + strings.Repeat("X-Filler: 0123456789\r\n", 10000) + "\r\nbody", "552 5.3.4", false},
 		{"header injection in the display name",
@@ -76,8 +79,8 @@ func TestBadInputAgainstDaemon(t *testing.T) {
 			if header(m, "Bcc") != "" || strings.Contains(s, "\x00") || strings.Contains(s, "X-Filler") || strings.Contains(s, "zzzz") {
 				t.Errorf("relay: %s got a copy with a Bcc field or part of a refused message:\n%.400s", rc, s)
 			}
-			if strings.Contains(strings.ReplaceAll(s, "\r\n", ""), "\n") {
-				t.Errorf("relay: %s got a bare LF: %.400q", rc, s)
+			if strings.ContainsAny(strings.ReplaceAll(s, "\r\n", ""), "\r\n") {
+				t.Errorf("relay: %s got a bare CR or LF: %.400q", rc, s)
 			}
 		}
 	}

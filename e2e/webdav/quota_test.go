@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"groupd/config"
+	"groupd/groups"
 )
 
 const quotaProps = `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:quota-used-bytes/><D:quota-available-bytes/></D:prop></D:propfind>`
@@ -83,12 +84,14 @@ func TestQuota(t *testing.T) {
 	if len(after) != len(blobs) || len(uploads) != 0 {
 		t.Fatalf("left behind: blobs %v (before %v), uploads %v", after, blobs, uploads)
 	}
-	mustContain(t, e.quota("team"), fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", 600<<10),
-		fmt.Sprintf("<D:quota-available-bytes>%d</D:quota-available-bytes>", 1<<20-600<<10))
+	// The entry counts too (groups.FolderEntryBytes).
+	const used = 600<<10 + groups.FolderEntryBytes
+	mustContain(t, e.quota("team"), fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", used),
+		fmt.Sprintf("<D:quota-available-bytes>%d</D:quota-available-bytes>", 1<<20-used))
 
 	// A member may read the quota but not set it.
 	if code, body := e.d.API(t, "GET", "/api/v1/groups/team/quota", "bob@example.test", nil); code != 200 ||
-		!strings.Contains(string(body), fmt.Sprintf(`"bytes":0,"default":1048576,"effective":1048576,"used":%d`, 600<<10)) {
+		!strings.Contains(string(body), fmt.Sprintf(`"bytes":0,"default":1048576,"effective":1048576,"used":%d`, used)) {
 		t.Fatalf("GET quota as a member: %d %s", code, body)
 	}
 	if code, body := e.d.API(t, "PUT", "/api/v1/groups/team/quota", "alice@example.test", map[string]int64{"bytes": 1 << 30}); code != 403 {
@@ -102,7 +105,7 @@ func TestQuota(t *testing.T) {
 		t.Fatalf("PUT quota answered %s", got)
 	}
 	e.put("bob", "/dav/files/team/b.bin", strings.Repeat("b", 600<<10))
-	mustContain(t, e.quota("team"), "<D:quota-available-bytes>2965504</D:quota-available-bytes>")
+	mustContain(t, e.quota("team"), fmt.Sprintf("<D:quota-available-bytes>%d</D:quota-available-bytes>", 4<<20-2*used))
 	mustContain(t, e.quota("hidden"), "<D:quota-available-bytes>1048576</D:quota-available-bytes>")
 	e.want(507, "bob", "PUT", "/dav/files/hidden/b.bin", strings.Repeat("b", 2<<20), nil)
 }

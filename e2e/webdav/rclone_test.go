@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"groupd/groups"
 )
 
 // makeTree writes n files of mixed sizes (0 B to 3 MiB) in nested folders,
@@ -98,5 +100,13 @@ func TestRclone(t *testing.T) {
 	}
 	// The files are in the group folder, for another member too.
 	b := e.want(207, "alice", "PROPFIND", "/dav/files/team/tree/", quotaProps, hdr{"Depth": "0"})
-	mustContain(t, b, fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", total))
+	// Each entry (the files, their folders and tree/ itself) counts too.
+	entries := int64(1)
+	filepath.WalkDir(src, func(p string, _ os.DirEntry, err error) error {
+		if err == nil && p != src {
+			entries++
+		}
+		return err
+	})
+	mustContain(t, b, fmt.Sprintf("<D:quota-used-bytes>%d</D:quota-used-bytes>", total+entries*groups.FolderEntryBytes))
 }

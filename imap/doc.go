@@ -24,7 +24,9 @@
 // member removed, a feature switched off, a group deleted or its archive
 // purged (the last known UID gone) ends a session that has the mailbox
 // selected with BYE at the very next command, and LIST stops showing it
-// at once (LIST asks the store every time).
+// at once (LIST asks the store every time). A password change or a
+// deleted account (groups.ChangeSessionsEnded) ends every open session of
+// that user at once with BYE, idle or not (issue 16 item 2).
 //
 // Limits: a line longer than Options.MaxLineLength ends the connection
 // with BYE [TOOBIG]; one address may hold Options.MaxConnsPerIP

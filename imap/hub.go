@@ -11,9 +11,10 @@ import (
 // hub follows the store's change feed with one subscription and tells the
 // sessions that have a group's mailbox selected what changed.
 type hub struct {
-	sub  *groups.Subscription
-	log  *slog.Logger
-	done chan struct{}
+	sub   *groups.Subscription
+	log   *slog.Logger
+	done  chan struct{}
+	ended func(user string) // a user's sessions must end (ChangeSessionsEnded)
 
 	mu      sync.Mutex
 	watches map[string]map[*watch]struct{} // by group id
@@ -29,8 +30,9 @@ type watch struct {
 	purged  atomic.Bool   // the archive was purged
 }
 
-func newHub(store *groups.Store, log *slog.Logger) *hub {
-	h := &hub{sub: store.Subscribe(), log: log, done: make(chan struct{}), watches: map[string]map[*watch]struct{}{}}
+func newHub(store *groups.Store, log *slog.Logger, ended func(user string)) *hub {
+	h := &hub{sub: store.Subscribe(), log: log, done: make(chan struct{}), ended: ended,
+		watches: map[string]map[*watch]struct{}{}}
 	go h.run()
 	return h
 }
@@ -38,6 +40,10 @@ func newHub(store *groups.Store, log *slog.Logger) *hub {
 func (h *hub) run() {
 	defer close(h.done)
 	for c := range h.sub.C {
+		if c.Kind == groups.ChangeSessionsEnded {
+			h.ended(c.User)
+			continue
+		}
 		h.dispatch(c)
 	}
 }

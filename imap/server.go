@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,7 +121,7 @@ func NewServer(opts Options) (*Server, error) {
 		envs:     newEnvCache(opts.EnvelopeCache),
 		sessions: map[*session]struct{}{},
 	}
-	s.hub = newHub(opts.Store, opts.Logger)
+	s.hub = newHub(opts.Store, opts.Logger, s.endSessions)
 	return s, nil
 }
 
@@ -223,6 +224,32 @@ func (s *Server) track(sess *session) bool {
 	}
 	s.sessions[sess] = struct{}{}
 	return true
+}
+
+// signedIn records whom a session is logged in as, for endSessions.
+func (s *Server) signedIn(sess *session, email string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess.email = email
+}
+
+// sessionsEnded is the BYE text of a session whose user's password changed
+// or whose account was deleted.
+const sessionsEnded = "Your password was changed or your account deleted; log in again"
+
+// endSessions ends every open session of user with BYE (RFC 9051 §7.1.5)
+// when the store says so (groups.ChangeSessionsEnded: a password change or
+// a deleted account ends them all, issue 16 item 2). Each BYE is written
+// in its own goroutine: a client that stops reading must not stall the
+// change feed.
+func (s *Server) endSessions(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sess := range s.sessions {
+		if sess.email != "" && strings.EqualFold(sess.email, user) {
+			go sess.bye(sessionsEnded)
+		}
+	}
 }
 
 func (s *Server) untrack(sess *session) {

@@ -21,6 +21,7 @@ type session struct {
 	ctx   context.Context
 	stop  context.CancelFunc
 	actor groups.Actor // zero until logged in
+	email string       // the actor's, for Server.endSessions; under srv.mu
 	sel   *selected    // nil unless a mailbox is selected
 }
 
@@ -51,8 +52,12 @@ func (s *session) gathered() func() {
 	}
 }
 
+// Close only reads s.sel: go-imap closes a session whose connection
+// dropped during IDLE without waiting for Idle to return.
 func (s *session) Close() error {
-	s.unselect()
+	if s.sel != nil && s.sel.watch != nil {
+		s.srv.hub.remove(s.sel.watch)
+	}
 	s.stop()
 	s.srv.untrack(s)
 	return nil
@@ -75,6 +80,7 @@ func (s *session) Login(username, password string) error {
 	}
 	s.actor = groups.UserActor(user)
 	s.log = s.log.With("user", user.Email)
+	s.srv.signedIn(s, user.Email)
 	return nil
 }
 

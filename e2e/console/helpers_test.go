@@ -48,8 +48,8 @@ type consoleDaemon struct {
 
 // startConsole builds and runs groupd for the test, and reads the
 // console's message catalogs so that tests assert the very sentences a
-// user reads.
-func startConsole(t *testing.T) *consoleDaemon {
+// user reads. listen names listeners wanted besides http ("smtp").
+func startConsole(t *testing.T, listen ...string) *consoleDaemon {
 	t.Helper()
 	bin, err := groupdproc.Build(t.TempDir())
 	if err != nil {
@@ -57,7 +57,7 @@ func startConsole(t *testing.T) *consoleDaemon {
 	}
 	relay := e2etest.StartRelay(t)
 	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: t.TempDir(), Relay: relay.Addr,
-		Listen: []string{"http"}})
+		Listen: append([]string{"http"}, listen...)})
 	if err != nil {
 		t.Fatal(err)
 	}

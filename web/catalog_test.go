@@ -76,6 +76,9 @@ func usedKeys(t *testing.T) []string {
 		keys = append(keys, "groups.tab."+v, "groups.empty."+v)
 	}
 	keys = append(keys, "role."+groups.RoleMaster, "role."+groups.RoleMember)
+	for _, r := range []string{groups.SendAnyone, groups.SendMembers, groups.SendListed} {
+		keys = append(keys, "group.list.accepts."+r)
+	}
 	for _, k := range noticeKeys {
 		keys = append(keys, k)
 	}

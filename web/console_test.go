@@ -61,3 +61,23 @@ func TestPrivateGroupLooksMissing(t *testing.T) {
 		t.Fatalf("master's own private group: %d", st)
 	}
 }
+
+// TestGroupPageSaysWhoMayPost (issue 15): the group page says what the
+// list accepts, and making the group private leaves that unchanged.
+func TestGroupPageSaysWhoMayPost(t *testing.T) {
+	e := newTestEnv(t)
+	e.group(t, "alice@example.test", groups.GroupSpec{ID: str("open"), Name: str("Open")})
+	alice := e.signin(t, "alice@example.test", "password1")
+	_, body := alice.get(t, "/g/open")
+	want := "Who may mail it Anyone. Mail from outside the organisation is refused."
+	if !strings.Contains(text(body), want) {
+		t.Fatalf("public group's page lacks %q: %s", want, text(body))
+	}
+	if _, err := e.store.UpdateGroup(t.Context(), groups.Actor{Email: "alice@example.test"}, "open",
+		groups.GroupSpec{Public: no()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = alice.get(t, "/g/open"); !strings.Contains(text(body), want) {
+		t.Fatalf("after making it private: %s", text(body))
+	}
+}

@@ -16,8 +16,9 @@ import (
 
 // Daemon is one running groupd: its store, listeners and workers.
 type Daemon struct {
-	cfg config.Config
-	log *slog.Logger
+	cfg    config.Config
+	log    *slog.Logger
+	bodies bodyLimits // HTTP request bodies: defaults, shorter in tests
 
 	mu        sync.Mutex
 	state     state
@@ -54,7 +55,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Daemon{cfg: cfg, log: log, failed: make(chan error, 1)}, nil
+	return &Daemon{cfg: cfg, log: log, bodies: defaultBodyLimits(), failed: make(chan error, 1)}, nil
 }
 
 // logger returns the daemon's logger tagged with component=name.

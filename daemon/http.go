@@ -48,6 +48,8 @@ func (d *Daemon) httpListener() (Listener, error) {
 	routed := davAsSent(mux)
 	handler, stopStreams := limitStreams(d.cfg.Limits.MaxHTTPRequests, log, routed,
 		limitRequests(d.cfg.Limits.MaxHTTPRequests, log, routed))
+	// Requests with bodies pass their own guards first (bodies.go).
+	handler = limitBodies(d.bodies, log, handler)
 	srv := &http.Server{
 		Handler:           m.instrument(handler),
 		ReadHeaderTimeout: 10 * time.Second,

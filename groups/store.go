@@ -68,6 +68,10 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// Language is the organisation's language, "en" or "ko": that of the
+// notices, and of the names the DAV handlers give collections.
+func (s *Store) Language() string { return s.opts.Language }
+
 // Open opens (creating if needed) the database at opts.Path and migrates it
 // to the current schema.
 func Open(opts Options) (*Store, error) {

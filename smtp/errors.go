@@ -21,6 +21,13 @@ func errRelay(addr string) error {
 	return smtpErr(550, gosmtp.EnhancedCode{5, 7, 1}, "relaying denied: this server accepts mail only for its lists, not for "+addr)
 }
 
+// errAuthRequired: MAIL or RCPT on submission before AUTH. RFC 4954 §6
+// gives 530 5.7.0; go-smtp's ErrAuthRequired is 502, which RFC 5321
+// §4.2.4 keeps for a command that is not implemented.
+func errAuthRequired() error {
+	return smtpErr(530, gosmtp.EnhancedCode{5, 7, 0}, "Authentication required")
+}
+
 func errBadAddress(addr string) error {
 	return smtpErr(501, gosmtp.EnhancedCode{5, 1, 3}, "bad address syntax: "+addr)
 }

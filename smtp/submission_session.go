@@ -83,7 +83,7 @@ func (s *subSession) Logout() error { return nil }
 // Mail takes the envelope sender; AUTH comes first (RFC 6409 §4.3).
 func (s *subSession) Mail(from string, opts *gosmtp.MailOptions) error {
 	if s.user == nil {
-		return gosmtp.ErrAuthRequired
+		return errAuthRequired()
 	}
 	s.rcpts = nil
 	if err := s.in.Mail(from, opts); err != nil {
@@ -99,7 +99,7 @@ func (s *subSession) Mail(from string, opts *gosmtp.MailOptions) error {
 // DATA.
 func (s *subSession) Rcpt(to string, opts *gosmtp.RcptOptions) error {
 	if s.user == nil {
-		return gosmtp.ErrAuthRequired
+		return errAuthRequired()
 	}
 	addr := strings.ToLower(to)
 	local, domain, ok := strings.Cut(addr, "@")

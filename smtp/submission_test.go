@@ -132,8 +132,8 @@ func TestSubmissionPostRefusedForNonMember(t *testing.T) {
 	wantCode(t, err, 550, "5.7.1")
 }
 
-// TestSubmissionNeedsAuth: MAIL before AUTH is refused (5.7.0; go-smtp
-// answers 502 itself); a wrong password or another identity is 535.
+// TestSubmissionNeedsAuth: MAIL before AUTH is refused (530 5.7.0, RFC
+// 4954 §6); a wrong password or another identity is 535.
 func TestSubmissionNeedsAuth(t *testing.T) {
 	w := sendersAsWorld(t)
 	ca := newTestCA(t)
@@ -143,7 +143,7 @@ func TestSubmissionNeedsAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	wantCode(t, c.Mail(bob, nil), 502, "5.7.0")
+	wantCode(t, c.Mail(bob, nil), 530, "5.7.0")
 	wantCode(t, c.Auth(sasl.NewPlainClient("", bob, "wrong")), 535, "5.7.8")
 	wantCode(t, c.Auth(sasl.NewPlainClient(alice, bob, "password1")), 535, "5.7.8")
 	if err := c.Auth(sasl.NewLoginClient(bob, "password1")); err != nil {

@@ -55,7 +55,7 @@ func (b *backend) calendarOf(c *groups.Calendar) gocaldav.Calendar {
 	if c.Feature == groups.FeatureTask {
 		comp = ical.CompToDo
 	}
-	return gocaldav.Calendar{Path: b.h.collPath(c.GroupID, c.Feature), Name: c.Name,
+	return gocaldav.Calendar{Path: b.h.collPath(c.GroupID, c.Feature), Name: collName(c, b.h.store.Language()),
 		MaxResourceSize: b.h.opts.MaxResourceSize, SupportedComponentSet: []string{comp}}
 }
 

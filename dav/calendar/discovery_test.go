@@ -43,9 +43,9 @@ func TestDiscovery(t *testing.T) {
 	sort.Strings(got)
 	want := []string{
 		"/dav/calendars/hidden/events/ Hidden Ones VEVENT",
-		"/dav/calendars/hidden/tasks/ Hidden Ones VTODO",
+		"/dav/calendars/hidden/tasks/ Hidden Ones · Tasks VTODO",
 		"/dav/calendars/team/events/ The Team VEVENT",
-		"/dav/calendars/team/tasks/ The Team VTODO",
+		"/dav/calendars/team/tasks/ The Team · Tasks VTODO",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("calendars:\n%s", strings.Join(got, "\n"))

@@ -42,9 +42,11 @@
 //     free-busy-query expands within a budget per request and per object
 //     (limits.go): past it the 207 is marked partial, or the free-busy
 //     answer is 507, with DAV:number-of-matches-within-limits;
-//   - getctag and sync-token; PROPPATCH of displayname, calendar-color and
-//     calendar-order kept per user (proppatch.go); MKCALENDAR and MKCOL
-//     answered 403: group calendars are fixed.
+//   - getctag and sync-token; a displayname ("Team", "Team · Tasks" in
+//     the organisation's language) and an Apple calendar-color from the
+//     group id by default (names.go); PROPPATCH of displayname,
+//     calendar-color and calendar-order kept per user (proppatch.go);
+//     MKCALENDAR and MKCOL answered 403: group calendars are fixed.
 //
 // Users log in with HTTP Basic through groups.Login. Every collection is
 // opened through groups (Store.Calendar, which calls Store.Authorize), so

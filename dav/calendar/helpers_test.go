@@ -29,8 +29,16 @@ type env struct {
 
 func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
+	return newEnvIn(t, opts, "")
+}
+
+// newEnvIn is newEnv with the organisation's language lang ("" for the
+// default).
+func newEnvIn(t testing.TB, opts Options, lang string) *env {
+	t.Helper()
 	dir := t.TempDir()
 	s, err := groups.Open(groups.Options{
+		Language:        lang,
 		Path:            filepath.Join(dir, "groupd.db"),
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},

@@ -74,7 +74,7 @@ func (h *handler) collProps(ctx context.Context, st *reqState, c *groups.Calenda
 	if c.Feature == groups.FeatureTask {
 		comp = "VTODO"
 	}
-	name := c.Name
+	name := collName(c, h.store.Language())
 	if v, ok := mine[groups.CalPropDisplayName]; ok {
 		name = v
 	}
@@ -93,9 +93,11 @@ func (h *handler) collProps(ctx context.Context, st *reqState, c *groups.Calenda
 			"<d:privilege><d:bind/></d:privilege><d:privilege><d:unbind/></d:privilege>"+
 			"<d:privilege><d:read-current-user-privilege-set/></d:privilege>"),
 		dav("supported-report-set", supportedReports(c.Feature)))
+	color := collColor(c.GroupID, c.Feature)
 	if v, ok := mine[groups.CalPropColor]; ok {
-		ps = append(ps, textProp(xml.Name{Space: nsApple, Local: "calendar-color"}, v))
+		color = v
 	}
+	ps = append(ps, textProp(xml.Name{Space: nsApple, Local: "calendar-color"}, color))
 	if v, ok := mine[groups.CalPropOrder]; ok {
 		ps = append(ps, textProp(xml.Name{Space: nsApple, Local: "calendar-order"}, v))
 	}
@@ -123,7 +125,7 @@ func objProps(o *groups.CalObject, feature string) []prop {
 	}
 	ps := []prop{
 		dav("resourcetype", ""),
-		textProp(xml.Name{Space: nsDAV, Local: "getetag"}, o.ETag),
+		etagProp(xml.Name{Space: nsDAV, Local: "getetag"}, o.ETag),
 		dav("getcontenttype", "text/calendar; charset=utf-8; component="+comp),
 		dav("getcontentlength", strconv.FormatInt(o.Size, 10)),
 		dav("getlastmodified", o.Modified.UTC().Format(http.TimeFormat)),
@@ -146,7 +148,7 @@ func objResponse(p string, o *groups.CalObject, feature string, q propReq) respo
 		ok := true
 		switch {
 		case n.Space == nsDAV && n.Local == "getetag":
-			v = textProp(n, o.ETag)
+			v = etagProp(n, o.ETag)
 		case n == calendarDataName && o.Data != "":
 			v = textProp(n, o.Data)
 		case n.Space == nsDAV && n.Local == "resourcetype":

@@ -25,6 +25,17 @@ var prefixes = map[string]string{nsDAV: "d", nsCal: "c", nsCS: "cs", nsApple: "a
 // reference so that iCalendar's CRLF survives XML's line-end handling.
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "\r", "&#13;")
 
+// etagEscaper escapes an entity-tag as character data. Its quotes stay
+// plain: '"' is legal in XML text (XML 1.0 §2.4), and a client that does
+// not decode entities (npm webdav) then sends back in If-Match the ETag
+// it got (RFC 4918 §15.6, RFC 9110 §8.8.3).
+var etagEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// etagProp is DAV:getetag with the entity-tag etag, quotes unescaped.
+func etagProp(n xml.Name, etag string) prop {
+	return prop{name: n, inner: etagEscaper.Replace(groups.XMLSafe(etag))}
+}
+
 // escape escapes s for XML; a character XML 1.0 cannot carry (U+FFFE, a
 // C0 control, invalid UTF-8) becomes U+FFFD, a second guard behind the
 // store's CheckXMLText (issue 16 item 4).

@@ -172,11 +172,23 @@ func (rq *request) lockDiscovery(gid, p string) (string, error) {
 	return b.String(), nil
 }
 
+// lockTokenProblem says what is wrong with an UNLOCK's Lock-Token header
+// t (RFC 4918 §9.11: required; §10.5: a Coded-URL), "" when nothing is.
+func lockTokenProblem(t string) string {
+	switch {
+	case t == "":
+		return "UNLOCK needs a Lock-Token header (RFC 4918 §9.11)"
+	case len(t) < 3 || t[0] != '<' || t[len(t)-1] != '>':
+		return "the Lock-Token header must be a Coded-URL in angle brackets, such as <urn:uuid:…> (RFC 4918 §10.5)"
+	}
+	return ""
+}
+
 // serveUnlock removes a lock (RFC 4918 §9.11).
 func (h *handler) serveUnlock(w http.ResponseWriter, r *http.Request, rq *request, name string) {
 	t := strings.TrimSpace(r.Header.Get("Lock-Token"))
-	if len(t) < 3 || t[0] != '<' || t[len(t)-1] != '>' {
-		fail(w, http.StatusBadRequest, "UNLOCK needs a Lock-Token header")
+	if msg := lockTokenProblem(t); msg != "" {
+		fail(w, http.StatusBadRequest, msg)
 		return
 	}
 	gid, p := split(name)
@@ -194,6 +206,15 @@ func (h *handler) serveUnlock(w http.ResponseWriter, r *http.Request, rq *reques
 		failErr(w, err)
 	}
 }
+
+// etagEscaper escapes an entity-tag as character data. Its quotes stay
+// plain: '"' is legal in XML text (XML 1.0 §2.4), and a client that does
+// not decode numeric references (npm webdav) then sends back in If-Match
+// the ETag it got (RFC 4918 §15.6, RFC 9110 §8.8.3).
+var etagEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// etagText is the DAV:getetag value of etag, quotes unescaped.
+func etagText(etag string) string { return etagEscaper.Replace(groups.XMLSafe(etag)) }
 
 // xmlText escapes s for XML character data. A character XML 1.0 cannot
 // carry (U+FFFE, a C0 control, invalid UTF-8) becomes U+FFFD: a second

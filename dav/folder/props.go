@@ -50,7 +50,7 @@ func (e *entry) DeadProps() (map[xml.Name]webdav.Property, error) {
 	}
 	set(davName("creationdate"), e.fi.Created.UTC().Format(time.RFC3339))
 	if e.fi.IsDir {
-		set(davName("getetag"), xmlText(e.fi.ETag))
+		set(davName("getetag"), etagText(e.fi.ETag))
 	}
 	ld, err := e.rq.lockDiscovery(e.gid, e.fi.Path)
 	if err != nil {

@@ -45,7 +45,7 @@ func (h *handler) live(rq *request, r *row, local string, now time.Time) (string
 	case "creationdate":
 		return fi.Created.UTC().Format(time.RFC3339), true, nil
 	case "getetag":
-		return xmlText(fi.ETag), true, nil
+		return etagText(fi.ETag), true, nil
 	case "supportedlock":
 		return supportedLock, true, nil
 	case "lockdiscovery":

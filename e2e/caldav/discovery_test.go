@@ -33,7 +33,7 @@ func TestDiscoveryFromServerURL(t *testing.T) {
 		got = append(got, cal.Path+" "+cal.Name+" "+strings.Join(cal.SupportedComponentSet, ","))
 	}
 	sort.Strings(got)
-	if !eq(got, events+" Team VEVENT", tasks+" Team VTODO") {
+	if !eq(got, events+" Team VEVENT", tasks+" Team · Tasks VTODO") {
 		t.Fatalf("calendars:\n%s", strings.Join(got, "\n"))
 	}
 	cals, err = e.client("carol").FindCalendars(ctx, home)

@@ -17,6 +17,7 @@ cal = events[0]
 assert cal.get_display_name() == "Team", cal.get_display_name()
 tasks = [c for c in cals if str(c.url).endswith("/dav/calendars/team/tasks/")]
 assert tasks, "team tasks not found"
+assert tasks[0].get_display_name() == "Team · Tasks", tasks[0].get_display_name()
 
 SINGLE = """BEGIN:VCALENDAR
 VERSION:2.0

@@ -12,15 +12,11 @@ import (
 // Open to internal users and admins; an external (guest) user is refused
 // with 403, the directory being the organisation's.
 func (s *server) people(w http.ResponseWriter, r *http.Request, a groups.Actor) error {
-	q := r.URL.Query()
-	if err := onlyParams(q, "q", "limit"); err != nil {
-		return err
-	}
-	limit, err := queryInt(q, "limit", 0)
+	text, limit, err := prefixQuery(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.store.People(r.Context(), a, q.Get("q"), limit)
+	list, err := s.store.People(r.Context(), a, text, limit)
 	if err != nil {
 		return err
 	}

@@ -34,18 +34,25 @@ func (s *server) listGroups(w http.ResponseWriter, r *http.Request, a groups.Act
 // GET /api/v1/autocomplete?q=TEXT&limit= → {"groups": [summary...]}, at
 // most limit (default 10), under the visibility rules of the "all" view.
 func (s *server) autocomplete(w http.ResponseWriter, r *http.Request, a groups.Actor) error {
-	q := r.URL.Query()
-	if err := onlyParams(q, "q", "limit"); err != nil {
-		return err
-	}
-	limit, err := queryInt(q, "limit", 0)
+	text, limit, err := prefixQuery(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.store.Autocomplete(r.Context(), a, q.Get("q"), limit)
+	list, err := s.store.Autocomplete(r.Context(), a, text, limit)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"groups": list})
 	return nil
+}
+
+// prefixQuery reads the q and limit parameters of a look-up as you type
+// (autocomplete, people), refusing any other parameter.
+func prefixQuery(r *http.Request) (string, int, error) {
+	q := r.URL.Query()
+	if err := onlyParams(q, "q", "limit"); err != nil {
+		return "", 0, err
+	}
+	limit, err := queryInt(q, "limit", 0)
+	return q.Get("q"), limit, err
 }

@@ -98,6 +98,7 @@ func (s *Store) GetGroup(ctx context.Context, a Actor, id string) (*Group, error
 		return nil, err
 	}
 	g.Role = acc.Role
+	g.CanManage = mayManage(a, acc.Role == RoleMaster)
 	inForce(g, acc.disabled)
 	if acc.Role == "" && !a.Admin {
 		g.MailingList.ExternalMembers = []string{}

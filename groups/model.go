@@ -135,6 +135,9 @@ type Group struct {
 	FeaturesChosen Features `json:"features_chosen"`
 	// Role is the asking actor's role: "master", "member" or "".
 	Role string `json:"role"`
+	// CanManage: the asking actor may edit the group, its members and
+	// its data (a master or an admin).
+	CanManage bool `json:"can_manage"`
 }
 
 // Summary is a group as it appears in lists, search and autocomplete.
@@ -159,10 +162,13 @@ type Policy struct {
 
 // Note is a group note.
 type Note struct {
-	ID      int64     `json:"id"`
-	Title   string    `json:"title"`
-	Body    string    `json:"body"`
-	Author  string    `json:"author"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
+	ID     int64  `json:"id"`
+	Title  string `json:"title"`
+	Body   string `json:"body"`
+	Author string `json:"author"`
+	// Editable: the asking actor may edit and delete this note (its
+	// author, a master or an admin).
+	Editable bool      `json:"editable"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 }

@@ -48,6 +48,7 @@ func (s *Store) Notes(ctx context.Context, a Actor, id string) ([]Note, error) {
 		if err != nil {
 			return nil, err
 		}
+		n.Editable = mayChangeNote(a, acc.Role, n.Author)
 		out = append(out, *n)
 	}
 	return out, rows.Err()
@@ -71,7 +72,17 @@ func (s *Store) GetNote(ctx context.Context, a Actor, id string, nid int64) (*No
 	if err != nil {
 		return nil, err
 	}
-	return getNote(ctx, s.rdb, acc.gid, nid)
+	n, err := getNote(ctx, s.rdb, acc.gid, nid)
+	if err == nil {
+		n.Editable = mayChangeNote(a, acc.Role, n.Author)
+	}
+	return n, err
+}
+
+// mayChangeNote: a note is edited and deleted by its author, a master of
+// its group or an admin.
+func mayChangeNote(a Actor, role, author string) bool {
+	return author == a.Email || role == RoleMaster || a.Admin
 }
 
 func getNote(ctx context.Context, q querier, gid, nid int64) (*Note, error) {
@@ -171,7 +182,7 @@ func (s *Store) ownNote(ctx context.Context, tx *wtx, a Actor, id string, nid in
 	if err != nil {
 		return nil, nil, err
 	}
-	if n.Author != a.Email && acc.Role != RoleMaster && !a.Admin {
+	if !mayChangeNote(a, acc.Role, n.Author) {
 		return nil, nil, errorf(ErrDenied, "only the note's author or a master may change it")
 	}
 	return acc, n, nil

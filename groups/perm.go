@@ -64,7 +64,7 @@ func decide(a Actor, f facts, act Action, feature string) error {
 		}
 		return errorf(ErrDenied, "only members of this group may use its %ss", feature)
 	case ActManage, ActPurge, ActDelete:
-		if master || a.Admin {
+		if mayManage(a, master) {
 			return nil
 		}
 		return errorf(ErrDenied, "only masters of this group may do that")
@@ -135,3 +135,6 @@ func (s *Store) loadFacts(ctx context.Context, q querier, a Actor, groupID strin
 	acc.disabled = f.disabled
 	return f, acc, nil
 }
+
+// mayManage: masters, and admins, manage a group (SPEC §1 Roles).
+func mayManage(a Actor, master bool) bool { return master || a.Admin }

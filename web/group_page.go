@@ -15,8 +15,8 @@ type groupView struct {
 	G        *groups.Group
 	Masters  []groups.Member
 	Members  []groups.Member
-	InForce  groups.Features
-	Disabled map[string]bool // by the organisation policy
+	InForce  groups.Features // the group's Features: in force
+	Disabled map[string]bool // chosen on, but off by the organisation policy
 	Tabs     []tab
 	Tab      string // the current tab's key
 	IsMember bool
@@ -36,12 +36,10 @@ func (s *server) loadGroup(c *reqCtx, tabKey string) (*groupView, error) {
 	if err != nil {
 		return nil, err
 	}
-	al, err := s.store.AllowancesFor(ctx, c.actor())
-	if err != nil {
-		return nil, err
-	}
-	v := &groupView{G: g, Tab: tabKey, Disabled: map[string]bool{},
-		IsMember: g.Role != "", IsMaster: g.Role == groups.RoleMaster || c.sess.User.Admin}
+	// The store's Features are those in force; one the masters chose
+	// but that is off is off by the organisation's policy.
+	v := &groupView{G: g, Tab: tabKey, InForce: g.Features, Disabled: map[string]bool{},
+		IsMember: g.Role != "", IsMaster: g.CanManage}
 	for _, m := range ms {
 		if m.Role == groups.RoleMaster {
 			v.Masters = append(v.Masters, m)
@@ -49,11 +47,8 @@ func (s *server) loadGroup(c *reqCtx, tabKey string) (*groupView, error) {
 			v.Members = append(v.Members, m)
 		}
 	}
-	for _, f := range al.DisabledFeatures {
-		v.Disabled[f] = true
-	}
 	for _, f := range groups.AllFeatures() {
-		v.InForce.Set(f, g.Features.On(f) && !v.Disabled[f])
+		v.Disabled[f] = g.FeaturesChosen.On(f) && !g.Features.On(f)
 	}
 	v.Tabs = s.groupTabs(c, v)
 	c.nav = "groups"

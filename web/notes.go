@@ -73,7 +73,7 @@ func memberNames(v *groupView) map[string]string {
 // which mirrors the store's rule (author, master or admin).
 func (c *reqCtx) noteItem(v *groupView, names map[string]string, n groups.Note) noteItem {
 	it := noteItem{Note: n, AuthorName: n.Author, Edited: n.Updated.After(n.Created),
-		CanEdit: n.Author == c.sess.User.Email || v.IsMaster}
+		CanEdit: n.Editable}
 	if name, ok := names[n.Author]; ok {
 		it.AuthorName = name
 	}

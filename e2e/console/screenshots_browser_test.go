@@ -51,6 +51,35 @@ func TestConsoleScreenshots(t *testing.T) {
 	alice.open(t, "/groups")
 	alice.navigate(t, "switch to Korean", clickAction(`header a.lang`))
 	shoot(t, alice, filepath.Join(dir, "console-groups-ko.png"))
+	if review := os.Getenv("GROUPD_SCREENSHOTS_REVIEW"); review != "" {
+		shootForReview(t, alice, review)
+	}
+}
+
+// shootForReview renders every page of the console in English and
+// Korean, at a desktop width and at a phone's (390 × 844), into dir as
+// review-<page>-<lang>-<width>.png: for a person to look at after a
+// change, not for the README.
+func shootForReview(t *testing.T, p *browserTab, dir string) {
+	pages := []struct{ name, path string }{
+		{"groups", "/groups"}, {"group", "/g/sales"}, {"create", "/groups/new"}, {"edit", "/g/sales/edit"},
+		{"members", "/g/sales/members"}, {"purge", "/g/sales/purge"}, {"messages", "/g/sales/messages"},
+		{"notes", "/g/sales/notes"}, {"events", "/g/sales/events/month"}, {"tasks", "/g/sales/tasks"},
+		{"folder", "/g/sales/folder"}, {"connect", "/g/sales/connect"}, {"admin", "/admin"},
+		{"account", "/account"}, {"convert", "/groups/convert"}, {"missing", "/g/no-such-group"},
+	}
+	for _, lang := range []string{"en", "ko"} {
+		p.open(t, "/lang?l="+lang+"&back=/groups")
+		for _, size := range [][2]int64{{1280, 900}, {390, 844}} {
+			if _, err := chromedp.Run(p.ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
+				t.Fatal(err)
+			}
+			for _, pg := range pages {
+				p.open(t, pg.path)
+				shoot(t, p, filepath.Join(dir, fmt.Sprintf("review-%s-%s-%d.png", pg.name, lang, size[0])))
+			}
+		}
+	}
 }
 
 // shoot saves the whole page of the tab as a PNG at out.

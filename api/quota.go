@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"groupd/groups"
@@ -53,6 +54,14 @@ func (s *server) putQuota(w http.ResponseWriter, r *http.Request, a groups.Actor
 func (s *server) quotaOf(r *http.Request, a groups.Actor) (*quota, error) {
 	ctx, id := r.Context(), r.PathValue("id")
 	f, err := s.store.OpenFolder(ctx, a, id, s.defQuota)
+	if errors.Is(err, groups.ErrNotFound) {
+		// A public group's folder is its members' (issue 16, Info): say
+		// so, as for its other members-only data. A private group stays
+		// missing: GetGroup answers an outsider as for no group.
+		if _, gerr := s.store.GetGroup(ctx, a, id); gerr == nil {
+			return nil, &groups.Error{Kind: groups.ErrDenied, Msg: "only members of this group may see its folder"}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,15 @@
 #   bench/soak.sh                      # 5 minutes
 #   SOAK_DURATION=30s bench/soak.sh    # a quick run
 #   bench/soak.sh -workers 4 -rss-growth 96   # flags go to the driver
+#   bench/soak.sh -abuse               # issue 16: the second half under attack
+#
+# -abuse adds, in the second half, the attacks of the security audit's
+# findings 1 (recurrence storms), 5 (slow request bodies) and 6 (26 MiB
+# posts over the limit, IMAP FETCH of 20 MiB bodies never read), each from
+# loopback addresses of its own (bench/soak/abuse.go). It then fails when
+# the normal workload saw any error, when a protocol's p99 under attack is
+# over 3x the quiet half's (floor 20 ms), or when RSS grew by more than
+# -rss-growth + 128 MiB. What the attackers got back is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(mktemp -d)

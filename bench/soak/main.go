@@ -44,6 +44,7 @@ type options struct {
 	pace      time.Duration
 	rssGrowth int64 // MiB
 	keep      bool
+	abuse     bool // the second half under attack (abuse.go)
 }
 
 func main() {
@@ -64,6 +65,8 @@ func main() {
 	flag.DurationVar(&o.pace, "pace", 100*time.Millisecond, "each worker starts at most one operation per pace")
 	flag.Int64Var(&o.rssGrowth, "rss-growth", rssBound, "MiB the RSS may grow from the warm-up to the end (see rssBound)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data directory")
+	flag.BoolVar(&o.abuse, "abuse", false, "attack the daemon in the second half of the run (abuse.go); RSS may grow by "+
+		"-rss-growth + 128 MiB")
 	flag.Parse()
 	if o.groupd == "" {
 		fmt.Fprintln(os.Stderr, "soak: -groupd is required")
@@ -98,6 +101,12 @@ func run(o options) error {
 	if err := d.seed(o.workers); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
+	if o.abuse {
+		if err := d.seedAbuse(); err != nil {
+			return fmt.Errorf("seed the attacks: %w", err)
+		}
+		o.rssGrowth += 128 // finding 6: each attack within 128 MiB
+	}
 	fmt.Printf("soak: groupd pid %d, data %s, %v of load, %d workers per protocol, warm-up %v\n",
 		d.Cmd.Process.Pid, dir, o.duration, o.workers, o.warmup)
 
@@ -106,10 +115,18 @@ func run(o options) error {
 	rss := &rssSeries{pid: d.Cmd.Process.Pid, start: time.Now()}
 	var wg sync.WaitGroup
 	wg.Go(func() { rss.sample(ctx, 5*time.Second) })
-	stats := map[string]*recorder{}
+	ph := newPhases(o, rss.start)
+	attacks := &attackLog{}
+	if o.abuse {
+		wg.Go(func() {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Until(ph.abuseFrom)):
+				abuse(ctx, d, attacks)
+			}
+		})
+	}
 	for _, p := range protocols(d) {
-		rec := &recorder{}
-		stats[p.name] = rec
 		for w := range o.workers {
 			op, err := p.make(w)
 			if err != nil {
@@ -117,13 +134,17 @@ func run(o options) error {
 				wg.Wait()
 				return fmt.Errorf("%s worker %d: %w", p.name, w, err)
 			}
-			wg.Go(func() { loop(ctx, o.pace, rec, op) })
+			wg.Go(func() { loop(ctx, o.pace, func() *recorder { return ph.now(p.name) }, op) })
 		}
 	}
 	wg.Wait()
 	exited := d.Exited()
 	rss.last() // after the load, before the stop
-	errs := report(stats, rss, o)
+	errs := report(ph.quiet, rss, o)
+	if o.abuse {
+		attacks.print()
+		errs = append(errs, ph.compare()...)
+	}
 	if exited != nil {
 		errs = append(errs, fmt.Errorf("groupd exited during the run: %v", exited))
 	}
@@ -137,16 +158,17 @@ func run(o options) error {
 }
 
 // loop runs op every pace (at once when op took longer) until ctx ends.
-func loop(ctx context.Context, pace time.Duration, rec *recorder, op func(context.Context) error) {
+func loop(ctx context.Context, pace time.Duration, rec func() *recorder, op func(context.Context) error) {
 	t := time.NewTicker(pace)
 	defer t.Stop()
 	for ctx.Err() == nil {
 		start := time.Now()
+		r := rec() // the phase the operation started in
 		err := op(ctx)
 		if ctx.Err() != nil && err != nil {
 			return // cut off by the end of the run, not a failure
 		}
-		rec.add(time.Since(start), err)
+		r.add(time.Since(start), err)
 		select {
 		case <-ctx.Done():
 		case <-t.C:

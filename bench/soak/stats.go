@@ -118,9 +118,23 @@ func (s *rssSeries) growth(warmup time.Duration) (base, end int64) {
 
 // report prints the figures and returns what failed.
 func report(stats map[string]*recorder, rss *rssSeries, o options) []error {
+	title := ""
+	if o.abuse {
+		title = "quiet first half"
+	}
+	errs := table(title, stats)
+	errs = append(errs, rssReport(rss, o)...)
+	return errs
+}
+
+// table prints one phase's counts and latencies and returns its errors.
+func table(title string, stats map[string]*recorder) []error {
 	var errs []error
+	if title != "" {
+		fmt.Printf("\n%s:", title)
+	}
 	fmt.Printf("\n%-8s %8s %7s %9s %9s %9s\n", "protocol", "ops", "errors", "p50", "p99", "max")
-	for _, name := range []string{"smtp", "caldav", "webdav", "imap", "api"} {
+	for _, name := range protocolNames {
 		r := stats[name]
 		r.mu.Lock()
 		lat := slices.Clone(r.lat)
@@ -134,6 +148,12 @@ func report(stats map[string]*recorder, rss *rssSeries, o options) []error {
 		}
 		r.mu.Unlock()
 	}
+	return errs
+}
+
+// rssReport prints the RSS series and checks its growth.
+func rssReport(rss *rssSeries, o options) []error {
+	var errs []error
 	rss.mu.Lock()
 	fmt.Printf("\nRSS (MiB) every 5 s:")
 	for i, k := range rss.kib {

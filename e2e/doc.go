@@ -3,7 +3,8 @@
 // loopback port) and talk to it with real clients — go-webdav, go-imap,
 // go-smtp and net/http in Go, and in CI the third-party clients users run
 // (swaks, litmus, rclone, cadaver, python3-caldav, vdirsyncer, imaplib,
-// mbsync).
+// mbsync), and the npm clients pinned in e2e/package.json (imapflow,
+// tsdav, webdav, nodemailer; e2e/npm, installed with npm ci --prefix e2e).
 // e2e/internal/e2etest starts a daemon and seeds users and groups over
 // the HTTP API.
 package e2e

@@ -19,8 +19,7 @@ type listener struct {
 	net.Listener
 	srv *Server
 	// guard puts a guardConn over each connection: on plain listeners
-	// only, as under TLS it would see records, and above TLS the library
-	// would no longer know the connection is secure.
+	// only, as under TLS it would see records (ServeTLS puts it above TLS).
 	guard bool
 }
 

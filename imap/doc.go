@@ -36,7 +36,12 @@
 // data at a time. A sequence or UID set is resolved by sorting and
 // merging its ranges (ranges·log + result, whatever they cover), SEARCH's
 // sets once per command, so thousands of ranges cost a client more than
-// the server.
+// the server. A command guard (guard.go) reads each command line before
+// go-imap's parser on plain and implicit-TLS listeners: it answers what
+// the parser answers badly (huge synchronising literals, deep nesting,
+// mailbox names that are not modified UTF-7) and, after ENABLE
+// UTF8=ACCEPT, passes "&" in names on as the literal character RFC 6855
+// makes it (mailboxname.go).
 //
 // What it stores: nothing on disk of its own. The groups store keeps, for
 // this package, imap_mailboxes (per-group UID counters), imap_flags

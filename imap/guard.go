@@ -40,6 +40,7 @@ type guardConn struct {
 	appends bool   // the current command is APPEND: its literals are messages
 	depth   int    // parentheses open in the current command
 	off     bool   // after STARTTLS
+	utf8    bool   // after ENABLE UTF8=ACCEPT (RFC 6855 §3): see mailboxname.go
 	rerr    error
 	buf     [4096]byte
 }
@@ -113,6 +114,13 @@ func (g *guardConn) line(l []byte) {
 		g.refuse(start, tag, fmt.Sprintf("NO [TOOBIG] A literal of %d bytes is over the limit of %d bytes for this command", size, maxBufferedLiteral))
 		return
 	}
+	if start {
+		var answer string
+		if l, answer = g.names(l, name); answer != "" {
+			g.refuse(sync || size < 0, tag, answer)
+			return
+		}
+	}
 	if g.cont {
 		g.literal = size
 	}
@@ -120,6 +128,20 @@ func (g *guardConn) line(l []byte) {
 	if start && name == "STARTTLS" {
 		g.off = true
 	}
+}
+
+// names checks the mailbox names of a command's first line (issue 17,
+// bug 1) and follows ENABLE UTF8=ACCEPT (IMAP4rev2 implies it).
+func (g *guardConn) names(l []byte, name string) ([]byte, string) {
+	if name == "ENABLE" {
+		up := strings.ToUpper(string(l))
+		g.utf8 = g.utf8 || strings.Contains(up, "UTF8=ACCEPT") || strings.Contains(up, "IMAP4REV2")
+		return l, ""
+	}
+	if !takesMailbox(name) {
+		return l, ""
+	}
+	return checkNames(l, g.utf8)
 }
 
 // refuse answers a command the parser never sees, with a tagged answer

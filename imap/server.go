@@ -133,7 +133,7 @@ func (s *Server) Serve(l net.Listener) error {
 	if s.opts.Loopback != nil {
 		insecure = *s.opts.Loopback
 	}
-	return s.serve(&listener{Listener: l, srv: s, guard: true}, insecure || s.opts.InsecureAuth)
+	return s.serve(&listener{Listener: l, srv: s, guard: true}, insecure || s.opts.InsecureAuth, s.opts.TLSConfig)
 }
 
 // ServeTLS accepts implicit-TLS connections (RFC 8314 §3.3, imaps) on l.
@@ -141,15 +141,31 @@ func (s *Server) ServeTLS(l net.Listener) error {
 	if s.opts.TLSConfig == nil {
 		return errors.New("imap: ServeTLS needs a TLSConfig")
 	}
-	return s.serve(tls.NewListener(&listener{Listener: l, srv: s}, s.opts.TLSConfig), s.opts.InsecureAuth)
+	// The guard reads commands above TLS. go-imap then no longer sees a
+	// *tls.Conn, so it is told that authentication is safe here (it is:
+	// the connection is TLS) and is given no STARTTLS to offer inside TLS.
+	return s.serve(guardListener{tls.NewListener(&listener{Listener: l, srv: s}, s.opts.TLSConfig)}, true, nil)
 }
 
-func (s *Server) serve(l net.Listener, insecureAuth bool) error {
+// guardListener puts a guardConn over each (TLS) connection.
+type guardListener struct{ net.Listener }
+
+func (l guardListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &guardConn{Conn: c}, nil
+}
+
+// serve runs go-imap on l; starttls is the configuration for STARTTLS,
+// nil for none.
+func (s *Server) serve(l net.Listener, insecureAuth bool, starttls *tls.Config) error {
 	srv := imapserver.New(&imapserver.Options{
 		NewSession:   s.newSession,
 		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {}},
 		Logger:       logAdapter{s.opts.Logger},
-		TLSConfig:    s.opts.TLSConfig,
+		TLSConfig:    starttls,
 		InsecureAuth: insecureAuth,
 	})
 	s.mu.Lock()

@@ -50,6 +50,18 @@ if needs_install; then
 	install_packages
 fi
 
+# The npm clients of e2e/npm (issue 17), pinned in e2e/package.json and
+# e2e/package-lock.json, with the machine's Node.js; without node or npm
+# those tests skip (or fail when CI is set).
+if ! command -v npm >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+	apt-get install -y nodejs npm || echo "test.sh: WARNING: could not install nodejs and npm" >&2
+fi
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+	npm ci --prefix e2e --no-audit --no-fund
+else
+	echo "test.sh: WARNING: node or npm is missing; the e2e/npm tests skip (fail when CI is set)." >&2
+fi
+
 command -v go >/dev/null 2>&1 || { echo "test.sh: go is not installed (expected in /usr/local/go)" >&2; exit 1; }
 go version
 

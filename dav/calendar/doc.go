@@ -38,7 +38,10 @@
 //     EXDATE, ignores overrides and VTODO ranges and is case-sensitive;
 //     calendar-multiget from one query; free-busy-query (freebusy.go);
 //     sync-collection with tombstones (RFC 6578, sync.go). Both query and
-//     multiget answer from the stored bytes. A calendar-query or
+//     multiget answer from the stored bytes, or, when calendar-data asks
+//     for CALDAV:expand or limit-recurrence-set (RFC 4791 §9.6.5,
+//     §9.6.6), from the instances internal/recur yields (expand.go),
+//     within the same budget. A calendar-query or
 //     free-busy-query expands within a budget per request and per object
 //     (limits.go): past it the 207 is marked partial, or the free-busy
 //     answer is 507, with DAV:number-of-matches-within-limits;

@@ -56,7 +56,7 @@ func parseMultiget(body []byte) (multigetBody, error) {
 				}
 				mg.hrefs = append(mg.hrefs, strings.TrimSpace(h))
 			case "prop":
-				if props, err = childNames(d, props); err != nil {
+				if props, err = childNames(d, props, &mg.q.data); err != nil {
 					return mg, err
 				}
 				if props == nil {
@@ -79,11 +79,12 @@ func parseMultiget(body []byte) (multigetBody, error) {
 	if !root || depth != 0 {
 		return mg, errors.New("unfinished document")
 	}
+	data := mg.q.data
 	switch {
 	case names:
 		mg.q = propReq{names: true}
 	case props != nil:
-		mg.q = propReq{props: props}
+		mg.q = propReq{props: props, data: data}
 	default:
 		mg.q = propReq{all: true} // DAV:allprop, or nothing asked
 	}
@@ -113,8 +114,9 @@ func charData(d *xml.Decoder) (string, error) {
 }
 
 // childNames appends the names of the children of the element just
-// opened (DAV:prop) to names, skipping their contents.
-func childNames(d *xml.Decoder, names []xml.Name) ([]xml.Name, error) {
+// opened (DAV:prop) to names, skipping their contents but for
+// calendar-data's, which go to data (RFC 4791 §9.6).
+func childNames(d *xml.Decoder, names []xml.Name, data *dataReq) ([]xml.Name, error) {
 	for {
 		tok, err := d.Token()
 		if err != nil {
@@ -123,6 +125,12 @@ func childNames(d *xml.Decoder, names []xml.Name) ([]xml.Name, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			names = append(names, t.Name)
+			if t.Name == calendarDataName {
+				if *data, err = decodeCalData(d, t); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			if err := d.Skip(); err != nil {
 				return nil, err
 			}

@@ -175,6 +175,7 @@ func objResponse(p string, o *groups.CalObject, feature string, q propReq) respo
 type propReq struct {
 	all, names bool
 	props      []xml.Name
+	data       dataReq // how calendar-data is asked for (REPORT only)
 }
 
 func (q propReq) wants(n xml.Name) bool {

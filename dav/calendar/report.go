@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"groupd/groups"
 	"groupd/internal/recur"
@@ -61,7 +62,8 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqS
 		h.fail(w, r, err)
 		return
 	}
-	objs, cut, err := h.matching(r.Context(), st, c, st.filter, recur.NewBudget(h.opts.QueryLimits))
+	b := recur.NewBudget(h.opts.QueryLimits)
+	objs, cut, err := h.matching(r.Context(), st, c, st.filter, b)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -71,6 +73,13 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqS
 	for _, o := range objs {
 		if !q.wants(calendarDataName) {
 			o.Data = ""
+		}
+		if err := h.shapeData(o, q.data, st.zone, b); err != nil {
+			cut = b.Reason() // left out, as matching leaves out what it cannot judge
+			if b.Exhausted() {
+				break
+			}
+			continue
 		}
 		if size += int64(len(o.Data)) + 512; size > h.opts.MaxReportBytes {
 			why := "the matching calendar data exceeds " + strconv.FormatInt(h.opts.MaxReportBytes, 10) +
@@ -91,6 +100,7 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqS
 // order, 404 for those missing or not the user's.
 func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, targets []*target, q propReq) {
 	resps := make([]response, 0, len(hrefs))
+	b := recur.NewBudget(h.opts.QueryLimits)
 	for i, raw := range hrefs {
 		t, ok := target{}, targets[i] != nil
 		if ok {
@@ -111,7 +121,12 @@ func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, 
 		if !q.wants(calendarDataName) {
 			o.Data = ""
 		}
-		resps = append(resps, objResponse(h.objPath(t.group, t.feature, o.Name), o, t.feature, q))
+		p := h.objPath(t.group, t.feature, o.Name)
+		if err := h.shapeData(o, q.data, time.UTC, b); err != nil {
+			resps = append(resps, truncatedResponse(p, err.Error()))
+			continue
+		}
+		resps = append(resps, objResponse(p, o, t.feature, q))
 	}
 	multistatus(w, resps, "")
 }
@@ -175,7 +190,9 @@ func (h *handler) prepareQuery(r *http.Request, st *reqState, t target, body []b
 	}
 	st.filter = &f
 	st.zone = queryZone(q.Timezone)
-	return reportProps(q.AllProp, q.PropName, q.Prop), nil
+	pr := reportProps(q.AllProp, q.PropName, q.Prop)
+	pr.data, err = calDataReq(q.Prop)
+	return pr, err
 }
 
 // prefetch loads every object a calendar-multiget names, one query per

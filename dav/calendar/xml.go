@@ -204,6 +204,9 @@ type anyElem struct {
 	XMLName xml.Name
 	Inner   string `xml:",innerxml"`
 	Text    string `xml:",chardata"`
+	// Of CALDAV:calendar-data in a REPORT (RFC 4791 §9.6.5, §9.6.6).
+	Expand *xTimeRange `xml:"urn:ietf:params:xml:ns:caldav expand"`
+	Limit  *xTimeRange `xml:"urn:ietf:params:xml:ns:caldav limit-recurrence-set"`
 }
 
 func (a *anyElems) names() []xml.Name {

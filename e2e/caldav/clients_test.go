@@ -1,9 +1,11 @@
 package caldav
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -130,4 +132,29 @@ func propfind(e *env, user, coll string) string {
 	e.t.Helper()
 	_, body, _ := e.do(user, "PROPFIND", coll, "", hdr{"Depth": "1"})
 	return body
+}
+
+// TestPythonCaldavExpand: python3-caldav's date_search(expand=True) gets
+// the stand-up's instances in the range from the server, in UTC with
+// RECURRENCE-ID, the exception left out and the moved instance moved
+// (RFC 4791 §9.6.5; issue 17, bug 2). The script stops python-caldav
+// from expanding on its own, which hid the bug.
+func TestPythonCaldavExpand(t *testing.T) {
+	t.Parallel()
+	py := need(t, "/usr/bin/python3", "-c", "import caldav")
+	e := start(t)
+	out, err := exec.Command(py, "testdata/pycaldav_expand.py", e.d.URL("/"), "bob@example.test", pw).CombinedOutput()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err != nil || len(lines) < 2 || lines[len(lines)-1] != "OK" {
+		t.Fatalf("pycaldav_expand: %v\n%s", err, out)
+	}
+	var seen []string
+	if err := json.Unmarshal([]byte(lines[len(lines)-2]), &seen); err != nil {
+		t.Fatalf("pycaldav_expand printed %s", out)
+	}
+	want := []string{"Stand-up (moved) 20260305T100000Z 20260305T080000Z",
+		"Stand-up 20260303T080000Z 20260303T080000Z", "Stand-up 20260306T080000Z 20260306T080000Z"}
+	if !slices.Equal(seen, want) {
+		t.Errorf("python3-caldav sees %q, want %q", seen, want)
+	}
 }

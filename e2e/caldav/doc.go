@@ -15,7 +15,9 @@
 // feature switched off answers exactly as a collection that never existed;
 // bad input (broken iCalendar, 5 MB, a VEVENT among tasks, dot segments
 // and encoded slashes) answered with a clear 4xx and nothing stored;
-// python3-caldav's discovery → save → date search → edit → delete flow;
+// python3-caldav's discovery → save → date search → edit → delete flow,
+// and its date_search(expand=True) answered by the server's expansion
+// (RFC 4791 §9.6.5, issue 17);
 // a vdirsyncer two-way sync; and, with the groupd binary run through
 // internal/groupdproc, the recurrence budget of issue 16: the audit's
 // object of 200 rules every second refused at PUT, and, stored as before,

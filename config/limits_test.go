@@ -13,11 +13,14 @@ max_connections_per_ip = 7
 max_http_requests = 9
 max_request_bytes = 4096
 max_smtp_commands = 30
+max_connections = 40
+memory_budget = 33554432
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Limits{MaxConnectionsPerIP: 7, MaxHTTPRequests: 9, MaxRequestBytes: 4096, MaxSMTPCommands: 30}
+	want := Limits{MaxConnectionsPerIP: 7, MaxHTTPRequests: 9, MaxRequestBytes: 4096, MaxSMTPCommands: 30,
+		MaxConnections: 40, MemoryBudget: 32 << 20}
 	if got.Limits != want {
 		t.Fatalf("Limits = %+v, want %+v", got.Limits, want)
 	}
@@ -29,7 +32,8 @@ func TestLimitsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Limits{MaxConnectionsPerIP: 50, MaxHTTPRequests: 256, MaxRequestBytes: 1 << 20, MaxSMTPCommands: 1000}
+	want := Limits{MaxConnectionsPerIP: 50, MaxHTTPRequests: 256, MaxRequestBytes: 1 << 20, MaxSMTPCommands: 1000,
+		MaxConnections: 1000, MemoryBudget: 64 << 20}
 	if got.Limits != want {
 		t.Fatalf("Limits = %+v, want %+v", got.Limits, want)
 	}
@@ -44,6 +48,8 @@ func TestLimitsBad(t *testing.T) {
 		{"zero bytes", "max_request_bytes = 0", "limits.max_request_bytes: 0 is not a positive number of bytes"},
 		{"zero commands", "max_smtp_commands = 0", "limits.max_smtp_commands: 0 is not a positive number of commands"},
 		{"too few commands", "max_smtp_commands = 4", "limits.max_smtp_commands: 4 is too few for one message"},
+		{"zero total connections", "max_connections = 0", "limits.max_connections: 0 is not a positive number of connections"},
+		{"small memory budget", "memory_budget = 1048576", "limits.memory_budget: 1048576 bytes is too little to hold a message"},
 		{"wrong type", `max_request_bytes = "1M"`, "limits.max_request_bytes: line 2: incompatible types"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

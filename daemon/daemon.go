@@ -12,13 +12,16 @@ import (
 
 	"groupd/config"
 	"groupd/groups"
+	"groupd/internal/budget"
 )
 
 // Daemon is one running groupd: its store, listeners and workers.
 type Daemon struct {
 	cfg    config.Config
 	log    *slog.Logger
-	bodies bodyLimits // HTTP request bodies: defaults, shorter in tests
+	bodies bodyLimits     // HTTP request bodies: defaults, shorter in tests
+	mem    *budget.Budget // limits.memory_budget, shared by the protocols (budget.go)
+	conns  *budget.Budget // limits.max_connections, across the listeners
 
 	mu        sync.Mutex
 	state     state
@@ -55,7 +58,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Daemon{cfg: cfg, log: log, bodies: defaultBodyLimits(), failed: make(chan error, 1)}, nil
+	return &Daemon{cfg: cfg, log: log, bodies: defaultBodyLimits(), failed: make(chan error, 1),
+		mem: budget.New(cfg.Limits.MemoryBudget), conns: budget.New(int64(cfg.Limits.MaxConnections))}, nil
 }
 
 // logger returns the daemon's logger tagged with component=name.
@@ -95,7 +99,8 @@ func (d *Daemon) Start(ctx context.Context) error {
 // open creates data_dir and opens the store and the admin token.
 func (d *Daemon) open(ctx context.Context) error {
 	dir := d.cfg.DataDir
-	d.logger("daemon").Info("starting", "data_dir", dir, "hostname", d.cfg.Hostname)
+	d.logger("daemon").Info("starting", "data_dir", dir, "hostname", d.cfg.Hostname,
+		"memory_budget", d.cfg.Limits.MemoryBudget, "malloc_tuned", budget.TuneMalloc())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"groupd/internal/budget"
 )
 
 // The [limits] table, applied so that one client cannot starve the
@@ -27,18 +29,20 @@ const retryAfter = 5
 // through TLS on imaps; the others are wrapped here, below their TLS.
 func (d *Daemon) limitConns(l Listener, tlsConf *tls.Config) Listener {
 	max := d.cfg.Limits.MaxConnectionsPerIP
-	var refusal []byte
+	var refusal, full []byte // per address; limits.max_connections
 	var overTLS *tls.Config
 	awaitRequest := false
 	switch l.Name {
 	case "smtp", "submission", "submissions":
 		// RFC 5321 §3.8: 421 may answer at any time, the greeting too.
 		refusal = []byte(fmt.Sprintf("421 4.7.0 %s Too many connections from your address (the limit is %d); try again later\r\n", d.cfg.Hostname, max))
+		full = []byte(fmt.Sprintf("421 4.7.0 %s Too many connections; try again later\r\n", d.cfg.Hostname))
 		if l.Name == "submissions" {
 			overTLS = tlsConf
 		}
 	case "http":
 		refusal = httpRefusal(fmt.Sprintf("Too many connections from your address (the limit is %d); close some and try again.\n", max))
+		full = httpRefusal("The server has too many connections; try again in a moment.\n")
 		awaitRequest = true // an answer before the request is no answer to it
 		if d.cfg.TLS.HTTP && tlsConf != nil {
 			overTLS = tlsConf.Clone()
@@ -49,8 +53,9 @@ func (d *Daemon) limitConns(l Listener, tlsConf *tls.Config) Listener {
 	}
 	serve, log := l.Serve, d.logger(l.Name)
 	l.Serve = func(ln net.Listener) error {
-		return serve(&connLimiter{Listener: ln, max: max, log: log,
-			refuse: func(c net.Conn) { refuse(c, refusal, overTLS, awaitRequest) }, open: map[string]int{}})
+		return serve(&connLimiter{Listener: ln, max: max, log: log, total: d.conns,
+			refuse:    func(c net.Conn) { refuse(c, refusal, overTLS, awaitRequest) },
+			refuseAll: func(c net.Conn) { refuse(c, full, overTLS, awaitRequest) }, open: map[string]int{}})
 	}
 	return l
 }
@@ -115,6 +120,10 @@ type connLimiter struct {
 	max    int
 	log    *slog.Logger
 	refuse func(net.Conn)
+	total  *budget.Budget // limits.max_connections, shared by the listeners
+	// refuseAll answers beyond total; full is logged once per stretch.
+	refuseAll func(net.Conn)
+	full      atomic.Bool
 
 	mu     sync.Mutex
 	open   map[string]int  // connections per address
@@ -128,10 +137,19 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		ip := hostOf(c.RemoteAddr().String())
-		if l.acquire(ip) {
-			return &limitedConn{Conn: c, release: func() { l.release(ip) }}, nil
+		if !l.acquire(ip) {
+			go l.refuse(c)
+			continue
 		}
-		go l.refuse(c)
+		if done, ok := l.total.TryTake(1); ok {
+			l.full.Store(false)
+			return &limitedConn{Conn: c, release: func() { l.release(ip); done() }}, nil
+		}
+		l.release(ip)
+		if !l.full.Swap(true) {
+			l.log.Warn("connections refused: limits.max_connections reached", "ip", ip, "limit", l.total.Max())
+		}
+		go l.refuseAll(c)
 	}
 }
 

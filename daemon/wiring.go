@@ -76,7 +76,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	}
 	ls = append(ls, sub...)
 	im, err := imap.NewServer(imap.Options{Store: d.store, Logger: d.log, TLSConfig: tlsConf,
-		InsecureAuth: d.cfg.IMAP.AllowInsecureAuth, MaxConnsPerIP: d.cfg.Limits.MaxConnectionsPerIP})
+		InsecureAuth: d.cfg.IMAP.AllowInsecureAuth, MaxConnsPerIP: d.cfg.Limits.MaxConnectionsPerIP,
+		Budget: d.mem, Conns: d.conns})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,7 +86,7 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	m := d.cfg.Mail
 	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: m.Relay,
 		Hostname: d.cfg.Hostname, Concurrency: m.RelayConcurrency, ListRate: m.ListRate,
-		Retry: m.Retry, GiveUp: m.GiveUp, BounceLimit: m.BounceLimit})
+		Retry: m.Retry, GiveUp: m.GiveUp, BounceLimit: m.BounceLimit, Budget: d.mem})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -103,5 +104,5 @@ func (d *Daemon) mailOptions() smtp.Options {
 		MaxMessageBytes: d.cfg.Mail.MaxMessageBytes, TrustedNetworks: d.cfg.Mail.Networks(),
 		MaxCommands: d.cfg.Limits.MaxSMTPCommands, FromRewrite: d.cfg.Mail.FromRewrite,
 		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit,
-		MaxInviteBytes: d.cfg.DAV.MaxObjectBytes}
+		MaxInviteBytes: d.cfg.DAV.MaxObjectBytes, Budget: d.mem, SpoolDir: d.spoolDir()}
 }

@@ -35,7 +35,15 @@ func (l *listener) Accept() (net.Conn, error) {
 			go refuse(c, "* BYE [UNAVAILABLE] Too many connections from your address; try again later\r\n")
 			continue
 		}
-		lc := &limitedConn{Conn: c, max: l.srv.opts.MaxLineLength, release: func() { l.srv.conns.release(ip) }}
+		done, ok := l.srv.opts.Conns.TryTake(1)
+		if !ok {
+			l.srv.conns.release(ip)
+			l.srv.log.Warn("connection refused: limits.max_connections reached", "ip", ip)
+			go refuse(c, "* BYE [UNAVAILABLE] The server has too many connections; try again later\r\n")
+			continue
+		}
+		lc := &limitedConn{Conn: c, max: l.srv.opts.MaxLineLength, wto: l.srv.opts.WriteTimeout,
+			release: func() { l.srv.conns.release(ip); done() }}
 		if l.guard {
 			return &guardConn{Conn: lc}, nil
 		}
@@ -66,6 +74,7 @@ func remoteIP(a net.Addr) string {
 type limitedConn struct {
 	net.Conn
 	max     int
+	wto     time.Duration // each write's deadline
 	line    int
 	once    sync.Once
 	release func()
@@ -99,21 +108,31 @@ func (c *limitedConn) send() error {
 func (c *limitedConn) Write(p []byte) (int, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if !c.holding {
-		return c.Conn.Write(p)
+	if !c.holding || len(c.wbuf)+len(p) >= gatherBytes {
+		// A large write (a literal) goes as is, not through the buffer,
+		// which would grow to its size.
+		if err := c.flushLocked(); err != nil {
+			return 0, err
+		}
+		return c.write(p)
 	}
 	c.wbuf = append(c.wbuf, p...)
-	if len(c.wbuf) >= gatherBytes {
-		return len(p), c.flushLocked()
-	}
 	return len(p), nil
+}
+
+// write writes with Options.WriteTimeout as the deadline.
+func (c *limitedConn) write(p []byte) (int, error) {
+	if c.wto > 0 {
+		c.Conn.SetWriteDeadline(time.Now().Add(c.wto))
+	}
+	return c.Conn.Write(p)
 }
 
 func (c *limitedConn) flushLocked() error {
 	if len(c.wbuf) == 0 {
 		return nil
 	}
-	_, err := c.Conn.Write(c.wbuf)
+	_, err := c.write(c.wbuf)
 	c.wbuf = c.wbuf[:0]
 	return err
 }
@@ -171,7 +190,9 @@ func (c *limitedConn) Close() error {
 	if c.wmu.TryLock() {
 		c.holding = false
 		c.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-		c.flushLocked()
+		if len(c.wbuf) > 0 {
+			c.Conn.Write(c.wbuf) // not write: the 5 s deadline holds
+		}
 		c.wmu.Unlock()
 	}
 	c.once.Do(c.release)

@@ -33,7 +33,10 @@
 // connections (more are greeted with BYE [UNAVAILABLE]); password checks
 // run a few at a time and an address the store throttles gets NO
 // [UNAVAILABLE]; FETCH holds at most Options.FetchBytes of message
-// data at a time. A sequence or UID set is resolved by sorting and
+// data at a time, takes it from the daemon's memory budget
+// (Options.Budget; NO [LIMIT] when spent) and sends a message larger
+// than 1 MiB in pieces (stream.go); each write times out after
+// Options.WriteTimeout. A sequence or UID set is resolved by sorting and
 // merging its ranges (ranges·log + result, whatever they cover), SEARCH's
 // sets once per command, so thousands of ranges cost a client more than
 // the server. A command guard (guard.go) reads each command line before

@@ -26,8 +26,8 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 		if err != nil {
 			return err
 		}
-		for _, chunk := range chunks {
-			if err := s.fetchChunk(w, chunk, level, options, markSeen); err != nil {
+		for _, c := range chunks {
+			if err := s.fetchChunk(w, c, level, options, markSeen); err != nil {
 				return err
 			}
 		}
@@ -35,9 +35,27 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 	return nil
 }
 
-// fetchChunk loads and writes the messages at the given positions.
-func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.ImapData, options *goimap.FetchOptions, markSeen bool) error {
-	sel := s.sel
+// fetchChunk loads and writes the messages at the given positions: with
+// their cost taken from the memory budget first, or one large message
+// streamed (stream.go).
+func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.ImapData, options *goimap.FetchOptions, markSeen bool) error {
+	sel, pos := s.sel, c.pos
+	var st *streamer
+	cost := holdCost(c.bytes)
+	if level == groups.ImapFullData && len(pos) == 1 && c.bytes > streamAbove && streamable(options) {
+		st = &streamer{s: s}
+		level, cost = groups.ImapNoData, streamChunk // the buffer; each piece's query takes its own
+	}
+	if cost > 0 {
+		release, err := s.reserve(cost)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	if st != nil {
+		st.buf = make([]byte, streamChunk)
+	}
 	var envs map[uint32]*goimap.Envelope
 	if options.Envelope {
 		// Taken from the cache before loading: with every one there, the
@@ -50,6 +68,11 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.
 	msgs, err := s.load(pos, level)
 	if err != nil {
 		return err
+	}
+	if st != nil {
+		if err := st.head(msgs[sel.uids[pos[0]]]); err != nil {
+			return err
+		}
 	}
 	if markSeen {
 		if err := s.markSeen(msgs); err != nil {
@@ -64,39 +87,46 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, pos []int, level groups.
 		if m == nil {
 			continue // gone under us: a purge, answered by BYE next
 		}
-		if err := writeMessage(w.CreateMessage(uint32(p+1)), m, envs[m.UID], options, markSeen); err != nil {
+		if err := writeMessage(w.CreateMessage(uint32(p+1)), m, envs[m.UID], options, markSeen, st); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// chunk is a run of message positions and the bytes of their data
+// (0 when the FETCH needs no whole messages).
+type chunk struct {
+	pos   []int
+	bytes int64
+}
+
 // bySize splits a batch that needs whole messages into runs of at most
-// Options.FetchBytes (at least one message each), so that a FETCH of many
-// large posts holds little memory at a time.
-func (s *session) bySize(b []int, level groups.ImapData) ([][]int, error) {
+// Options.FetchBytes (at least one message each; a message of more than
+// streamAbove alone), so that a FETCH of many large posts holds little
+// memory at a time.
+func (s *session) bySize(b []int, level groups.ImapData) ([]chunk, error) {
 	if level != groups.ImapFullData {
-		return [][]int{b}, nil
+		return []chunk{{pos: b}}, nil
 	}
 	meta, err := s.load(b, groups.ImapNoData)
 	if err != nil {
 		return nil, err
 	}
-	var out [][]int
-	var run []int
-	var size int64
+	var out []chunk
+	var run chunk
 	for _, p := range b {
 		n := int64(0)
 		if m := meta[s.sel.uids[p]]; m != nil {
 			n = m.Size
 		}
-		if len(run) > 0 && size+n > s.srv.opts.FetchBytes {
-			out, run, size = append(out, run), nil, 0
+		if len(run.pos) > 0 && (run.bytes+n > s.srv.opts.FetchBytes || n > streamAbove || run.bytes > streamAbove) {
+			out, run = append(out, run), chunk{}
 		}
-		run = append(run, p)
-		size += n
+		run.pos = append(run.pos, p)
+		run.bytes += n
 	}
-	if len(run) > 0 {
+	if len(run.pos) > 0 {
 		out = append(out, run)
 	}
 	return out, nil
@@ -178,7 +208,9 @@ func setsSeen(o *goimap.FetchOptions) bool {
 	return false
 }
 
-func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env *goimap.Envelope, o *goimap.FetchOptions, flags bool) error {
+// writeMessage writes one message's FETCH response; with st set, its body
+// sections are streamed (only when streamable(o)).
+func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env *goimap.Envelope, o *goimap.FetchOptions, flags bool, st *streamer) error {
 	rw.WriteUID(goimap.UID(m.UID))
 	if o.Flags || flags {
 		rw.WriteFlags(toFlags(m.Flags))
@@ -196,6 +228,12 @@ func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env
 		rw.WriteBodyStructure(imapserver.ExtractBodyStructure(bytes.NewReader(m.Data)))
 	}
 	for _, bs := range o.BodySection {
+		if st != nil {
+			if err := st.write(rw, bs); err != nil {
+				return err
+			}
+			continue
+		}
 		buf := bodySection(m.Data, bs)
 		if err := writeLiteral(rw.WriteBodySection(bs, int64(len(buf))), buf); err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 
 	"groupd/groups"
+	"groupd/internal/budget"
 )
 
 // Options configure a Server.
@@ -52,12 +53,28 @@ type Options struct {
 	// Default 500.
 	FetchBatch int
 	// FetchBytes bounds the message bytes FETCH holds at once (one large
-	// message may exceed it). Default 16 MiB.
+	// message may exceed it; it is streamed when it can be, stream.go).
+	// Three times it is taken from Budget. Default 4 MiB.
 	FetchBytes int64
 	// EnvelopeCache is how many parsed envelopes the server keeps for
 	// FETCH ENVELOPE (shared by all sessions; about 0.5 KB each). Default
 	// 100000; negative disables it.
 	EnvelopeCache int
+	// Budget is the daemon's memory budget (internal/budget): FETCH
+	// takes what it loads from it, and answers NO [LIMIT] (RFC 5530 §3)
+	// when it cannot within BudgetWait (see stream.go). Default nil: no
+	// budget.
+	Budget *budget.Budget
+	// Conns is the daemon's connection budget, shared with the other
+	// listeners: beyond it a connection is greeted with BYE
+	// [UNAVAILABLE]. Default nil: none.
+	Conns *budget.Budget
+	// BudgetWait is how long FETCH waits for the budget. Default 5s.
+	BudgetWait time.Duration
+	// WriteTimeout bounds each write to a client: one that stops reading
+	// is disconnected then, and gives back what its FETCH held. Default
+	// 2 minutes.
+	WriteTimeout time.Duration
 }
 
 func (o *Options) fill() error {
@@ -73,13 +90,19 @@ func (o *Options) fill() error {
 	setDefault(&o.MaxConcurrentLogins, 4)
 	setDefault(&o.FetchBatch, 500)
 	if o.FetchBytes <= 0 {
-		o.FetchBytes = 16 << 20
+		o.FetchBytes = 4 << 20
 	}
 	if o.EnvelopeCache == 0 {
 		o.EnvelopeCache = 100000
 	}
 	if o.LoginWait <= 0 {
 		o.LoginWait = 10 * time.Second
+	}
+	if o.BudgetWait <= 0 {
+		o.BudgetWait = 5 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 2 * time.Minute
 	}
 	return nil
 }

@@ -17,7 +17,15 @@ func (s *session) owner(ctx context.Context, m *message, t *groups.MailTarget) f
 	var data []byte
 	data = append(data, receivedField(s.conn.Hostname(), s.remote, o.Hostname, s.id, t.Address, o.Now())...)
 	data = append(data, "X-Loop: "+t.Address+"\r\n"...)
-	data = append(data, m.raw...)
+	err := s.hold.take(m.size)
+	var raw []byte
+	if err == nil {
+		raw, err = m.raw()
+	}
+	if err != nil {
+		return func() error { return err }
+	}
+	data = append(data, raw...)
 	return func() error {
 		s.log.Info("owner mail forwarded", "to", t.Address, "from", s.from)
 		return o.Store.ForwardToMasters(ctx, t.List, data)

@@ -20,6 +20,7 @@ type worker struct {
 	c     *relayConn
 	used  time.Time // when c last finished a transaction
 	cache *msgCache
+	stop  context.Context // Run's: ends a wait for the memory budget
 }
 
 // maxIdle is how long a worker keeps an unused relay connection; relays
@@ -74,6 +75,16 @@ func (o *outcome) failAll(items []groups.OutboundItem, err error) {
 func (w *worker) deliver(b batch) {
 	o := &outcome{q: w.q, now: w.q.opts.Now()}
 	ctx := context.Background()
+	release, err := w.take(w.stop, b.oid)
+	if err != nil && w.stop.Err() != nil {
+		return // shutting down: the rows stay in flight and go after a restart
+	}
+	if err != nil {
+		o.failAll(b.items, err)
+		w.finish(b, o)
+		return
+	}
+	defer release()
 	msg, err := w.cache.get(ctx, w.q.store, b.oid)
 	if err != nil {
 		o.failAll(b.items, err)
@@ -81,6 +92,24 @@ func (w *worker) deliver(b batch) {
 		w.q.log.Warn("relay transaction", "relay", w.q.opts.Relay, "err", err)
 		w.close()
 	}
+	w.finish(b, o)
+}
+
+// take waits for the memory budget to hold message oid (background work
+// waits where a client is refused), unless the worker's cache has it.
+func (w *worker) take(ctx context.Context, oid int64) (func(), error) {
+	if _, ok := w.cache.m[oid]; ok || w.q.opts.Budget == nil {
+		return func() {}, nil
+	}
+	n, err := w.q.store.OutboundSize(ctx, oid)
+	if err != nil {
+		return nil, err
+	}
+	return w.q.opts.Budget.Take(ctx, 3*n) // SQLite's copy, the driver's, database/sql's
+}
+
+// finish records the batch's outcome.
+func (w *worker) finish(b batch, o *outcome) {
 	// Rows whose outcome could not be written stay in flight: they go
 	// again after a restart, not at once.
 	if err := w.q.finish.finish(o.d); err != nil {

@@ -28,6 +28,15 @@
 // count), only for a recipient the token's transaction carried and once
 // per post, and disable one at Options.BounceLimit, telling the masters.
 //
+// Memory (issue 16 finding 6): DATA is read into a spool (spool.go), its
+// first MiB in memory and the rest in an unlinked file under
+// Options.SpoolDir; checks and DKIM read it from there. What holds a
+// message whole (a list copy, an owner forward, a relayed submission)
+// first takes three times its size from Options.Budget, the daemon's
+// memory budget, or answers 452 4.3.1 (budget.go); the queue waits for
+// its share before loading a message, keeps only small ones in its
+// cache, and indexes the archive by the budget too.
+//
 // Invitations (invite.go): an accepted post that carries an iMIP
 // invitation (RFC 6047: a text/calendar part with a method parameter, of
 // at most Options.MaxInviteBytes) is also applied to the events calendar

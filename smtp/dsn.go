@@ -2,7 +2,6 @@ package smtp
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -24,7 +23,7 @@ type dsnReport struct {
 // (RFC 3464 §2, RFC 6522) and returns its recipients whose Action is
 // "failed". Anything else gives none.
 func parseDSN(m *message) []dsnReport {
-	e, err := gomessage.Read(bytes.NewReader(m.raw))
+	e, err := gomessage.Read(m.reader())
 	if err != nil && e == nil {
 		return nil
 	}

@@ -30,7 +30,7 @@ func FuzzParseDSN(f *testing.F) {
 		raw := "From: MAILER-DAEMON@mx.example\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"" + boundary + "\"\r\n\r\n" +
 			"--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nIt failed.\r\n" +
 			"--" + boundary + "\r\nContent-Type: message/delivery-status\r\n\r\n" + fields + "\r\n--" + boundary + "--\r\n"
-		m, err := readMessage(strings.NewReader(raw), 1<<20, 1000)
+		m, err := readMessage(strings.NewReader(raw), 1<<20, 1000, "")
 		if err != nil {
 			return // a header the reader refuses never gets to the DSN parser
 		}

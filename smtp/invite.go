@@ -21,7 +21,9 @@ import (
 // this far.
 func (s *session) invite(ctx context.Context, m *message, p *groups.Post) {
 	max := s.srv.opts.MaxInviteBytes
-	inv, err := imip.Find(m.raw, max)
+	// The list copy has the post's MIME structure: it saves reading the
+	// spooled message whole again.
+	inv, err := imip.Find(p.Data, max)
 	if inv == nil {
 		if err != nil {
 			s.log.Warn("invitation not stored", "list", p.List, "from", p.Sender, "err", err)

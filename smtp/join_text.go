@@ -1,7 +1,6 @@
 package smtp
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -17,7 +16,7 @@ import (
 // and whether the part went on. HTML is never taken, even from a mail
 // that has nothing else: a master reads the words as plain text.
 func (m *message) joinWords() (string, bool) {
-	e, err := gomessage.Read(bytes.NewReader(m.raw))
+	e, err := gomessage.Read(m.reader())
 	if e == nil {
 		return "", false
 	}

@@ -39,9 +39,9 @@ func owned(name, field []byte, list string) bool {
 // With rw set (DMARC, see fromRewrite) From names the list instead of the
 // author, who goes to Reply-To (unless the sender set one) and to
 // X-Original-Sender.
-func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string, rw *rewrite) []byte {
+func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string, rw *rewrite) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(len(m.raw) + 1024)
+	b.Grow(int(m.size) + 4096) // and the list's fields
 	b.WriteString(received)
 	local, domain, _ := strings.Cut(t.List, "@")
 	owner := local + "-owner@" + domain
@@ -80,8 +80,10 @@ func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string
 			b.Write(f)
 		}
 	}
-	b.Write(m.body)
-	return b.Bytes()
+	if err := m.writeBody(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // splitFields cuts a header block into its fields, each with its folded

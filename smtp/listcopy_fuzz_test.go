@@ -27,7 +27,7 @@ func FuzzListCopyFields(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, fields []byte) {
 		raw := append([]byte("From: a@example.test\r\n"), fields...)
-		m, err := readMessage(bytes.NewReader(append(raw, "\r\n\r\nbody\r\n"...)), 1<<16, 200)
+		m, err := readMessage(bytes.NewReader(append(raw, "\r\n\r\nbody\r\n"...)), 1<<16, 200, "")
 		if err != nil {
 			return
 		}
@@ -44,8 +44,8 @@ func FuzzListCopyFields(f *testing.F) {
 			all = append(all, strings.ToLower(strings.TrimSpace(string(name))))
 		}
 		m.dkim = []dkimPass{{domain: "example.test", fields: all}}
-		out := listCopy(m, fuzzTarget, receivedField("h", "127.0.0.1", "lists.example.test", "id", fuzzTarget.List, time.Unix(1700000000, 0)), "[Team]", "", nil)
-		c, err := readMessage(bytes.NewReader(out), 1<<20, 10000)
+		out := testListCopy(m, fuzzTarget, receivedField("h", "127.0.0.1", "lists.example.test", "id", fuzzTarget.List, time.Unix(1700000000, 0)), "[Team]", "", nil)
+		c, err := readMessage(bytes.NewReader(out), 1<<20, 10000, "")
 		if err != nil {
 			t.Fatalf("list copy does not parse: %v", err)
 		}

@@ -21,7 +21,7 @@ const forgedListFields = "List-Unsubscribe: <https://evil.example/unsub>\r\n" +
 
 // fieldValues are the values of every field called name in a message.
 func fieldValues(data []byte, name string) []string {
-	m, err := readMessage(bytes.NewReader(data), 1<<20, 1000)
+	m, err := readMessage(bytes.NewReader(data), 1<<20, 1000, "")
 	if err != nil {
 		return []string{"unreadable: " + err.Error()}
 	}

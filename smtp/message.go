@@ -3,13 +3,10 @@ package smtp
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 	"mime"
 	netmail "net/mail"
 	"strings"
-
-	gosmtp "github.com/emersion/go-smtp"
 
 	gomessage "github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
@@ -18,49 +15,52 @@ import (
 
 const maxHeaderBytes = 1 << 20
 
-// message is a received message, checked and with CRLF line endings.
+// message is a received message, checked and with CRLF line endings. Its
+// bytes are in a spool (spool.go): the header in memory, a large body on
+// disk. close gives the spool back.
 type message struct {
-	raw    []byte           // the whole message
-	header []byte           // the header block, without the blank line
-	body   []byte           // from the blank line on (it included)
-	h      textproto.Header // parsed header
-	dkim   []dkimPass       // DKIM signatures that verify; nil: not yet verified
+	sp      *spool
+	size    int64            // the whole message
+	header  []byte           // the header block, without the blank line
+	bodyOff int64            // where the body starts (its blank line included)
+	noBody  bool             // no blank line: the body is a lone CRLF
+	h       textproto.Header // parsed header
+	dkim    []dkimPass       // DKIM signatures that verify; nil: not yet verified
 }
 
-// readMessage reads DATA up to limit bytes and checks what every message
-// must be: no NUL (RFC 5321 §4.1.1.4 text), a header block of bounded size
-// that parses (RFC 5322 §2.2).
-func readMessage(r io.Reader, limit int64, maxLines int) (*message, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
+// readMessage reads DATA up to limit bytes into a spool in dir and checks
+// what every message must be: no NUL (RFC 5321 §4.1.1.4 text), a header
+// block of bounded size that parses (RFC 5322 §2.2).
+func readMessage(r io.Reader, limit int64, maxLines int, dir string) (*message, error) {
+	sp, nul, err := readSpool(r, limit, dir)
 	if err != nil {
-		var se *gosmtp.SMTPError
-		if errors.As(err, &se) {
-			if se.Code == 552 {
-				return nil, errTooLarge(limit)
-			}
-			return nil, se
-		}
-		if errors.Is(err, gosmtp.ErrTooLongLine) {
-			return nil, errMalformed("a line of the message is too long (RFC 5321 §4.5.3.1.6)")
-		}
 		return nil, err
 	}
-	if int64(len(raw)) > limit {
-		return nil, errTooLarge(limit)
+	m, err := parseSpool(sp, nul, maxLines)
+	if err != nil {
+		sp.close()
+		return nil, err
 	}
-	if bytes.IndexByte(raw, 0) >= 0 {
+	return m, nil
+}
+
+// parseSpool finds and parses the header of a spooled message.
+func parseSpool(sp *spool, nul bool, maxLines int) (*message, error) {
+	if nul {
 		return nil, errMalformed("the message contains NUL characters, which mail may not carry")
 	}
-	raw = toCRLF(raw)
-	m := &message{raw: raw}
-	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	m := &message{sp: sp, size: sp.size}
+	head := sp.head
+	end := bytes.Index(head, []byte("\r\n\r\n"))
 	switch {
-	case bytes.HasPrefix(raw, []byte("\r\n")):
+	case bytes.HasPrefix(head, []byte("\r\n")):
 		return nil, errMalformed("the message has no header")
+	case end < 0 && sp.file != nil:
+		return nil, errHeaderTooLarge(maxLines) // no blank line in the first memBytes
 	case end < 0:
-		m.header, m.body = bytes.TrimSuffix(raw, []byte("\r\n")), []byte("\r\n")
+		m.header, m.noBody = bytes.TrimSuffix(head, []byte("\r\n")), true
 	default:
-		m.header, m.body = raw[:end], raw[end+2:]
+		m.header, m.bodyOff = head[:end], int64(end+2)
 	}
 	if len(m.header) > maxHeaderBytes || bytes.Count(m.header, []byte("\n")) >= maxLines {
 		return nil, errHeaderTooLarge(maxLines)
@@ -72,6 +72,31 @@ func readMessage(r io.Reader, limit int64, maxLines int) (*message, error) {
 	m.h = h
 	return m, nil
 }
+
+// reader reads the whole message from its spool.
+func (m *message) reader() io.Reader { return m.sp.reader(0) }
+
+// raw is the whole message in memory: for the uses that need it whole,
+// under the memory budget (budget.go).
+func (m *message) raw() ([]byte, error) { return m.sp.bytes(0) }
+
+// writeBody writes the body (from the blank line on) to w.
+func (m *message) writeBody(w io.Writer) error {
+	if m.noBody {
+		_, err := io.WriteString(w, "\r\n")
+		return err
+	}
+	_, err := io.CopyBuffer(onlyWriter{w}, m.sp.reader(m.bodyOff), make([]byte, 32<<10))
+	return err
+}
+
+// onlyWriter hides a bytes.Buffer's ReadFrom, which grows the buffer to
+// twice its size when less than 512 bytes are left, even at the very end:
+// a list copy sized for its message would be copied whole once more.
+type onlyWriter struct{ io.Writer }
+
+// close gives back the message's spool file.
+func (m *message) close() { m.sp.close() }
 
 // toCRLF makes every line end in CRLF: a bare LF or a bare CR becomes
 // CRLF (RFC 5321 §2.3.8 forbids both; bare LF is common all the same). A

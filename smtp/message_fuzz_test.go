@@ -39,7 +39,7 @@ func FuzzReadMessage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := readMessage(bytes.NewReader(data), 1<<16, 200)
+		m, err := readMessage(bytes.NewReader(data), 1<<16, 200, "")
 		if err != nil {
 			var se *gosmtp.SMTPError
 			if !errors.As(err, &se) || se.Code < 500 || se.EnhancedCode[0] != 5 || len(se.Message) < 10 {
@@ -53,12 +53,12 @@ func FuzzReadMessage(f *testing.F) {
 
 func checkMessage(t *testing.T, m *message) {
 	t.Helper()
-	if bareEnds(m.raw) {
-		t.Fatalf("bare CR or LF left in %q", m.raw)
+	if bareEnds(m.testRaw()) {
+		t.Fatalf("bare CR or LF left in %q", m.testRaw())
 	}
-	whole := bytes.HasSuffix(m.raw, m.body) || (string(m.body) == "\r\n" && !bytes.Contains(m.raw, []byte("\r\n\r\n")))
-	if !bytes.HasPrefix(m.raw, m.header) || !whole || !bytes.HasPrefix(m.body, []byte("\r\n")) {
-		t.Fatalf("header %q and body %q do not split %q", m.header, m.body, m.raw)
+	whole := bytes.HasSuffix(m.testRaw(), m.testBody()) || (string(m.testBody()) == "\r\n" && !bytes.Contains(m.testRaw(), []byte("\r\n\r\n")))
+	if !bytes.HasPrefix(m.testRaw(), m.header) || !whole || !bytes.HasPrefix(m.testBody(), []byte("\r\n")) {
+		t.Fatalf("header %q and body %q do not split %q", m.header, m.testBody(), m.testRaw())
 	}
 	if s := m.subject(); strings.ContainsAny(s, "\r\n\x00") {
 		t.Fatalf("subject %q spans lines", s)
@@ -82,13 +82,13 @@ func checkMessage(t *testing.T, m *message) {
 		}
 	}
 	for _, prefix := range []string{"", "[Team]"} {
-		out := listCopy(m, fuzzTarget, receivedField("helo\r\nX: y", "127.0.0.1", "lists.example.test", "id", fuzzTarget.List, time.Unix(1700000000, 0)), prefix, "", nil)
-		if !bytes.HasSuffix(out, m.body) {
+		out := testListCopy(m, fuzzTarget, receivedField("helo\r\nX: y", "127.0.0.1", "lists.example.test", "id", fuzzTarget.List, time.Unix(1700000000, 0)), prefix, "", nil)
+		if !bytes.HasSuffix(out, m.testBody()) {
 			t.Fatalf("list copy changed the body")
 		}
-		c, err := readMessage(bytes.NewReader(out), 1<<20, 10000)
+		c, err := readMessage(bytes.NewReader(out), 1<<20, 10000, "")
 		if err != nil {
-			t.Fatalf("list copy of %q does not parse: %v\n%q", m.raw, err, out)
+			t.Fatalf("list copy of %q does not parse: %v\n%q", m.testRaw(), err, out)
 		}
 		if v := c.h.Values("X-Loop"); len(v) == 0 || v[0] != fuzzTarget.List {
 			t.Fatalf("list copy loop marker: %q", v)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/budget"
 )
 
 // Options configure the inbound Server.
@@ -58,6 +59,14 @@ type Options struct {
 	// stored in a group's calendar (invite.go): the calendar's largest
 	// object. Default 1 MiB.
 	MaxInviteBytes int64
+	// Budget is the daemon's memory budget (internal/budget): a post's
+	// list copy, an owner forward and a relayed submission take their
+	// cost from it, and are answered 452 4.3.1 when it is spent (see
+	// budget.go). Default nil: no budget.
+	Budget *budget.Budget
+	// SpoolDir is where messages larger than about 1 MiB are read to, in
+	// unlinked temporary files. Default "" (os.TempDir()).
+	SpoolDir string
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
 }
@@ -160,6 +169,9 @@ type QueueOptions struct {
 	// recorded, with its counts of rows sent, to retry and failed (for
 	// metrics and benchmarks). Default none.
 	OnDelivery func(sent, retry, failed int)
+	// Budget is the daemon's memory budget: a worker waits for a
+	// message's cost before loading it. Default nil: no budget.
+	Budget *budget.Budget
 	// Now returns the current time (tests move it to reach retries).
 	// Default time.Now.
 	Now func() time.Time

@@ -49,7 +49,7 @@ func (q *Queue) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{q: q, busy: busy, cache: newMsgCache()}
+			w := &worker{q: q, busy: busy, cache: newMsgCache(), stop: ctx}
 			defer w.close()
 			for b := range jobs {
 				w.deliver(b)
@@ -93,10 +93,31 @@ func (q *Queue) Run(ctx context.Context) error {
 // waiting for the writer).
 const indexBatch = 100
 
+// indexBytes bounds the bytes of posts indexed in one batch (at least
+// one post): IndexArchive loads them all at once.
+const indexBytes = 4 << 20
+
 // indexArchive writes the search text of archived posts while there is
-// no mail to send (groups.Store.IndexArchive); true when it did some.
+// no mail to send (groups.Store.IndexArchive), as many as indexBytes and
+// the memory budget allow; true when it did some.
 func (q *Queue) indexArchive(ctx context.Context) bool {
-	n, err := q.store.IndexArchive(ctx, indexBatch)
+	sizes, err := q.store.IndexTodoSizes(ctx, indexBatch)
+	if err != nil || len(sizes) == 0 {
+		return false
+	}
+	limit, total := 0, int64(0)
+	for _, n := range sizes {
+		if limit > 0 && total+n > indexBytes {
+			break
+		}
+		limit, total = limit+1, total+n
+	}
+	release, err := q.opts.Budget.Take(ctx, 3*total) // SQLite's copy, the driver's, database/sql's
+	if err != nil {
+		return false
+	}
+	defer release()
+	n, err := q.store.IndexArchive(ctx, limit)
 	if err != nil && ctx.Err() == nil {
 		q.log.Error("indexing the archive", "err", err)
 	}

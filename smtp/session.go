@@ -24,6 +24,7 @@ type session struct {
 	user    string // submission: the authenticated user, who is checked instead of From
 	from    string // envelope sender, lower-case; "" for the null sender
 	targets []*groups.MailTarget
+	hold    *hold // what the DATA in progress took from the memory budget
 }
 
 const lookupTimeout = 30 * time.Second
@@ -37,8 +38,12 @@ func (s *session) Logout() error { return nil }
 
 // Mail takes the envelope sender (RFC 5321 §4.1.1.2); the null sender
 // "<>" marks a bounce.
-func (s *session) Mail(from string, _ *gosmtp.MailOptions) error {
+func (s *session) Mail(from string, opts *gosmtp.MailOptions) error {
 	s.Reset()
+	if err := mailFits(s.srv.opts.Budget, opts); err != nil {
+		s.log.Warn("message refused at MAIL: the memory budget is spent", "size", opts.Size)
+		return err
+	}
 	if from != "" {
 		if _, err := mail.ParseAddress("<" + from + ">"); err != nil || !strings.Contains(from, "@") {
 			return errBadAddress(from)
@@ -88,7 +93,7 @@ func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 // recipient before answering (SPEC §4: durable before 250).
 func (s *session) Data(r io.Reader) error {
 	o := s.srv.opts
-	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines)
+	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines, o.SpoolDir)
 	if err != nil {
 		s.log.Info("message refused", "from", s.from, "err", err)
 		if _, ok := err.(*gosmtp.SMTPError); ok {
@@ -96,6 +101,9 @@ func (s *session) Data(r io.Reader) error {
 		}
 		return errMalformed("the message could not be read")
 	}
+	defer m.close()
+	s.hold = newHold(o.Budget, s.log)
+	defer s.hold.done()
 	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 	defer cancel()
 	var posts []*groups.Post
@@ -136,6 +144,9 @@ func (s *session) Data(r io.Reader) error {
 			continue
 		}
 		if err := f(); err != nil {
+			if se, ok := err.(*gosmtp.SMTPError); ok {
+				return se // the memory budget's 452
+			}
 			s.log.Error("companion mail", "err", err)
 			return errTemporary()
 		}
@@ -188,8 +199,16 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 		s.verifyDKIM(m) // only a verified signature of Subject keeps it unprefixed
 	}
 	rcv := receivedField(s.heloName(), s.remote, o.Hostname, s.id, t.List, now)
+	if err := s.hold.take(m.size); err != nil {
+		return nil, err
+	}
+	data, err := listCopy(m, t, rcv, prefix, archive, rw)
+	if err != nil {
+		s.log.Error("reading the spooled message", "err", err)
+		return nil, errTemporary()
+	}
 	return &groups.Post{
-		List: t.List, Sender: checks[0], Data: listCopy(m, t, rcv, prefix, archive, rw),
+		List: t.List, Sender: checks[0], Data: data,
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
 	}, nil
 }

@@ -1,7 +1,6 @@
 package smtp
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/netip"
@@ -90,7 +89,7 @@ func (s *session) verifyDKIM(m *message) []dkimPass {
 	if m.dkim != nil || len(m.h.Values("Dkim-Signature")) == 0 {
 		return m.dkim
 	}
-	vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.raw), &dkim.VerifyOptions{
+	vs, err := dkim.VerifyWithOptions(m.reader(), &dkim.VerifyOptions{
 		LookupTXT: s.srv.opts.LookupTXT, MaxVerifications: 5})
 	if err != nil {
 		s.log.Info("DKIM verification failed", "err", err)

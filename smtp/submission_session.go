@@ -123,7 +123,7 @@ func (s *subSession) Rcpt(to string, opts *gosmtp.RcptOptions) error {
 // queues the rest for the relay, durably, before answering.
 func (s *subSession) Data(r io.Reader) error {
 	o := s.sub.opts
-	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines)
+	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines, o.SpoolDir)
 	if err != nil {
 		s.log.Info("message refused", "err", err)
 		if _, ok := err.(*gosmtp.SMTPError); ok {
@@ -131,6 +131,7 @@ func (s *subSession) Data(r io.Reader) error {
 		}
 		return errMalformed("the message could not be read")
 	}
+	defer m.close()
 	authors, err := m.fromAddrs()
 	if err != nil {
 		return err
@@ -147,14 +148,23 @@ func (s *subSession) Data(r io.Reader) error {
 		return err
 	}
 	if len(s.in.targets) > 0 {
-		if err := s.in.Data(bytes.NewReader(m.raw)); err != nil {
+		if err := s.in.Data(m.reader()); err != nil {
 			return err
 		}
 	}
 	if len(s.rcpts) == 0 {
 		return nil
 	}
-	data := s.outgoing(m)
+	h := newHold(o.Budget, s.log)
+	defer h.done()
+	if err := h.take(m.size); err != nil {
+		return err
+	}
+	data, err := s.outgoing(m)
+	if err != nil {
+		s.log.Error("reading the spooled message", "err", err)
+		return errTemporary()
+	}
 	from := envelopeFor(s.user, authors[0].Address)
 	if err := o.Store.Enqueue(ctx, from, s.rcpts, data); err != nil {
 		s.log.Error("queueing submitted mail", "err", err)
@@ -178,7 +188,7 @@ func envelopeFor(u *groups.User, from string) string {
 
 // outgoing is the message as relayed: a Received field (RFC 5321 §4.4),
 // plus Date and Message-ID when the client left them out (RFC 6409 §8).
-func (s *subSession) outgoing(m *message) []byte {
+func (s *subSession) outgoing(m *message) ([]byte, error) {
 	o := s.sub.opts
 	now := o.Now()
 	var b bytes.Buffer
@@ -192,8 +202,11 @@ func (s *subSession) outgoing(m *message) []byte {
 		rand.Read(id)
 		b.WriteString("Message-ID: <" + hex.EncodeToString(id) + "@" + o.Hostname + ">\r\n")
 	}
-	b.Write(m.raw)
-	return b.Bytes()
+	b.Grow(int(m.size))
+	if _, err := io.CopyBuffer(onlyWriter{&b}, m.reader(), make([]byte, 32<<10)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // mapLoginErr is the answer to a failed AUTH (RFC 4954 §6).

@@ -34,8 +34,8 @@ type Limits struct {
 	// the search indexing (counted at three times their size: each is
 	// copied on its way to and from SQLite). Messages are read to spool
 	// files, not memory. When the budget is spent, SMTP answers 452
-	// 4.3.1, IMAP NO [LIMIT] (RFC 5530 §3), HTTP 503 with Retry-After
-	// (past nine tenths), and the queue waits. Default 64 MiB; at least
+	// 4.3.1, IMAP NO [LIMIT] (RFC 5530 §3), the console's message pages
+	// 503 with Retry-After (past nine tenths), and the queue waits. Default 64 MiB; at least
 	// 16 MiB.
 	MemoryBudget int64 `toml:"memory_budget"`
 }

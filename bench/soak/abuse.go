@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	gosmtp "github.com/emersion/go-smtp"
 )
 
 // Abuse mode (-abuse, issue 16): the second half of the run adds the
@@ -89,11 +92,26 @@ func (d *daemon) seedAbuse() error {
 	for i := range 2 {
 		msg := fmt.Sprintf("From: %s\r\nTo: big@lists.example.test\r\nSubject: big %d\r\nMessage-ID: <big.%d@example.test>\r\n\r\n%s",
 			mallory, i, i, body)
-		if err := send(d.Addr("smtp"), mallory, "big@lists.example.test", msg); err != nil {
+		if err := sendRetrying(d.Addr("smtp"), mallory, "big@lists.example.test", msg); err != nil {
 			return fmt.Errorf("seed big post %d: %w", i, err)
 		}
 	}
 	return nil
+}
+
+// sendRetrying sends as an MTA would: again after a temporary refusal
+// (452 while the memory budget holds another large message), for a
+// minute at most.
+func sendRetrying(addr, from, to, msg string) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := send(addr, from, to, msg)
+		var se *gosmtp.SMTPError
+		if err == nil || !errors.As(err, &se) || se.Code/100 != 4 || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // from dials addr from the loopback address 127.0.0.n.

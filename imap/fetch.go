@@ -87,7 +87,9 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 		if m == nil {
 			continue // gone under us: a purge, answered by BYE next
 		}
-		if err := writeMessage(w.CreateMessage(uint32(p+1)), m, envs[m.UID], options, markSeen, st); err != nil {
+		rw := w.CreateMessage(uint32(p + 1))
+		if err := writeMessage(rw, m, envs[m.UID], options, markSeen, st); err != nil {
+			s.abandon(rw)
 			return err
 		}
 	}
@@ -206,6 +208,18 @@ func setsSeen(o *goimap.FetchOptions) bool {
 		}
 	}
 	return false
+}
+
+// abandon ends a FETCH response that failed half-way (the client went
+// away or stopped reading past Options.WriteTimeout). A literal whose size
+// was announced cannot be ended but by closing the connection; and the
+// response must still be closed, which gives back the connection's
+// encoder: left held, every later answer on the connection (the FETCH's
+// own tagged NO, the BYE of a shutdown) waited for it forever, and the
+// session never ended (found by bench/soak.sh -abuse).
+func (s *session) abandon(rw *imapserver.FetchResponseWriter) {
+	s.conn.NetConn().Close()
+	rw.Close() // fails at once on the closed connection; "already closed" after a failed Close
 }
 
 // writeMessage writes one message's FETCH response; with st set, its body

@@ -78,8 +78,16 @@ func Start(o Options) (*Proc, error) {
 	if err := p.Cmd.Start(); err != nil {
 		return nil, err
 	}
+	var log io.Reader = stderr
+	if f := os.Getenv("GROUPDPROC_LOG"); f != "" {
+		// The whole log, for a post-mortem (the Proc keeps its last 200
+		// lines only).
+		if lf, err := os.OpenFile(f, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+			log = io.TeeReader(stderr, lf)
+		}
+	}
 	bound := make(chan struct{})
-	go p.readLog(stderr, len(o.Listen), bound)
+	go p.readLog(log, len(o.Listen), bound)
 	go func() { p.err = p.Cmd.Wait(); close(p.done) }()
 	select {
 	case <-bound:

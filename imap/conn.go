@@ -21,6 +21,8 @@ type listener struct {
 	// guard puts a guardConn over each connection: on plain listeners
 	// only, as under TLS it would see records (ServeTLS puts it above TLS).
 	guard bool
+	// insecureAuth allows authentication before STARTTLS (loopback).
+	insecureAuth bool
 }
 
 func (l *listener) Accept() (net.Conn, error) {
@@ -45,7 +47,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		lc := &limitedConn{Conn: c, max: l.srv.opts.MaxLineLength, wto: l.srv.opts.WriteTimeout,
 			release: func() { l.srv.conns.release(ip); done() }}
 		if l.guard {
-			return &guardConn{Conn: lc}, nil
+			return newGuard(lc, l.srv.opts.TLSConfig, false, l.insecureAuth), nil
 		}
 		return lc, nil
 	}

@@ -14,7 +14,12 @@
 //
 // Every post the list archived is a message; UIDs come from the archive
 // and never go back, UIDVALIDITY is fixed for a group's life. FETCH
-// returns the archived bytes unchanged. SEARCH runs over the archive.
+// returns the archived bytes unchanged. SEARCH runs over the archive,
+// with ESEARCH (RFC 4731) and SEARCHRES (RFC 5182: "$" in numset.go);
+// SORT and THREAD (RFC 5256, sort.go, thread.go), which go-imap does not
+// dispatch, are rewritten by the command guard into a marked SEARCH that
+// the session answers (sortcmd.go); LIST … RETURN (STATUS …) (RFC 5819)
+// counts every group in one store query per hundred groups.
 // Flags (\Seen, \Answered, \Flagged, \Draft, keywords) are kept per user.
 // APPEND, EXPUNGE, COPY, MOVE, CREATE, DELETE and RENAME answer NO.
 //
@@ -40,11 +45,12 @@
 // merging its ranges (ranges·log + result, whatever they cover), SEARCH's
 // sets once per command, so thousands of ranges cost a client more than
 // the server. A command guard (guard.go) reads each command line before
-// go-imap's parser on plain and implicit-TLS listeners: it answers what
-// the parser answers badly (huge synchronising literals, deep nesting,
-// mailbox names that are not modified UTF-7) and, after ENABLE
-// UTF8=ACCEPT, passes "&" in names on as the literal character RFC 6855
-// makes it (mailboxname.go).
+// go-imap's parser on every listener, before and after STARTTLS (which
+// it performs itself, with the login rule and the capability lists:
+// guardtls.go): it answers what the parser answers badly (huge
+// synchronising literals, deep nesting, mailbox names that are not
+// modified UTF-7) and, after ENABLE UTF8=ACCEPT, passes "&" in names on
+// as the literal character RFC 6855 makes it (mailboxname.go).
 //
 // What it stores: nothing on disk of its own. The groups store keeps, for
 // this package, imap_mailboxes (per-group UID counters), imap_flags

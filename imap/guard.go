@@ -2,6 +2,7 @@ package imap
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"strconv"
@@ -28,26 +29,49 @@ const (
 //   - parentheses nested deeper than maxNesting: BAD with a reason, not
 //     NO [SERVERBUG].
 //
-// Literal data passes as it is. After STARTTLS the bytes are TLS records:
-// the guard steps aside (a TLS listener puts the guard above TLS).
+// Literal data passes as it is. The guard also performs STARTTLS itself
+// and keeps guarding the decrypted stream, enforces the login rule, and
+// writes the capability lists (guardtls.go); it hands SORT and THREAD to
+// the session (sortcmd.go). Its answers wait until the parser has
+// answered every command before (hold), so pipelined answers keep order.
 type guardConn struct {
-	net.Conn
-	ready   []byte // examined bytes, for the parser
-	pending []byte // a line not yet complete
-	literal int64  // literal bytes still to pass as they are
-	cont    bool   // the next line continues a command (after a literal)
-	skip    bool   // the current line was too long to examine
-	appends bool   // the current command is APPEND: its literals are messages
-	depth   int    // parentheses open in the current command
-	off     bool   // after STARTTLS
-	utf8    bool   // after ENABLE UTF8=ACCEPT (RFC 6855 §3): see mailboxname.go
-	rerr    error
-	buf     [4096]byte
+	net.Conn                              // as accepted; under TLS after STARTTLS
+	ready    []byte                       // examined bytes, for the parser
+	pending  []byte                       // a line not yet complete
+	literal  int64                        // literal bytes still to pass as they are
+	cont     bool                         // the next line continues a command (after a literal)
+	skip     bool                         // the current line was too long to examine
+	appends  bool                         // the current command is APPEND: its literals are messages
+	depth    int                          // parentheses open in the current command
+	utf8     bool                         // after ENABLE UTF8=ACCEPT (RFC 6855 §3): see mailboxname.go
+	action   func([]byte) ([]byte, error) // held answer, run when ready is read
+	held     []byte                       // input after the held command
+	rerr     error
+	buf      [4096]byte
+
+	tlsState           // STARTTLS, login rule and capabilities (guardtls.go)
+	ext      *extTable // SORT and THREAD requests for the session (sortcmd.go)
+}
+
+// newGuard guards c; tlsConf offers STARTTLS (nil: none), secure says c
+// is already TLS, insecureAuth allows authentication without TLS.
+func newGuard(c net.Conn, tlsConf *tls.Config, secure, insecureAuth bool) *guardConn {
+	g := &guardConn{Conn: c, ext: newExtTable()}
+	g.starttls, g.insecureAuth = tlsConf, insecureAuth
+	g.secure.Store(secure)
+	return g
 }
 
 func (g *guardConn) Read(p []byte) (int, error) {
 	for len(g.ready) == 0 && g.rerr == nil {
-		n, err := g.Conn.Read(g.buf[:])
+		if g.action != nil {
+			act, rest := g.action, g.held
+			g.action, g.held = nil, nil
+			rest, g.rerr = act(rest)
+			g.examine(rest)
+			continue
+		}
+		n, err := g.top().Read(g.buf[:])
 		g.examine(g.buf[:n])
 		g.rerr = err
 	}
@@ -61,13 +85,19 @@ func (g *guardConn) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// hold makes act answer the current command once the parser has read
+// everything examined before it, that is, once it has answered every
+// command before; act gets the input after the command and returns what
+// is left of it to examine.
+func (g *guardConn) hold(act func([]byte) ([]byte, error)) { g.action = act }
+
 // examine moves b to ready, line by line, answering and dropping the
 // lines the parser would answer badly.
 func (g *guardConn) examine(b []byte) {
 	for len(b) > 0 {
 		switch {
-		case g.off:
-			g.ready = append(g.ready, b...)
+		case g.action != nil:
+			g.held = append(g.held, b...)
 			return
 		case g.literal > 0:
 			k := int(min(int64(len(b)), g.literal))
@@ -116,8 +146,12 @@ func (g *guardConn) line(l []byte) {
 	}
 	if start {
 		var answer string
-		if l, answer = g.names(l, name); answer != "" {
+		if l, answer = g.command(l, tag, name); answer != "" {
 			g.refuse(sync || size < 0, tag, answer)
+			return
+		}
+		if l == nil { // the guard answers it (STARTTLS)
+			g.cont = false
 			return
 		}
 	}
@@ -125,9 +159,24 @@ func (g *guardConn) line(l []byte) {
 		g.literal = size
 	}
 	g.ready = append(g.ready, l...)
-	if start && name == "STARTTLS" {
-		g.off = true
+}
+
+// command checks a command's first line: the line to pass on (nil when
+// the guard answers it itself), or a refusal.
+func (g *guardConn) command(l []byte, tag, name string) ([]byte, string) {
+	switch name {
+	case "STARTTLS":
+		return g.startTLSLine(l, tag)
+	case "LOGIN", "AUTHENTICATE":
+		if answer := g.loginRule(); answer != "" {
+			return nil, answer
+		}
+	case "SORT", "THREAD", "UID", "SEARCH":
+		if l2, answer, ok := g.ext.rewrite(l); ok {
+			return l2, answer
+		}
 	}
+	return g.names(l, name)
 }
 
 // names checks the mailbox names of a command's first line (issue 17,
@@ -149,30 +198,46 @@ func (g *guardConn) names(l []byte, name string) ([]byte, string) {
 // sends nothing more of it (no literal, or a synchronising one: it waits
 // for "+"). Otherwise the parser has begun the command, or the client
 // sends literal data we cannot tell from commands: only BYE can end it
-// (RFC 9051 §7.1.5).
+// (RFC 9051 §7.1.5). The answer waits for those of earlier commands.
 func (g *guardConn) refuse(tagged bool, tag, answer string) {
 	g.cont = false
-	g.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	if tagged {
-		fmt.Fprintf(g.Conn, "%s %s\r\n", tag, answer)
-		g.SetWriteDeadline(time.Time{})
+		g.hold(func(rest []byte) ([]byte, error) {
+			g.answer(tag + " " + answer)
+			return rest, nil
+		})
 		return
 	}
 	_, text, _ := strings.Cut(answer, " ")
-	fmt.Fprintf(g.Conn, "* BYE %s\r\n", text)
-	g.Conn.Close()
+	g.hold(func([]byte) ([]byte, error) {
+		g.answer("* BYE " + text)
+		g.Close()
+		return nil, net.ErrClosed
+	})
+}
+
+// answer writes one response line for the guard.
+func (g *guardConn) answer(line string) {
+	g.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	g.Write([]byte(line + "\r\n"))
+	g.SetWriteDeadline(time.Time{})
 }
 
 // commandWords gives a command line's tag and name, upper-cased.
+// The tag may be of any length; the name is the atom after the first
+// space, as go-imap's parser reads them (RFC 9051 §9, command).
 func commandWords(l []byte) (tag, name string) {
-	f := strings.Fields(string(l[:min(len(l), 64)]))
-	if len(f) > 0 {
-		tag = f[0]
+	l = bytes.TrimRight(l, "\r\n")
+	sp := bytes.IndexByte(l, ' ')
+	if sp < 0 {
+		return string(l), ""
 	}
-	if len(f) > 1 {
-		name = strings.ToUpper(f[1])
+	rest := l[sp+1:]
+	end := bytes.IndexAny(rest, " (){%*\"\\]\r\n")
+	if end < 0 {
+		end = len(rest)
 	}
-	return tag, name
+	return string(l[:sp]), strings.ToUpper(string(rest[:min(end, 64)]))
 }
 
 // nesting adds the parentheses l opens and closes, outside quoted

@@ -6,6 +6,8 @@ import (
 
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
+
+	"groupd/groups"
 )
 
 // The hierarchy (RFC 3501 §5.1.1): INBOX, and "Groups/<group name>".
@@ -103,19 +105,30 @@ func (s *session) List(w *imapserver.ListWriter, ref string, patterns []string, 
 		// The hierarchy delimiter and root name.
 		return w.WriteList(&goimap.ListData{Attrs: []goimap.MailboxAttr{goimap.MailboxAttrNoSelect}, Delim: delim})
 	}
+	if options.SelectSpecialUse {
+		return nil // no mailbox has a special use (RFC 6154 §3)
+	}
 	list, err := s.mailboxes()
 	if err != nil {
 		return err
 	}
-	entries := listEntries(list, options)
-	for _, e := range entries {
+	var matched []*goimap.ListData
+	for _, e := range listEntries(list, options) {
 		for _, p := range patterns {
 			if matches(e.Mailbox, fullwidthAmp(ref), fullwidthAmp(p)) {
-				if err := w.WriteList(e); err != nil {
-					return err
-				}
+				matched = append(matched, e)
 				break
 			}
+		}
+	}
+	if options.ReturnStatus != nil {
+		if err := s.listStatus(matched, list, options.ReturnStatus); err != nil {
+			return err
+		}
+	}
+	for _, e := range matched {
+		if err := w.WriteList(e); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -156,17 +169,20 @@ func (s *session) Status(name string, options *goimap.StatusOptions) (*goimap.St
 	if err != nil {
 		return nil, err
 	}
-	var n, unseen uint32
-	var size int64
-	data := &goimap.StatusData{Mailbox: mb.name, UIDValidity: 1, UIDNext: 1}
+	info := &groups.ImapMailbox{UIDValidity: 1, UIDNext: 1}
 	if mb.groupID != "" {
-		info, err := s.srv.store.ImapOpen(s.ctx, s.actor, mb.groupID)
-		if err != nil {
+		if info, err = s.srv.store.ImapOpen(s.ctx, s.actor, mb.groupID); err != nil {
 			return nil, toIMAP(err)
 		}
-		n, unseen, size = info.Messages, info.Unseen, info.Size
-		data.UIDValidity, data.UIDNext = info.UIDValidity, goimap.UID(info.UIDNext)
 	}
+	return statusData(mb.name, info, options), nil
+}
+
+// statusData is the STATUS answer for a mailbox's counts, with the items
+// asked for.
+func statusData(name string, info *groups.ImapMailbox, options *goimap.StatusOptions) *goimap.StatusData {
+	data := &goimap.StatusData{Mailbox: name, UIDValidity: info.UIDValidity, UIDNext: goimap.UID(info.UIDNext)}
+	n, unseen, size, zero := info.Messages, info.Unseen, info.Size, uint32(0)
 	if options.NumMessages {
 		data.NumMessages = &n
 	}
@@ -177,12 +193,45 @@ func (s *session) Status(name string, options *goimap.StatusOptions) (*goimap.St
 		data.Size = &size
 	}
 	if options.NumRecent {
-		var zero uint32
 		data.NumRecent = &zero
 	}
 	if options.NumDeleted {
-		var zero uint32
 		data.NumDeleted = &zero
 	}
-	return data, nil
+	return data
+}
+
+// listStatus fills the STATUS data of the selectable mailboxes a LIST
+// RETURN (STATUS (…)) matched (RFC 5819 §2: none for \NoSelect), asking
+// the store once for all the groups (groups.Store.ImapStatuses): a user
+// in many groups gets every count in one round trip. A group whose access
+// was lost since the list was made gets no STATUS.
+func (s *session) listStatus(matched []*goimap.ListData, list []mailbox, options *goimap.StatusOptions) error {
+	byName := map[string]string{}
+	var ids []string
+	for _, mb := range list {
+		byName[mb.name] = mb.groupID
+	}
+	for _, e := range matched {
+		if id := byName[e.Mailbox]; id != "" {
+			ids = append(ids, id)
+		}
+	}
+	counts, err := s.srv.store.ImapStatuses(s.ctx, s.actor, ids)
+	if err != nil {
+		return toIMAP(err)
+	}
+	for _, e := range matched {
+		id, ok := byName[e.Mailbox]
+		switch {
+		case !ok: // "Groups": \NoSelect
+		case id == "":
+			e.Status = statusData(e.Mailbox, &groups.ImapMailbox{UIDValidity: 1, UIDNext: 1}, options)
+		default:
+			if c, ok := counts[id]; ok {
+				e.Status = statusData(e.Mailbox, &c, options)
+			}
+		}
+	}
+	return nil
 }

@@ -23,9 +23,8 @@ import (
 // Names sent as literals pass unchecked (their bytes are not on the
 // line); a refused command whose line ends in a non-synchronising literal
 // ends the session with BYE, as the guard's other refusals do. The guard
-// is above TLS on implicit-TLS listeners (ServeTLS) but steps aside after
-// STARTTLS, where go-imap owns the TLS connection: there an invalid name
-// is still NO [SERVERBUG].
+// is above TLS on implicit-TLS listeners (ServeTLS) and goes on after
+// STARTTLS, which it performs itself (guardtls.go).
 
 // badName is the answer to a name that is not modified UTF-7.
 const badName = "BAD [CLIENTBUG] Mailbox name %s is not valid modified UTF-7 (RFC 3501 §5.1.3): write & as &- or ENABLE UTF8=ACCEPT first (RFC 6855)"

@@ -19,6 +19,9 @@ type run struct{ lo, hi int }
 // ranges · log(ranges + mailbox), whatever the ranges cover, so that a
 // client sending thousands of overlapping ranges gains nothing.
 func (sel *selected) runs(set goimap.NumSet) []run {
+	if goimap.IsSearchRes(set) { // "$", RFC 5182 §2.2
+		return sel.savedRuns()
+	}
 	n := len(sel.uids)
 	if n == 0 {
 		return nil
@@ -173,4 +176,49 @@ func (sel *selected) compileSets(c *goimap.SearchCriteria, f numFilter) {
 func (f numFilter) allows(c *goimap.SearchCriteria, p int) bool {
 	rs, ok := f[c]
 	return !ok || contains(rs, p)
+}
+
+// SEARCHRES (RFC 5182): SEARCH RETURN (SAVE …) keeps its result, as UIDs,
+// for "$" in later commands of the same selection (FETCH, STORE, SEARCH,
+// UID variants: sel.runs resolves it). A new selection starts with an
+// empty result (§2.1); posts are never expunged, so saved UIDs stay valid.
+
+// save keeps the result of a search at positions hits (ascending):
+// only the lowest and highest when SAVE comes with MIN or MAX and
+// neither ALL nor COUNT (RFC 5182 §2.1), otherwise all of it.
+func (sel *selected) save(hits []int, o *goimap.SearchOptions) {
+	sel.saved = nil
+	if len(hits) == 0 {
+		return
+	}
+	if o.ReturnAll || o.ReturnCount || (!o.ReturnMin && !o.ReturnMax) {
+		sel.saved = make([]uint32, len(hits))
+		for i, p := range hits {
+			sel.saved[i] = sel.uids[p]
+		}
+		return
+	}
+	if o.ReturnMin {
+		sel.saved = append(sel.saved, sel.uids[hits[0]])
+	}
+	if o.ReturnMax && (!o.ReturnMin || len(hits) > 1) {
+		sel.saved = append(sel.saved, sel.uids[hits[len(hits)-1]])
+	}
+}
+
+// savedRuns is "$" as runs of positions (RFC 5182 §2.2).
+func (sel *selected) savedRuns() []run {
+	var out []run
+	for _, uid := range sel.saved {
+		p, ok := slices.BinarySearch(sel.uids, uid)
+		if !ok {
+			continue
+		}
+		if k := len(out) - 1; k >= 0 && out[k].hi == p {
+			out[k].hi++
+			continue
+		}
+		out = append(out, run{p, p + 1})
+	}
+	return out
 }

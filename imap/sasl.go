@@ -16,6 +16,9 @@ func (s *session) AuthenticateMechanisms() []string { return []string{sasl.Plain
 // own answers a response of other than three NUL-separated fields with a
 // plain error, which the library turns into NO [SERVERBUG] (issue 16).
 func (s *session) Authenticate(mech string) (sasl.Server, error) {
+	if err := s.needsTLS(); err != nil {
+		return nil, err
+	}
 	if mech != sasl.Plain {
 		return nil, &goimap.Error{Type: goimap.StatusResponseTypeNo, Text: "SASL mechanism not supported: use PLAIN"}
 	}

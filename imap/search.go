@@ -12,11 +12,36 @@ import (
 // Search answers SEARCH and UID SEARCH (RFC 3501 §6.4.4) over the selected
 // archive: sequence and UID sets, internal and sent dates, sizes, the
 // user's flags, header fields, BODY and TEXT (case-insensitive substring,
-// also inside base64 and quoted-printable parts).
+// also inside base64 and quoted-printable parts). go-imap writes the
+// result as SEARCH, or ESEARCH (RFC 4731 §3.1) after RETURN (…); SAVE
+// keeps it for "$" (RFC 5182, searchres.go); SORT and THREAD come here
+// rewritten by the guard (sortcmd.go).
 func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteria, options *goimap.SearchOptions) (*goimap.SearchData, error) {
 	if err := s.checkSelected(); err != nil {
 		return nil, err
 	}
+	var req *extReq
+	if s.guard != nil {
+		req, _ = s.guard.ext.take(criteria)
+	}
+	if req != nil && req.err != "" {
+		return nil, &goimap.Error{Type: goimap.StatusResponseTypeBad, Code: goimap.ResponseCodeClientBug, Text: req.err}
+	}
+	hits, err := s.searchHits(criteria)
+	if options.ReturnSave {
+		s.sel.save(hits, options) // empty when the search failed (RFC 5182 §2.1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if req != nil {
+		return nil, s.extAnswer(kind, hits, req)
+	}
+	return s.sel.searchData(kind, hits), nil
+}
+
+// searchHits gives the positions of the messages that match, ascending.
+func (s *session) searchHits(criteria *goimap.SearchCriteria) ([]int, error) {
 	sel := s.sel
 	nums := numFilter{}
 	sel.compileSets(criteria, nums)
@@ -45,7 +70,7 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 			}
 		}
 	}
-	return sel.searchData(kind, hits), nil
+	return hits, nil
 }
 
 func (sel *selected) searchData(kind imapserver.NumKind, hits []int) *goimap.SearchData {

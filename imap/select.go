@@ -18,6 +18,7 @@ type selected struct {
 	uids     []uint32 // sequence number n is uids[n-1]; only grows
 	watch    *watch   // nil for INBOX
 	checked  time.Time
+	saved    []uint32 // the SEARCH result "$" names, UIDs ascending (searchres.go)
 }
 
 // recheckEvery bounds how stale a session's view may get should the change

@@ -124,7 +124,7 @@ type Server struct {
 	envs     *envCache
 
 	mu       sync.Mutex
-	imaps    []*imapserver.Server // one per Serve: InsecureAuth differs
+	imaps    []*imapserver.Server // one per Serve
 	sessions map[*session]struct{}
 	closed   bool
 }
@@ -150,13 +150,14 @@ func NewServer(opts Options) (*Server, error) {
 
 // Serve accepts IMAP connections on l until Shutdown. It returns nil after
 // Shutdown. Authentication needs TLS (STARTTLS) unless l is loopback or
-// InsecureAuth is set (RFC 8314 §5.1 LOGINDISABLED otherwise).
+// InsecureAuth is set (RFC 8314 §5.1 LOGINDISABLED otherwise): the
+// command guard performs STARTTLS and applies that rule (guardtls.go).
 func (s *Server) Serve(l net.Listener) error {
 	insecure := isLoopback(l.Addr())
 	if s.opts.Loopback != nil {
 		insecure = *s.opts.Loopback
 	}
-	return s.serve(&listener{Listener: l, srv: s, guard: true}, insecure || s.opts.InsecureAuth, s.opts.TLSConfig)
+	return s.serve(&listener{Listener: l, srv: s, guard: true, insecureAuth: insecure || s.opts.InsecureAuth})
 }
 
 // ServeTLS accepts implicit-TLS connections (RFC 8314 §3.3, imaps) on l.
@@ -164,10 +165,8 @@ func (s *Server) ServeTLS(l net.Listener) error {
 	if s.opts.TLSConfig == nil {
 		return errors.New("imap: ServeTLS needs a TLSConfig")
 	}
-	// The guard reads commands above TLS. go-imap then no longer sees a
-	// *tls.Conn, so it is told that authentication is safe here (it is:
-	// the connection is TLS) and is given no STARTTLS to offer inside TLS.
-	return s.serve(guardListener{tls.NewListener(&listener{Listener: l, srv: s}, s.opts.TLSConfig)}, true, nil)
+	// The guard reads commands above TLS, and offers no STARTTLS inside it.
+	return s.serve(guardListener{tls.NewListener(&listener{Listener: l, srv: s}, s.opts.TLSConfig)})
 }
 
 // guardListener puts a guardConn over each (TLS) connection.
@@ -178,18 +177,22 @@ func (l guardListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &guardConn{Conn: c}, nil
+	return newGuard(c, nil, true, true), nil
 }
 
-// serve runs go-imap on l; starttls is the configuration for STARTTLS,
-// nil for none.
-func (s *Server) serve(l net.Listener, insecureAuth bool, starttls *tls.Config) error {
+// serve runs go-imap on l. go-imap never sees TLS (the guard is above
+// it), so it is given no STARTTLS to offer and told that authentication
+// is allowed: the guard (loginRule) and the session (needsTLS) decide.
+func (s *Server) serve(l net.Listener) error {
 	srv := imapserver.New(&imapserver.Options{
-		NewSession:   s.newSession,
-		Caps:         goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {}},
+		NewSession: s.newSession,
+		// go-imap writes these once logged in; the guard adds SORT and
+		// THREAD (guardtls.go). ESEARCH: RFC 4731; SEARCHRES: RFC 5182;
+		// LIST-EXTENDED: RFC 5258; LIST-STATUS: RFC 5819.
+		Caps: goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {},
+			goimap.CapESearch: {}, goimap.CapSearchRes: {}, goimap.CapListExtended: {}, goimap.CapListStatus: {}},
 		Logger:       logAdapter{s.opts.Logger},
-		TLSConfig:    starttls,
-		InsecureAuth: insecureAuth,
+		InsecureAuth: true,
 	})
 	s.mu.Lock()
 	if s.closed {

@@ -23,6 +23,7 @@ type session struct {
 	actor groups.Actor // zero until logged in
 	email string       // the actor's, for Server.endSessions; under srv.mu
 	sel   *selected    // nil unless a mailbox is selected
+	guard *guardConn   // the connection's command guard
 }
 
 var _ imapserver.SessionIMAP4rev2 = (*session)(nil)
@@ -31,6 +32,7 @@ func (s *Server) newSession(c *imapserver.Conn) (imapserver.Session, *imapserver
 	ctx, stop := context.WithCancel(context.Background())
 	sess := &session{srv: s, conn: c, wire: wire(c.NetConn()), ip: remoteIP(c.NetConn().RemoteAddr()), ctx: ctx, stop: stop}
 	sess.log = s.log.With("remote", c.NetConn().RemoteAddr().String())
+	sess.guard, _ = c.NetConn().(*guardConn)
 	if !s.track(sess) {
 		stop()
 		return nil, nil, &goimap.Error{Type: goimap.StatusResponseTypeBye, Text: "groupd is shutting down"}
@@ -68,6 +70,9 @@ func (s *session) Close() error {
 // the outcome without the password (RFC 3501 §6.2.3; AUTHENTICATE PLAIN
 // comes here too). A few checks run at once (each is an argon2id hash).
 func (s *session) Login(username, password string) error {
+	if err := s.needsTLS(); err != nil {
+		return err
+	}
 	var user *groups.User
 	err := s.srv.throttle.check(func() error {
 		u, err := s.srv.store.Login(s.ctx, groups.LoginRequest{Email: username, Password: password,
@@ -81,7 +86,23 @@ func (s *session) Login(username, password string) error {
 	s.actor = groups.UserActor(user)
 	s.log = s.log.With("user", user.Email)
 	s.srv.signedIn(s, user.Email)
+	if s.guard != nil {
+		s.guard.authed.Store(true) // its capability lists change (guardtls.go)
+	}
 	return nil
+}
+
+// needsTLS refuses authentication before TLS where it needs TLS (RFC
+// 8314 §5.1), before any password is checked. The guard answers LOGIN
+// and AUTHENTICATE so itself (guardtls.go); this is the rule's last word,
+// should a command reach go-imap that the guard read otherwise. Every
+// listener puts a guard over its connections: without one, no login.
+func (s *session) needsTLS() error {
+	if s.guard != nil && !s.guard.locked() {
+		return nil
+	}
+	return &goimap.Error{Type: goimap.StatusResponseTypeNo, Code: goimap.ResponseCodePrivacyRequired,
+		Text: "TLS is required to authenticate"}
 }
 
 // Namespace: one personal namespace with "/" (RFC 2342).

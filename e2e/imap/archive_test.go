@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	goimap "github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	gosmtp "github.com/emersion/go-smtp"
 )
 
 // TestReadPostsOverIMAP: posts the list accepted over SMTP are listed,
@@ -106,5 +109,59 @@ func TestSeenIsPerUser(t *testing.T) {
 	res, err := again.Search(&goimap.SearchCriteria{NotFlag: []goimap.Flag{goimap.FlagSeen}}, nil).Wait()
 	if err != nil || fmt.Sprint(res.AllSeqNums()) != "[2]" {
 		t.Errorf("bob's UNSEEN: %v %v", res, err)
+	}
+}
+
+// reply sends a post from alice to team over the inbound SMTP port with
+// the given Message-ID and, for a reply, In-Reply-To and References.
+func (e *env) reply(minute int, id, refs, subject string) {
+	e.t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: Alice <alice@example.test>\r\nTo: team@lists.example.test\r\nSubject: %s\r\n", subject)
+	fmt.Fprintf(&b, "Date: Mon, 02 Jan 2006 10:%02d:00 +0000\r\nMessage-ID: <%s@example.test>\r\n", minute, id)
+	if refs != "" {
+		ids := strings.Fields(refs)
+		fmt.Fprintf(&b, "In-Reply-To: <%s@example.test>\r\n", ids[len(ids)-1])
+		fmt.Fprintf(&b, "References: <%s@example.test>\r\n", strings.Join(ids, "@example.test> <"))
+	}
+	b.WriteString("Content-Type: text/plain; charset=utf-8\r\n\r\nabout the plans\r\n")
+	c, err := gosmtp.Dial(e.d.Addr("smtp").String())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SendMail("alice@example.test", []string{"team@lists.example.test"}, strings.NewReader(b.String())); err != nil {
+		e.t.Fatalf("post %s: %v", id, err)
+	}
+}
+
+// TestThreadThroughList (issue 17, IMAP extensions): five posts of one
+// discussion, sent to the list over SMTP with In-Reply-To and References
+// and archived as the list sends them, come back from THREAD=REFERENCES
+// (RFC 5256 §3) as one thread, beside an unrelated post; SORT orders
+// them by date, newest first.
+func TestThreadThroughList(t *testing.T) {
+	t.Parallel()
+	e := start(t)
+	e.reply(1, "p1", "", "Plans")
+	e.reply(2, "other", "", "Lunch")
+	e.reply(3, "p2", "p1", "Re: Plans")
+	e.reply(4, "p3", "p1 p2", "Re: Re: Plans")
+	e.reply(5, "p4", "p1", "Re: Plans")
+	e.reply(6, "p5", "p1 p4", "RE: Plans")
+	c := e.login("bob@example.test")
+	mustSelect(t, c, "Groups/Team")
+	got, err := c.Thread(&imapclient.ThreadOptions{Algorithm: goimap.ThreadReferences, SearchCriteria: &goimap.SearchCriteria{}}).Wait()
+	want := []imapclient.ThreadData{
+		{Chain: []uint32{1}, SubThreads: []imapclient.ThreadData{{Chain: []uint32{3, 4}}, {Chain: []uint32{5, 6}}}},
+		{Chain: []uint32{2}},
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("THREAD REFERENCES: %+v %v, want %+v", got, err, want)
+	}
+	nums, err := c.Sort(&imapclient.SortOptions{SearchCriteria: &goimap.SearchCriteria{},
+		SortCriteria: []imapclient.SortCriterion{{Key: imapclient.SortKeyDate, Reverse: true}}}).Wait()
+	if err != nil || !reflect.DeepEqual(nums, []uint32{6, 5, 4, 3, 2, 1}) {
+		t.Errorf("SORT (REVERSE DATE): %v %v", nums, err)
 	}
 }

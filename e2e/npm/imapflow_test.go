@@ -66,6 +66,49 @@ func TestImapflow(t *testing.T) {
 	}
 }
 
+// TestImapflowExtensions (issue 17, IMAP extensions): once logged in,
+// imapflow sees ESEARCH, SEARCHRES, LIST-STATUS, SORT and both THREAD
+// algorithms, and its LIST with statusQuery (LIST … RETURN (STATUS …),
+// RFC 5819, when LIST-STATUS is offered) gives each group's counts.
+func TestImapflowExtensions(t *testing.T) {
+	t.Parallel()
+	client(t)
+	d := start(t)
+	d.Group(t, "rd", "Research", "alice@example.test", []string{"bob@example.test"}, nil)
+	post(t, d, "rd@lists.example.test", "first", "one")
+	post(t, d, "rd@lists.example.test", "second", "two")
+	post(t, d, "team@lists.example.test", "hello", "three")
+	env := creds(d)
+	env["GROUPD_IMAP_PORT"] = port(d, "imap")
+	var got struct {
+		Caps []string
+		List []struct {
+			Path   string
+			Status *struct{ Messages, Unseen int }
+		}
+	}
+	run(t, "imapflow_ext.mjs", env, &got)
+	for _, c := range []string{"ESEARCH", "SEARCHRES", "LIST-EXTENDED", "LIST-STATUS", "SORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES"} {
+		if !slices.Contains(got.Caps, c) {
+			t.Errorf("imapflow sees %q, without %s", got.Caps, c)
+		}
+	}
+	want := map[string]int{"INBOX": 0, "Groups/Research": 2, "Groups/Team": 1}
+	for _, mb := range got.List {
+		n, ok := want[mb.Path]
+		if !ok {
+			continue
+		}
+		delete(want, mb.Path)
+		if mb.Status == nil || mb.Status.Messages != n || mb.Status.Unseen != n {
+			t.Errorf("%s: status %+v, want %d messages, all unseen", mb.Path, mb.Status, n)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("imapflow's LIST lacks %v: %+v", want, got.List)
+	}
+}
+
 // post sends a message from alice to list over the inbound SMTP port; the
 // daemon archives it before answering 250.
 func post(t *testing.T, d *e2etest.Daemon, list, subject, body string) {

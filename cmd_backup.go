@@ -45,6 +45,9 @@ func cmdBackup(args []string) int {
 // backup snapshots cfg's store into a staging directory inside data_dir
 // (so that blobs are hard links), then writes the archive atomically.
 func backup(ctx context.Context, cfg config.Config, archive string) (*groups.BackupInfo, error) {
+	if cfg.Database.Driver == config.DriverPostgres {
+		return nil, errPostgresBackup
+	}
 	st, err := openStore(cfg)
 	if err != nil {
 		return nil, err
@@ -152,7 +155,13 @@ func addToTar(tw *tar.Writer, path, name string, dir bool) error {
 	return err
 }
 
-// openStore opens the store of cfg as the daemon does.
+// errPostgresBackup is backup's and restore's answer when the database is
+// PostgreSQL: its own tools do that, and the blobs are plain files.
+var errPostgresBackup = errors.New("the database is PostgreSQL ([database] driver = \"postgres\"): " +
+	"back it up with pg_dump (pg_dump -Fc -f groupd.dump DBNAME), restore it with pg_restore, " +
+	"and copy data_dir (blobs/ and admin-token) with it")
+
+// openStore opens the SQLite store of cfg as the daemon does.
 func openStore(cfg config.Config) (*groups.Store, error) {
 	if fi, err := os.Stat(filepath.Join(cfg.DataDir, groups.BackupDBName)); err != nil || fi.Size() == 0 {
 		return nil, errors.New("no database in " + cfg.DataDir + " (is data_dir right?)")

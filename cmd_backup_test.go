@@ -133,7 +133,10 @@ func TestRestoreRefusesHostileArchive(t *testing.T) {
 }
 
 // daemonConfig is a config on loopback (HTTP and inbound SMTP on free
-// ports) with data in a temp dir, also written as a TOML file.
+// ports) with data in a temp dir, also written as a TOML file. Its
+// database is SQLite's whatever GROUPD_TEST_POSTGRES says: backup and
+// restore copy the SQLite file (on PostgreSQL they refuse and point to
+// pg_dump: TestBackupRefusedOnPostgres).
 func daemonConfig(t *testing.T, relay string) (config.Config, string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -355,4 +358,22 @@ func tarEntry(name, body string) []byte {
 	tw.Write([]byte(body))
 	tw.Close()
 	return b.Bytes()
+}
+
+// TestBackupRefusedOnPostgres: with [database] driver "postgres", backup
+// and restore touch nothing and say to use pg_dump and pg_restore.
+func TestBackupRefusedOnPostgres(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.Database = config.Database{Driver: config.DriverPostgres, DSN: "host=/nonexistent dbname=groupd"}
+	archive := filepath.Join(t.TempDir(), "b.tar")
+	if _, err := backup(context.Background(), cfg, archive); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("backup on PostgreSQL: %v", err)
+	}
+	if _, err := os.Stat(archive); err == nil {
+		t.Fatal("backup on PostgreSQL wrote an archive")
+	}
+	if _, err := restore(context.Background(), cfg, archive, false); err == nil || !strings.Contains(err.Error(), "pg_restore") {
+		t.Fatalf("restore on PostgreSQL: %v", err)
+	}
 }

@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // logSink is a log buffer safe for concurrent writes.
@@ -42,7 +42,8 @@ func (l *logSink) String() string {
 func TestFailedLoginLogsNoSecret(t *testing.T) {
 	var logs logSink
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := groups.Open(groups.Options{Path: filepath.Join(t.TempDir(), "groupd.db"),
+	db := testdb.New(t)
+	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"},
 		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}, Logger: logger,
 		Throttle: groups.ThrottleOptions{Delay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})

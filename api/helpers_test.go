@@ -7,12 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 const testToken = "test-admin-token-0123456789"
@@ -28,8 +28,9 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, Options{}) }
 
 func newEnvWith(t *testing.T, opts Options) *env {
 	t.Helper()
+	db := testdb.New(t)
 	st, err := groups.Open(groups.Options{
-		Path:            filepath.Join(t.TempDir(), "groupd.db"),
+		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // fuzzRoutes are the JSON-reading routes a fuzzed body is sent to.
@@ -73,8 +73,9 @@ func FuzzAPIJSON(f *testing.F) {
 // group team (alice master, bob member), built once per fuzz worker.
 func fuzzHandler(f *testing.F) http.Handler {
 	f.Helper()
+	db := testdb.New(f)
 	st, err := groups.Open(groups.Options{
-		Path:            filepath.Join(f.TempDir(), "groupd.db"),
+		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},

@@ -17,8 +17,9 @@ type Config struct {
 	// Hostname is the HELO/EHLO name and the Message-ID domain.
 	// Default "lists.example.test".
 	Hostname string `toml:"hostname"`
-	// DataDir holds the SQLite database, the blobs and generated secrets;
-	// created (0700) when missing. Default "data".
+	// DataDir holds the SQLite database (with database.driver "sqlite"),
+	// the blobs and generated secrets; created (0700) when missing.
+	// Default "data".
 	DataDir string `toml:"data_dir"`
 	// LogLevel is "debug", "info", "warn" or "error". Default "info".
 	LogLevel string `toml:"log_level"`
@@ -30,6 +31,7 @@ type Config struct {
 	// language of notices. Default "en".
 	Language string `toml:"language"`
 
+	Database   Database   `toml:"database"`
 	Mail       Mail       `toml:"mail"`
 	Listen     Listen     `toml:"listen"`
 	TLS        TLS        `toml:"tls"`
@@ -106,6 +108,7 @@ func Defaults() Config {
 			HTTP:       "127.0.0.1:8080",
 		},
 		DAV: davDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
+		Database: databaseDefaults(),
 	}
 }
 

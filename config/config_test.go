@@ -75,6 +75,7 @@ http = ":8081"
 				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
 		DAV:    davDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
+		Database: databaseDefaults(),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Load = %+v\nwant %+v", got, want)

@@ -11,6 +11,10 @@
 //
 //	hostname          HELO/EHLO name and Message-ID domain
 //	data_dir          SQLite database, blobs and generated secrets
+//	[database]
+//	driver            "sqlite" (default: data_dir/groupd.db) or "postgres"
+//	dsn               PostgreSQL connection string (with "postgres" only;
+//	                  never logged: Database.Redacted)
 //	log_level         "debug", "info" (default), "warn" or "error"
 //	shutdown_timeout  how long a shutdown may drain, e.g. "10s" (default)
 //	[mail]

@@ -34,6 +34,7 @@ func (c Config) problems() []error {
 	if c.ShutdownTimeout <= 0 {
 		add(fmt.Errorf("shutdown_timeout: %s is not a positive duration such as \"10s\"", c.ShutdownTimeout))
 	}
+	errs = append(errs, c.Database.problems()...)
 	errs = append(errs, checkDomains("mail.domains", c.Mail.Domains)...)
 	errs = append(errs, checkDomains("mail.internal_domains", c.Mail.InternalDomains)...)
 	add(checkRelay(c.Mail.Relay))

@@ -18,6 +18,12 @@
 // round's posts recorded as sent, some still queued; a round whose kill
 // came too early or too late is run again, not counted.
 //
+// The suite runs on SQLite whatever GROUPD_TEST_POSTGRES says: what it
+// proves is that the SQLite file (and its WAL) and the blob directory
+// survive a SIGKILL, and it reads the file directly; PostgreSQL's own
+// crash safety is the server's. (smtp's TestCrashMidDelivery kills a
+// daemon mid-fan-out on either backend.)
+//
 // CRASH_POINTS sets the kill points per workload (default 20, 5 under
 // -short); CRASH_SEED replays a run.
 package crashtest

@@ -25,7 +25,7 @@ func shortBodyLimits() bodyLimits {
 // with alice, bob and alice's group "team".
 func startWithBodyLimits(t *testing.T, lim bodyLimits, maxRequests int) *Daemon {
 	t.Helper()
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Limits.MaxHTTPRequests = maxRequests
 	d, err := New(cfg, newLogger(io.Discard))
 	if err != nil {

@@ -99,12 +99,17 @@ func (d *Daemon) Start(ctx context.Context) error {
 // open creates data_dir and opens the store and the admin token.
 func (d *Daemon) open(ctx context.Context) error {
 	dir := d.cfg.DataDir
+	db := d.cfg.Database
+	// The DSN may hold a password: only its redacted form is logged.
 	d.logger("daemon").Info("starting", "data_dir", dir, "hostname", d.cfg.Hostname,
+		"database", db.Driver, "dsn", db.Redacted(),
 		"memory_budget", d.cfg.Limits.MemoryBudget, "malloc_tuned", budget.TuneMalloc())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
 	}
 	st, err := groups.Open(groups.Options{
+		Driver:          db.Driver,
+		DSN:             db.DSN,
 		Path:            filepath.Join(dir, "groupd.db"),
 		BlobDir:         filepath.Join(dir, "blobs"),
 		MailDomains:     append([]string(nil), d.cfg.Mail.Domains...),

@@ -12,7 +12,7 @@ import (
 
 func TestShutdown(t *testing.T) {
 	t.Parallel()
-	d, err := New(testConfig(t.TempDir()), nil)
+	d, err := New(testConfig(t, t.TempDir()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestStartFailsOnBusyPort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Listen.HTTP = busy.Addr().String()
 	d, err := New(cfg, nil)
 	if err != nil {
@@ -89,7 +89,7 @@ func TestLaunchRollsBack(t *testing.T) {
 	freeAddr := free.Addr().String()
 	free.Close()
 
-	d, err := New(testConfig(t.TempDir()), nil)
+	d, err := New(testConfig(t, t.TempDir()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestLaunchRollsBack(t *testing.T) {
 // are cancelled only after the listeners have drained.
 func TestWorkersStopAfterListeners(t *testing.T) {
 	t.Parallel()
-	d, err := New(testConfig(t.TempDir()), nil)
+	d, err := New(testConfig(t, t.TempDir()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestWorkersStopAfterListeners(t *testing.T) {
 // TestRunStopsOnFailure: a worker that fails stops Run with its error.
 func TestRunStopsOnFailure(t *testing.T) {
 	t.Parallel()
-	d, err := New(testConfig(t.TempDir()), nil)
+	d, err := New(testConfig(t, t.TempDir()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestRun(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	logs := &syncBuffer{}
 	go func() { done <- Run(ctx, cfg, newLogger(logs)) }()
 	deadline := time.Now().Add(10 * time.Second)
@@ -212,7 +212,7 @@ func TestRun(t *testing.T) {
 
 func TestNewRejectsBadConfig(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Listen.HTTP = "nope"
 	cfg.Mail.Domains = nil
 	_, err := New(cfg, nil)

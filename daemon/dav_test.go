@@ -17,7 +17,7 @@ import (
 // group team, and carol in no group, all made over the API.
 func davDaemon(t *testing.T) *Daemon {
 	t.Helper()
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Mail.Relay = startSink(t).addr
 	d, _ := startDaemon(t, cfg)
 	for _, u := range []string{"alice@example.test", "bob@example.test", "carol@example.test"} {

@@ -93,7 +93,7 @@ func apiCall(t *testing.T, d *Daemon, method, path, user, pass string, body any)
 // whole daemon, each surface through its real client.
 func TestPostTravelsEveryProtocol(t *testing.T) {
 	relay := startSink(t)
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Listen.SMTP, cfg.Listen.IMAP = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Mail.Relay = relay.addr
 	d, _ := startDaemon(t, cfg)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"groupd/config"
+	"groupd/internal/testdb"
 )
 
 // syncBuffer is a log sink that tests may read while the daemon writes.
@@ -33,11 +34,16 @@ func (b *syncBuffer) String() string {
 }
 
 // testConfig is a valid config with data in dir and HTTP on a free
-// loopback port; the other listeners are disabled.
-func testConfig(dir string) config.Config {
+// loopback port; the other listeners are disabled. The database is
+// data_dir's SQLite file, or, with GROUPD_TEST_POSTGRES, a fresh
+// PostgreSQL database, the same one for every config of dir (a restart).
+func testConfig(t testing.TB, dir string) config.Config {
 	c := config.Defaults()
 	c.DataDir = dir
 	c.Listen = config.Listen{HTTP: "127.0.0.1:0"}
+	if testdb.Postgres() {
+		c.Database = config.Database{Driver: config.DriverPostgres, DSN: testdb.For(t, dir).DSN}
+	}
 	return c
 }
 

@@ -7,7 +7,7 @@ import (
 
 func TestHealthz(t *testing.T) {
 	t.Parallel()
-	d, _ := startDaemon(t, testConfig(t.TempDir()))
+	d, _ := startDaemon(t, testConfig(t, t.TempDir()))
 	code, body := get(t, d, "/healthz", "")
 	if code != 200 || body != "ok\n" {
 		t.Fatalf("GET /healthz = %d %q, want 200 \"ok\\n\"", code, body)
@@ -16,7 +16,7 @@ func TestHealthz(t *testing.T) {
 
 func TestHealthzDatabaseGone(t *testing.T) {
 	t.Parallel()
-	d, _ := startDaemon(t, testConfig(t.TempDir()))
+	d, _ := startDaemon(t, testConfig(t, t.TempDir()))
 	d.store.Close() // the database stops answering
 	if code, _ := get(t, d, "/healthz", ""); code != 503 {
 		t.Fatalf("GET /healthz with the store closed = %d, want 503", code)
@@ -25,7 +25,7 @@ func TestHealthzDatabaseGone(t *testing.T) {
 
 func TestMetricsPerRoute(t *testing.T) {
 	t.Parallel()
-	d, _ := startDaemon(t, testConfig(t.TempDir()))
+	d, _ := startDaemon(t, testConfig(t, t.TempDir()))
 	if code, _ := get(t, d, "/api/v1/groups/no-such-group", d.token); code != 404 {
 		t.Fatalf("GET missing group = %d, want 404", code)
 	}

@@ -15,7 +15,7 @@ import (
 // loopback, the daemon's inbound listener refuses a post that claims an
 // internal member of a block_external list without a DKIM signature.
 func TestTrustedNetworksWired(t *testing.T) {
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Listen.SMTP = "127.0.0.1:0"
 	cfg.Mail.TrustedNetworks = []string{"10.0.0.0/8"}
 	d, _ := startDaemon(t, cfg)

@@ -26,7 +26,7 @@ func TestTLSListeners(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := testConfig(dir)
+	cfg := testConfig(t, dir)
 	cfg.Listen = config.Listen{HTTP: "127.0.0.1:0", Submission: "127.0.0.1:0", Submissions: "127.0.0.1:0",
 		IMAPS: "127.0.0.1:0"}
 	cfg.TLS = config.TLS{CertFile: cert, KeyFile: key, HTTP: true}

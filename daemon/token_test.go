@@ -10,7 +10,7 @@ import (
 func TestAdminToken(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data") // created by Start
-	d, logs := startDaemon(t, testConfig(dir))
+	d, logs := startDaemon(t, testConfig(t, dir))
 	path := filepath.Join(dir, "admin-token")
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -48,7 +48,7 @@ func TestAdminToken(t *testing.T) {
 func TestAdminTokenReused(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	cfg := testConfig(dir)
+	cfg := testConfig(t, dir)
 	first, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func TestAdminTokenWrittenByHand(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "admin-token"), []byte("  my-own-secret\n\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := startDaemon(t, testConfig(dir))
+	d, _ := startDaemon(t, testConfig(t, dir))
 	if d.token != "my-own-secret" {
 		t.Fatalf("token %q, want the file's, trimmed", d.token)
 	}
@@ -91,7 +91,7 @@ func TestAdminTokenEmptyFileRefused(t *testing.T) {
 	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, err := New(testConfig(dir), nil)
+	d, err := New(testConfig(t, dir), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

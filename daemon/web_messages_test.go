@@ -70,7 +70,7 @@ func (c *consoleClient) post(t *testing.T, path string, form url.Values) int {
 // open stream instead of waiting on it.
 func TestConsolePostThroughTheList(t *testing.T) {
 	relay := startSink(t)
-	cfg := testConfig(t.TempDir())
+	cfg := testConfig(t, t.TempDir())
 	cfg.Mail.Relay = relay.addr
 	cfg.Limits.MaxHTTPRequests = 1
 	d, _ := startDaemon(t, cfg)

@@ -41,15 +41,14 @@ func (s *Store) CreateAppPassword(ctx context.Context, a Actor, email, name stri
 	secret := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
 	ap := &AppPassword{Name: name, Password: secret}
 	err := s.write(ctx, func(tx *wtx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO app_passwords (uid, name, hash, created_at, last_used)
-			SELECT uid, ?, ?, ?, 0 FROM users WHERE email = ?`, name, appHash(secret), tx.unix(), email)
+		err := tx.QueryRowContext(ctx, `INSERT INTO app_passwords (uid, name, hash, created_at, last_used)
+			SELECT uid, ?, ?, ?, 0 FROM users WHERE email = ? RETURNING id`, name, appHash(secret), tx.unix(), email).Scan(&ap.ID)
+		if errors.Is(err, errNoRows) {
+			return errorf(ErrNotFound, "no user %s", email)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errorf(ErrNotFound, "no user %s", email)
-		}
-		ap.ID, _ = res.LastInsertId()
 		ap.Created = tx.unix()
 		return nil
 	})

@@ -51,7 +51,7 @@ func (s *Store) ArchiveHeaders(ctx context.Context, a Actor, groupID string, r A
 	case r.Before <= 0:
 		bound = 1 << 62
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT m.uid, m.received, m.size, `+imapDataExpr(ImapHeader)+`
+	rows, err := s.rdb.QueryContext(ctx, `SELECT m.uid, m.received, m.size, `+s.imapDataExpr(ImapHeader)+`
 		FROM messages m WHERE m.gid = ? AND `+where+` ORDER BY m.uid `+order+` LIMIT ?`, acc.gid, bound, r.Limit)
 	if err != nil {
 		return nil, err

@@ -48,6 +48,9 @@ func (e *blobGone) Error() string {
 // can commit (writers wait, up to their busy timeout).
 func (s *Store) Backup(ctx context.Context, dir string) (*BackupInfo, error) {
 	const attempts = 4
+	if s.d.pg {
+		return nil, errPgBackup
+	}
 	if _, err := os.Lstat(dir); err == nil {
 		return nil, fmt.Errorf("groups: backup: %s exists already", dir)
 	}

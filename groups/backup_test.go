@@ -7,7 +7,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"groupd/internal/testdb"
 )
+
+// TestBackupRefusedOnPostgres: on PostgreSQL, Backup says to use pg_dump.
+func TestBackupRefusedOnPostgres(t *testing.T) {
+	if !testdb.Postgres() {
+		t.Skip("PostgreSQL only: set " + testdb.Env)
+	}
+	s := newStore(t)
+	_, err := s.Backup(context.Background(), filepath.Join(t.TempDir(), "snap"))
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("Backup on PostgreSQL: %v, want an error naming pg_dump", err)
+	}
+}
 
 // putFile writes data at p in team's folder as alice.
 func putFile(t *testing.T, s *Store, p string, data []byte) {
@@ -29,9 +43,16 @@ func putFile(t *testing.T, s *Store, p string, data []byte) {
 	}
 }
 
+// backupFixture is on SQLite whatever GROUPD_TEST_POSTGRES says: Backup
+// copies the SQLite file (on PostgreSQL it refuses, see
+// TestBackupRefusedOnPostgres).
 func backupFixture(t *testing.T) *Store {
 	t.Helper()
-	s := newStore(t)
+	s, err := Open(dbOptions(testdb.SQLite(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
 	addUsers(t, s, "alice@example.test")
 	mustGroup(t, s, user("alice@example.test"), GroupSpec{ID: str("team"), Name: str("Team")})
 	putFile(t, s, "a.txt", []byte("first version"))

@@ -57,7 +57,7 @@ func calETag(data string) string {
 // calCols are the columns scanCalObject reads without the data; with it,
 // calDataCols (the size is then the data's length).
 const (
-	calCols     = `name, uid, etag, length(CAST(data AS BLOB)), modified` // bytes, not characters
+	calCols     = `name, uid, etag, octet_length(data), modified` // bytes, not characters
 	calDataCols = `name, uid, etag, modified, data`
 )
 

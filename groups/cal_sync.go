@@ -19,7 +19,7 @@ const MaxCalChanges = 100000
 // (0: every live object, no tombstones), and the new token. A token from
 // the future is ErrInvalid (RFC 6578 §3.2 valid-sync-token).
 func (c *Calendar) Changes(ctx context.Context, since int64) ([]CalChange, int64, error) {
-	tx, err := c.s.rdb.BeginTx(ctx, nil)
+	tx, err := c.s.rdb.readTx(ctx)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -1,7 +1,8 @@
 // Package groups is groupd's model: users, groups, masters and members,
 // mailing-list settings, organisation policy, notes, profiles, and the
 // feature data that the protocol packages serve (archive messages, calendar
-// objects, folder entries), all stored in one SQLite database.
+// objects, folder entries), all stored in one database: SQLite (the
+// default) or PostgreSQL (Options.Driver).
 //
 // Every rule of SPEC §1 lives here and nowhere else. Protocol packages ask
 // [Store.Authorize] (or a method that calls it) and map the sentinel errors
@@ -14,8 +15,30 @@
 // busy timeout, secure_delete, writes in immediate transactions, schema
 // migrated at open against PRAGMA user_version; purges and group
 // deletions end with a TRUNCATE checkpoint, so deleted data is left in no
-// file) and, for folder contents, blobs under
-// Options.BlobDir. Changes that other protocols must learn of (a new post, a
+// file), or the PostgreSQL database at Options.DSN; and, for folder
+// contents, blobs under Options.BlobDir.
+//
+// Two databases, one store: every statement is written once, with ?
+// placeholders and SQL that both accept (ON CONFLICT, RETURNING,
+// octet_length, 0/1 integer flags). An unexported dialect (dialect.go)
+// is the only seam: it rebinds ? to $n on PostgreSQL (once per statement
+// text, cached), passes Go bools as 0/1, recognises unique violations,
+// and holds the few fragments whose text must differ. Migrations are per
+// dialect and numbered in lockstep (migrations/ and migrations/postgres/,
+// the n-th file of each giving schema version n); on PostgreSQL the
+// version is the groupd_schema row and migrations run under an advisory
+// lock, so that nodes starting together do not race.
+//
+// Writes are serialised, and the rules that check then act (the last
+// master, WebDAV locks, quota, If-Match, IMAP flags, the list rate limit,
+// id allocation) rely on it: on SQLite by the one writer connection and
+// BEGIN IMMEDIATE; on PostgreSQL by one transaction-scoped advisory lock
+// (pg_advisory_xact_lock) that every write transaction takes first, so
+// that writes run one at a time across every node on the database, as on
+// SQLite, while reads use a pool. Finer locks are a later step. On
+// PostgreSQL, Backup refuses (use pg_dump), Check checks the blobs only,
+// and nothing SQLite-specific (PRAGMAs, checkpoints, file modes) runs;
+// BlobDir has no default there and must be given (every node sharing it). Changes that other protocols must learn of (a new post, a
 // removed member) are published on the change feed ([Store.Subscribe]) after
 // they commit. Mail that groupd itself sends (notifications) is written to
 // the durable outbound queue, which the smtp package delivers.

@@ -15,6 +15,11 @@ const (
 	// ChangeSessionsEnded: a user's password changed or the account went;
 	// User names them. Their other sessions end (console, IMAP).
 	ChangeSessionsEnded = "user.sessions_ended"
+	// ChangeResync: changes committed by other nodes on the same
+	// PostgreSQL database may have been missed (the connection that
+	// carries them dropped and is back). A subscriber looks again at
+	// whatever it watches. Never published with SQLite.
+	ChangeResync = "feed.resync"
 )
 
 // Change is one committed change, published after its transaction commits.

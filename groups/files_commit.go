@@ -37,7 +37,7 @@ func (u *Upload) commitTx(ctx context.Context, tx *wtx, blob string) (*FileInfo,
 	if exists {
 		fi.fid, fi.Created = old.fid, old.Created
 		if old.blob != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_trash (blob) VALUES (?)`, old.blob); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO blob_trash (blob) VALUES (?) ON CONFLICT DO NOTHING`, old.blob); err != nil {
 				return nil, err
 			}
 			tx.trash = append(tx.trash, old.blob)
@@ -45,12 +45,8 @@ func (u *Upload) commitTx(ctx context.Context, tx *wtx, blob string) (*FileInfo,
 		_, err = tx.ExecContext(ctx, `UPDATE files SET size = ?, blob = ?, etag = ?, modified = ? WHERE fid = ?`,
 			u.size, blob, u.etag, mod, old.fid)
 	} else {
-		var res interface{ LastInsertId() (int64, error) }
-		res, err = tx.ExecContext(ctx, `INSERT INTO files (gid, path, is_dir, size, blob, etag, created, modified)
-			VALUES (?, ?, 0, ?, ?, ?, ?, ?)`, f.gid, u.path, u.size, blob, u.etag, mod, mod)
-		if err == nil {
-			fi.fid, err = res.LastInsertId()
-		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO files (gid, path, is_dir, size, blob, etag, created, modified)
+			VALUES (?, ?, 0, ?, ?, ?, ?, ?) RETURNING fid`, f.gid, u.path, u.size, blob, u.etag, mod, mod).Scan(&fi.fid)
 		if err == nil {
 			err = f.touch(ctx, tx, f.gid, parentPath(u.path))
 		}

@@ -37,7 +37,7 @@ func (f *Folder) Props(ctx context.Context, p string) ([]Prop, error) {
 	if fi.fid == 0 {
 		return nil, nil
 	}
-	rows, err := f.s.rdb.QueryContext(ctx, `SELECT space, local, lang, inner FROM file_props
+	rows, err := f.s.rdb.QueryContext(ctx, `SELECT space, local, lang, inner_xml FROM file_props
 		WHERE fid = ? ORDER BY space, local`, fi.fid)
 	if err != nil {
 		return nil, err
@@ -94,8 +94,8 @@ func patchTx(ctx context.Context, tx *wtx, fid int64, pp PropPatch) error {
 			_, err = tx.ExecContext(ctx, `DELETE FROM file_props WHERE fid = ? AND space = ? AND local = ?`,
 				fid, pr.Space, pr.Local)
 		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO file_props (fid, space, local, lang, inner) VALUES (?, ?, ?, ?, ?)
-				ON CONFLICT (fid, space, local) DO UPDATE SET lang = excluded.lang, inner = excluded.inner`,
+			_, err = tx.ExecContext(ctx, `INSERT INTO file_props (fid, space, local, lang, inner_xml) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (fid, space, local) DO UPDATE SET lang = excluded.lang, inner_xml = excluded.inner_xml`,
 				fid, pr.Space, pr.Local, pr.Lang, pr.Inner)
 		}
 		if err != nil {
@@ -108,14 +108,14 @@ func patchTx(ctx context.Context, tx *wtx, fid int64, pp PropPatch) error {
 // ChildProps reads the dead properties of every entry directly inside
 // dir, by name, in one query (a PROPFIND of Depth 1).
 func (f *Folder) ChildProps(ctx context.Context, dir string) (map[string][]Prop, error) {
-	lo, hi := subtree(dir)
+	lo, hi := f.s.d.subtree(dir)
 	off := 1
 	if dir != "" {
 		off = len(dir) + 2
 	}
-	rows, err := f.s.rdb.QueryContext(ctx, `SELECT f.path, p.space, p.local, p.lang, p.inner
+	rows, err := f.s.rdb.QueryContext(ctx, `SELECT f.path, p.space, p.local, p.lang, p.inner_xml
 		FROM files f JOIN file_props p ON p.fid = f.fid
-		WHERE f.gid = ? AND f.path >= ? AND f.path < ? AND instr(substr(f.path, ?), '/') = 0
+		WHERE f.gid = ? AND f.path >= ? AND f.path < ? AND substr(f.path, ?) NOT LIKE '%/%'
 		ORDER BY f.path, p.space, p.local`, f.gid, lo, hi, off)
 	if err != nil {
 		return nil, err

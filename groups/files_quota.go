@@ -81,8 +81,8 @@ func (f *Folder) checkQuota(ctx context.Context, q querier, more int64) error {
 const FolderEntryBytes = 256
 
 // propBytesSQL is the bytes a dead property (file_props row p) stores.
-const propBytesSQL = `length(CAST(p.space AS BLOB)) + length(CAST(p.local AS BLOB)) +
-	length(CAST(p.lang AS BLOB)) + length(CAST(p.inner AS BLOB))`
+const propBytesSQL = `octet_length(p.space) + octet_length(p.local) +
+	octet_length(p.lang) + octet_length(p.inner_xml)`
 
 // propsOf gives the number and bytes of the dead properties of fid.
 func propsOf(ctx context.Context, q querier, fid int64) (n int, bytes int64, err error) {

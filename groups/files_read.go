@@ -48,13 +48,13 @@ func (f *Folder) List(ctx context.Context, dir string) ([]*FileInfo, error) {
 	if !d.IsDir {
 		return nil, errorf(ErrConflict, "not a folder")
 	}
-	lo, hi := subtree(dir)
+	lo, hi := f.s.d.subtree(dir)
 	off := 1
 	if dir != "" {
 		off = len(dir) + 2
 	}
 	rows, err := f.s.rdb.QueryContext(ctx, `SELECT `+fileCols+` FROM files
-		WHERE gid = ? AND path >= ? AND path < ? AND instr(substr(path, ?), '/') = 0
+		WHERE gid = ? AND path >= ? AND path < ? AND substr(path, ?) NOT LIKE '%/%'
 		ORDER BY path`, f.gid, lo, hi, off)
 	if err != nil {
 		return nil, err

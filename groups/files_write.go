@@ -8,8 +8,8 @@ import (
 // ensureRoot gives the folder itself a row, so that it can carry an ETag,
 // a modification time and dead properties once anything is written.
 func (f *Folder) ensureRoot(ctx context.Context, tx *wtx) error {
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO files (gid, path, is_dir, etag, created, modified)
-		VALUES (?, '', 1, ?, ?, ?)`, f.gid, newETag(), f.created.Unix(), tx.unix())
+	_, err := tx.ExecContext(ctx, `INSERT INTO files (gid, path, is_dir, etag, created, modified)
+		VALUES (?, '', 1, ?, ?, ?) ON CONFLICT DO NOTHING`, f.gid, newETag(), f.created.Unix(), tx.unix())
 	return err
 }
 
@@ -58,7 +58,7 @@ func (f *Folder) Mkdir(ctx context.Context, p string) error {
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO files (gid, path, is_dir, etag, created, modified)
 			VALUES (?, ?, 1, ?, ?, ?)`, f.gid, p, newETag(), tx.unix(), tx.unix())
-		if isUnique(err) {
+		if tx.isUnique(err) {
 			return errorf(ErrConflict, "%s exists", p)
 		}
 		if err != nil {
@@ -87,11 +87,11 @@ func (f *Folder) removeTx(ctx context.Context, tx *wtx, p string) error {
 	if _, err := f.stat(ctx, tx, p); err != nil {
 		return err
 	}
-	lo, hi := subtree(p)
+	lo, hi := f.s.d.subtree(p)
 	where := `gid = ? AND (path = ? OR (path >= ? AND path < ?))`
 	args := []any{f.gid, p, lo, hi}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_trash (blob)
-		SELECT blob FROM files WHERE blob <> '' AND `+where, args...); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO blob_trash (blob)
+		SELECT blob FROM files WHERE blob <> '' AND `+where+` ON CONFLICT DO NOTHING`, args...); err != nil {
 		return err
 	}
 	tx.trash = append(tx.trash, "folder")
@@ -145,7 +145,7 @@ func (f *Folder) moveTx(ctx context.Context, tx *wtx, src string, to *Folder, ds
 			return err
 		}
 	}
-	lo, hi := subtree(src)
+	lo, hi := f.s.d.subtree(src)
 	where := `gid = ? AND (path = ? OR (path >= ? AND path < ?))`
 	args := []any{f.gid, src, lo, hi}
 	if to.gid != f.gid {

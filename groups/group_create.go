@@ -103,19 +103,16 @@ func (s *Store) initialMembers(a Actor, spec GroupSpec) (masters, members []stri
 
 func insertGroup(ctx context.Context, tx *wtx, g *Group) (int64, error) {
 	f, l := g.Features, g.MailingList
-	res, err := tx.ExecContext(ctx, `INSERT INTO groups (id, name, name_fold, description, public, external, notify,
+	var gid int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO groups (id, name, name_fold, description, public, external, notify,
 		f_message, f_note, f_event, f_task, f_folder, list_enabled, list_address, send_restriction, block_external,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING gid`,
 		g.ID, g.Name, fold(g.Name), g.Description, g.Public, g.External, g.Notify,
 		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
-		tx.unix(), tx.unix())
-	if isUnique(err) {
+		tx.unix(), tx.unix()).Scan(&gid)
+	if tx.isUnique(err) {
 		return 0, errUnavailable(l.Address)
 	}
-	if err != nil {
-		return 0, err
-	}
-	gid, err := res.LastInsertId()
 	if err != nil {
 		return 0, err
 	}

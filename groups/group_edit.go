@@ -68,7 +68,7 @@ func updateGroupRow(ctx context.Context, tx *wtx, gid int64, g *Group) error {
 		WHERE gid = ?`, g.Name, fold(g.Name), g.Description, g.Public, g.External, g.Notify,
 		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
 		tx.unix(), gid)
-	if isUnique(err) {
+	if tx.isUnique(err) {
 		return errUnavailable(l.Address)
 	}
 	if err != nil {

@@ -3,21 +3,36 @@ package groups
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
+
+	"groupd/internal/testdb"
 )
 
 // cheap makes password hashing fast enough for tests.
 func cheap() *HashParams { return &HashParams{Time: 1, Memory: 64, Threads: 1} }
 
-func newStore(t testing.TB) *Store {
+// testOptions are the options of a store on a fresh test database (see
+// internal/testdb: SQLite, or PostgreSQL with GROUPD_TEST_POSTGRES).
+func testOptions(t testing.TB) Options {
 	t.Helper()
-	s, err := Open(Options{
-		Path:            filepath.Join(t.TempDir(), "groupd.db"),
+	return dbOptions(testdb.New(t))
+}
+
+func dbOptions(db testdb.DB) Options {
+	o := Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      cheap(),
-	})
+	}
+	if db.Driver == DriverPostgres {
+		o.BlobDir = db.BlobDir
+	}
+	return o
+}
+
+func newStore(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(testOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}

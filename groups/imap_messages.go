@@ -33,11 +33,10 @@ type ImapMessage struct {
 
 // imapDataExpr is the SQL for the data column at each ImapData level. The
 // header cut uses the first CRLFCRLF (or LFLF) of the blob.
-func imapDataExpr(d ImapData) string {
+func (s *Store) imapDataExpr(d ImapData) string {
 	switch d {
 	case ImapHeader:
-		return `CASE WHEN instr(m.data, X'0D0A0D0A') > 0 THEN substr(m.data, 1, instr(m.data, X'0D0A0D0A') + 3)
-			WHEN instr(m.data, X'0A0A') > 0 THEN substr(m.data, 1, instr(m.data, X'0A0A') + 1) ELSE m.data END`
+		return s.d.headerCut()
 	case ImapFullData:
 		return `m.data`
 	}
@@ -65,7 +64,7 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT m.uid, m.received, m.size,
 		COALESCE(f.seen, 0), COALESCE(f.answered, 0), COALESCE(f.flagged, 0), COALESCE(f.draft, 0),
-		COALESCE(f.keywords, ''), `+imapDataExpr(q.Data)+`
+		COALESCE(f.keywords, ''), `+s.imapDataExpr(q.Data)+`
 		FROM messages m LEFT JOIN imap_flags f ON f.gid = m.gid AND f.uid = m.uid AND f.user_id = ?
 		WHERE m.gid = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid LIMIT ?`,
 		user, acc.gid, q.Min, hi, q.Limit)

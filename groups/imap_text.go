@@ -10,7 +10,8 @@ import (
 // imapSearchText), in the archiving transaction.
 func imapIndex(ctx context.Context, tx querier, gid, uid int64, data []byte) error {
 	header, body := imapSearchText(data)
-	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)
+		ON CONFLICT (gid, uid) DO UPDATE SET header = excluded.header, body = excluded.body`,
 		gid, uid, header, body)
 	return err
 }
@@ -29,7 +30,7 @@ func (s *Store) ImapTextMatches(ctx context.Context, a Actor, groupID, text stri
 	}
 	p := []byte(strings.ToLower(text))
 	rows, err := s.rdb.QueryContext(ctx, `SELECT uid FROM imap_text WHERE gid = ?
-		AND (instr(body, ?) > 0 OR (? = 0 AND instr(header, ?) > 0))`, acc.gid, p, bodyOnly, p)
+		AND (`+s.d.contains("body", "?")+` OR (? = 0 AND `+s.d.contains("header", "?")+`))`, acc.gid, p, bodyOnly, p)
 	if err != nil {
 		return nil, err
 	}
@@ -113,8 +114,9 @@ func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
 			case m.gid == nil || gid != *m.gid || uid != *m.uid:
 				continue // the mid names another post now: the next round takes it
 			case m.text:
-				// OR IGNORE keeps the text a search wrote meanwhile.
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)`,
+				// DO NOTHING keeps the text a search wrote meanwhile.
+				if _, err := tx.ExecContext(ctx, `INSERT INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)
+					ON CONFLICT DO NOTHING`,
 					gid, uid, m.header, m.body); err != nil {
 					return err
 				}

@@ -89,12 +89,12 @@ func (s *Store) search(ctx context.Context, uid int64, vis string, mine bool, q 
 	if mine {
 		join = "JOIN"
 	}
-	// Every string starting with p sorts at or after p and before p+0xFF
-	// (no UTF-8 byte is 0xFF), so the range is an index seek.
+	// Every string starting with p sorts at or after p and before
+	// afterPrefix(p), so the range is an index seek.
 	rows, err := s.rdb.QueryContext(ctx, `SELECT t.gid, g.id, g.name, g.description, g.public, g.list_address,
 		COALESCE(m.role, '') FROM group_terms t JOIN groups g ON g.gid = t.gid
 		`+join+` memberships m ON m.gid = t.gid AND m.uid = ?
-		WHERE t.term >= ? AND t.term < ? AND `+vis+` ORDER BY t.term, t.gid`, uid, p, p+"\xff")
+		WHERE t.term >= ? AND t.term < ? AND `+vis+` ORDER BY t.term, t.gid`, uid, p, s.d.afterPrefix(p))
 	if err != nil {
 		return nil, err
 	}

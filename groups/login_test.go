@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,10 +32,10 @@ func (b *syncBuffer) String() string {
 
 func TestLoginBruteForceSlowedThenRefused(t *testing.T) {
 	var logs syncBuffer
-	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "db"), MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, HashParams: cheap(),
-		Logger:   slog.New(slog.NewTextHandler(&logs, nil)),
-		Throttle: ThrottleOptions{Delay: time.Millisecond, MaxDelay: 20 * time.Millisecond}})
+	o := testOptions(t)
+	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	o.Throttle = ThrottleOptions{Delay: time.Millisecond, MaxDelay: 20 * time.Millisecond}
+	s, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,9 +84,9 @@ func TestLoginBruteForceSlowedThenRefused(t *testing.T) {
 func TestLoginThrottledPerAccountAcrossIPs(t *testing.T) {
 	// SlowAfter 10: the 10 failures themselves are not slowed; the delay
 	// (an hour) is long enough that only a throttled attempt could take it.
-	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "db"), MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, HashParams: cheap(),
-		Throttle: ThrottleOptions{SlowAfter: 10, Delay: time.Hour, MaxDelay: time.Hour}})
+	o := testOptions(t)
+	o.Throttle = ThrottleOptions{SlowAfter: 10, Delay: time.Hour, MaxDelay: time.Hour}
+	s, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,9 +149,10 @@ func TestAppPasswords(t *testing.T) {
 // Issue 16 item 10: 45 parallel logins took 285 MiB hashing at once. At
 // most MaxHashes password checks run at a time; the others wait.
 func TestLoginHashesInFlightBounded(t *testing.T) {
-	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "db"), MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, HashParams: &HashParams{Time: 2, Memory: 4 << 10, Threads: 1},
-		Throttle: ThrottleOptions{MaxHashes: 2}})
+	o := testOptions(t)
+	o.HashParams = &HashParams{Time: 2, Memory: 4 << 10, Threads: 1}
+	o.Throttle = ThrottleOptions{MaxHashes: 2}
+	s, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,14 +16,13 @@ func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Ti
 	if uid, err = a.nextUID(ctx, l.gid); err != nil {
 		return 0, 0, err
 	}
-	res, err := a.q.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
-		VALUES (?, ?, ?, ?, ?, ?)`, l.gid, uid, messageID, received.Unix(), len(data), data)
+	err = a.q.QueryRowContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING mid`, l.gid, uid, messageID, received.Unix(), len(data), data).Scan(&mid)
 	if err != nil {
 		return 0, 0, err
 	}
 	// The search text is written later (IndexArchive).
-	mid, _ = res.LastInsertId()
-	if _, err := a.q.ExecContext(ctx, `INSERT OR REPLACE INTO imap_text_todo (mid) VALUES (?)`, mid); err != nil {
+	if _, err := a.q.ExecContext(ctx, `INSERT INTO imap_text_todo (mid) VALUES (?) ON CONFLICT DO NOTHING`, mid); err != nil {
 		return 0, 0, err
 	}
 	a.tx.emit(Change{Kind: ChangeData, GroupID: l.id, Feature: FeatureMessage, Ref: uid})

@@ -121,7 +121,7 @@ func (s *Store) countBounce(ctx context.Context, tx *wtx, gid int64, rcpt, code,
 	var hard int
 	var disabled bool
 	err := tx.QueryRowContext(ctx, `INSERT INTO list_bounces (gid, address, hard, last_error, updated_at) VALUES (?, ?, 1, ?, ?)
-		ON CONFLICT (gid, address) DO UPDATE SET hard = hard + 1, last_error = excluded.last_error, updated_at = excluded.updated_at
+		ON CONFLICT (gid, address) DO UPDATE SET hard = list_bounces.hard + 1, last_error = excluded.last_error, updated_at = excluded.updated_at
 		RETURNING hard, disabled`, gid, rcpt, clip(code+" "+diag), tx.unix()).Scan(&hard, &disabled)
 	if err != nil || disabled || hard < bounceLimit {
 		return err

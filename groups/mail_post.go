@@ -154,7 +154,7 @@ func (a *acceptTx) recipients(ctx context.Context, gid, oid int64) (int, error) 
 			SELECT ?, rcpt, ? FROM outbound_rcpts WHERE oid = ?`, oid, a.tx.unix(), first)
 	} else {
 		res, err = a.q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
-			SELECT ?, a, ? FROM (`+recipientsSQL+`)`, oid, a.tx.unix(), gid)
+			SELECT ?, r.a, ? FROM (`+recipientsSQL+`) AS r`, oid, a.tx.unix(), gid)
 	}
 	if err != nil {
 		return 0, err
@@ -218,12 +218,12 @@ func insertOutboundQ(ctx context.Context, tx *wtx, q querier, o outboundRow, dat
 	if o.verp {
 		salt = newSalt()
 	}
-	res, err := q.ExecContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.from, data, tx.unix(), gid, o.kind, o.verp, salt, o.subject, mid)
+	var oid int64
+	err := q.QueryRowContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING oid`, o.from, data, tx.unix(), gid, o.kind, o.verp, salt, o.subject, mid).Scan(&oid)
 	if err != nil {
 		return 0, err
 	}
-	oid, _ := res.LastInsertId()
 	tx.emit(Change{Kind: ChangeOutbound, Ref: oid})
 	return oid, nil
 }

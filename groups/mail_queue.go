@@ -48,10 +48,10 @@ func (s *Store) DueOutbound(ctx context.Context, now time.Time, limit, listRate 
 // after are not read again), so that a busy queue's look for new work
 // costs what is new; DueOutbound still finds retries and the rest.
 func (s *Store) DueOutboundAfter(ctx context.Context, now time.Time, after int64, limit int) ([]OutboundItem, error) {
-	// The unary + keeps SQLite on the row id range instead of the index
-	// of all queued rows, most of them in flight.
-	return s.dueRows(ctx, limit, nil, `WHERE r.rid > ? AND +r.state = 'queued' AND +r.next_try <= ?
-		ORDER BY r.rid LIMIT ?`, after, now.Unix(), limit)
+	// noIndex keeps SQLite on the row id range instead of the index of
+	// all queued rows, most of them in flight.
+	return s.dueRows(ctx, limit, nil, `WHERE r.rid > ? AND `+s.d.noIndex("r.state")+` = 'queued' AND `+
+		s.d.noIndex("r.next_try")+` <= ? ORDER BY r.rid LIMIT ?`, after, now.Unix(), limit)
 }
 
 // dueRows reads queue rows chosen by where (with args), up to limit of

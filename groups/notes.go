@@ -111,12 +111,12 @@ func (s *Store) CreateNote(ctx context.Context, a Actor, id string, spec NoteSpe
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO notes (gid, title, body, author, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, acc.gid, *spec.Title, *spec.Body, a.Email, tx.unix(), tx.unix())
+		var nid int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO notes (gid, title, body, author, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING nid`, acc.gid, *spec.Title, *spec.Body, a.Email, tx.unix(), tx.unix()).Scan(&nid)
 		if err != nil {
 			return err
 		}
-		nid, _ := res.LastInsertId()
 		tx.emit(Change{Kind: ChangeData, GroupID: id, Feature: FeatureNote, Ref: nid})
 		n, err = getNote(ctx, tx, acc.gid, nid)
 		return err

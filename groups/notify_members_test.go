@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,8 +89,9 @@ func TestMemberCannotLeave(t *testing.T) {
 // the notices are written in Korean, "(none)" included, and say so in
 // Content-Language; an unknown language is refused at Open.
 func TestNoticesInTheOrganisationsLanguage(t *testing.T) {
-	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "groupd.db"), MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, HashParams: cheap(), Language: "ko"})
+	o := testOptions(t)
+	o.Language = "ko"
+	s, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,8 +110,9 @@ func TestNoticesInTheOrganisationsLanguage(t *testing.T) {
 	if n.header.Get("Content-Language") != "ko" {
 		t.Errorf("Content-Language %q", n.header.Get("Content-Language"))
 	}
-	_, err = Open(Options{Path: filepath.Join(t.TempDir(), "groupd.db"), MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, Language: "fr"})
+	o = testOptions(t)
+	o.Language = "fr"
+	_, err = Open(o)
 	if err == nil {
 		t.Fatal("Open with Language fr succeeded")
 	}

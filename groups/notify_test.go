@@ -24,17 +24,33 @@ func tinyPNG(t *testing.T) []byte {
 
 func outbox(t *testing.T, s *Store) []string {
 	t.Helper()
-	rows, err := s.rdb.Query(`SELECT o.data, GROUP_CONCAT(r.rcpt) FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid GROUP BY o.oid ORDER BY o.oid`)
+	rows, err := s.rdb.Query(`SELECT o.oid, o.data, r.rcpt FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid
+		ORDER BY o.oid, r.rid`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var data, rcpts string
-		rows.Scan(&data, &rcpts)
-		out = append(out, rcpts+"\n"+data)
+	var rcpts []string
+	var last int64
+	var lastData string
+	flush := func() {
+		if len(rcpts) > 0 {
+			out = append(out, strings.Join(rcpts, ",")+"\n"+lastData)
+		}
+		rcpts = nil
 	}
+	for rows.Next() {
+		var oid int64
+		var data, rcpt string
+		rows.Scan(&oid, &data, &rcpt)
+		if oid != last {
+			flush()
+		}
+		last, lastData = oid, data
+		rcpts = append(rcpts, rcpt)
+	}
+	flush()
 	return out
 }
 

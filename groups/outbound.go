@@ -19,12 +19,12 @@ func enqueue(ctx context.Context, tx *wtx, from string, rcpts []string, data []b
 	if len(rcpts) == 0 {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbound (mail_from, data, created_at) VALUES (?, ?, ?)`,
-		from, data, tx.unix())
+	var oid int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO outbound (mail_from, data, created_at) VALUES (?, ?, ?) RETURNING oid`,
+		from, data, tx.unix()).Scan(&oid)
 	if err != nil {
 		return err
 	}
-	oid, _ := res.LastInsertId()
 	for _, r := range rcpts {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try) VALUES (?, ?, ?)`,
 			oid, r, tx.unix()); err != nil {

@@ -118,3 +118,10 @@ func (c *authCache) forget(email string) {
 		}
 	}
 }
+
+// reset forgets every cached login (see ChangeResync).
+func (c *authCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.m)
+}

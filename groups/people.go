@@ -30,9 +30,11 @@ func (s *Store) People(ctx context.Context, a Actor, q string, limit int) ([]Per
 	if err := checkText("q", q, 1, MaxNameChars); err != nil {
 		return nil, err
 	}
-	// Names are matched case-insensitively by SQLite's lower() (ASCII);
-	// other scripts match as typed, which is what Hangul needs.
-	upper := q + "\xff"
+	// Names are matched case-insensitively by lower(), which folds ASCII
+	// alone on both databases (SQLite's; PostgreSQL's under the column's
+	// COLLATE "C"); other scripts match as typed, which is what Hangul
+	// needs.
+	upper := s.d.afterPrefix(q)
 	rows, err := s.rdb.QueryContext(ctx, `SELECT email, name FROM users
 		WHERE (email >= ? AND email < ?) OR (lower(name) >= ? AND lower(name) < ?)
 		ORDER BY name, email LIMIT ?`, q, upper, q, upper, limit*4)

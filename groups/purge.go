@@ -47,6 +47,9 @@ func (s *Store) Purge(ctx context.Context, a Actor, id string, features []string
 // up to the busy timeout for readers on older snapshots; one still
 // reading then leaves it partial, which is logged.
 func (s *Store) forget(ctx context.Context) {
+	if s.d.pg {
+		return // PostgreSQL: its own VACUUM reclaims dead rows
+	}
 	var busy, frames, done int
 	err := s.wdb.QueryRowContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &done)
 	if err != nil || busy != 0 {
@@ -73,8 +76,8 @@ func purgeFeature(ctx context.Context, tx *wtx, gid int64, feature string) error
 
 // trashGroupBlobs records the group's blobs for removal after commit.
 func trashGroupBlobs(ctx context.Context, tx *wtx, gid int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO blob_trash (blob)
-		SELECT blob FROM files WHERE gid = ? AND blob <> ''`, gid)
+	_, err := tx.ExecContext(ctx, `INSERT INTO blob_trash (blob)
+		SELECT blob FROM files WHERE gid = ? AND blob <> '' ON CONFLICT DO NOTHING`, gid)
 	tx.trash = append(tx.trash, "group")
 	return err
 }

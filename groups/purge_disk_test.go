@@ -76,7 +76,9 @@ func TestDeletedGroupLeavesNoTrace(t *testing.T) {
 }
 
 // newStoreInDir opens a store whose database and blobs are in a fresh
-// directory, the data_dir of a daemon.
+// directory, the data_dir of a daemon. It is SQLite's whatever
+// GROUPD_TEST_POSTGRES says: these tests read the files of data_dir,
+// which hold the database only with SQLite.
 func newStoreInDir(t *testing.T) (*Store, string) {
 	t.Helper()
 	dir := t.TempDir()

@@ -22,11 +22,15 @@ func seedData(t *testing.T, s *Store, a Actor, id string) {
 		t.Fatal(err)
 	}
 	_, err := s.wdb.Exec(`INSERT INTO cal_objects (gid, feature, name, uid, etag, data, modified)
-		SELECT gid, 'event', 'e.ics', 'e1', 'x', 'BEGIN:VCALENDAR', 0 FROM groups WHERE id = ?;
-		INSERT INTO cal_objects (gid, feature, name, uid, etag, data, modified)
-		SELECT gid, 'task', 't.ics', 't1', 'x', 'BEGIN:VCALENDAR', 0 FROM groups WHERE id = ?;
-		INSERT INTO files (gid, path, size, blob, etag, created, modified)
-		SELECT gid, 'a.txt', 8, ?, 'x', 0, 0 FROM groups WHERE id = ?`, id, id, blob, id)
+		SELECT gid, 'event', 'e.ics', 'e1', 'x', 'BEGIN:VCALENDAR', 0 FROM groups WHERE id = ?`, id)
+	if err == nil {
+		_, err = s.wdb.Exec(`INSERT INTO cal_objects (gid, feature, name, uid, etag, data, modified)
+		SELECT gid, 'task', 't.ics', 't1', 'x', 'BEGIN:VCALENDAR', 0 FROM groups WHERE id = ?`, id)
+	}
+	if err == nil {
+		_, err = s.wdb.Exec(`INSERT INTO files (gid, path, size, blob, etag, created, modified)
+		SELECT gid, 'a.txt', 8, ?, 'x', 0, 0 FROM groups WHERE id = ?`, blob, id)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

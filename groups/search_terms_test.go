@@ -115,7 +115,7 @@ func TestSearchTermsMatchSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	body, err := migrationsFS.ReadFile("migrations/0011_search_terms.sql")
+	body, err := migrationsFS.ReadFile(migrationDir(s.d) + "/0011_search_terms.sql")
 	if err != nil {
 		t.Fatal(err)
 	}

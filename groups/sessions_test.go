@@ -2,10 +2,11 @@ package groups
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"groupd/internal/testdb"
 )
 
 // clock is a settable time for expiry tests.
@@ -21,10 +22,11 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func newStoreAtClock(t *testing.T, dir string, c *clock) *Store {
+func newStoreAtClock(t *testing.T, db testdb.DB, c *clock) *Store {
 	t.Helper()
-	s, err := Open(Options{Path: filepath.Join(dir, "groupd.db"), MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, HashParams: cheap(), Now: c.now})
+	o := dbOptions(db)
+	o.Now = c.now
+	s, err := Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,9 +51,9 @@ func mustSession(t *testing.T, s *Store, email string) string {
 // the idle time keeps it; it survives a restart (it is in the database).
 func TestSessionExpiry(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	db := testdb.New(t)
 	c := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	s := newStoreAtClock(t, dir, c)
+	s := newStoreAtClock(t, db, c)
 	addUsers(t, s, "alice@example.test")
 	lim := SessionLimits{Idle: time.Hour, Absolute: 3 * time.Hour}
 
@@ -72,7 +74,7 @@ func TestSessionExpiry(t *testing.T) {
 	}
 	// ...and across a restart...
 	s.Close()
-	s = newStoreAtClock(t, dir, c)
+	s = newStoreAtClock(t, db, c)
 	defer s.Close()
 	c.add(20 * time.Minute)
 	if _, err := s.SessionByToken(ctx, tok, lim); err != nil {

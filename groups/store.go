@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+	"github.com/jackc/pgx/v5"
 
 	"groupd/internal/notice"
 )
@@ -22,9 +21,19 @@ var errNoRows = sql.ErrNoRows
 
 // Options configure a Store.
 type Options struct {
-	// Path of the SQLite database file. Required.
+	// Driver is the database: DriverSQLite ("sqlite", the default) or
+	// DriverPostgres ("postgres").
+	Driver string
+	// Path of the SQLite database file. Required with SQLite; unused with
+	// PostgreSQL.
 	Path string
-	// BlobDir holds folder contents. Default: "blobs" beside Path.
+	// DSN is the PostgreSQL connection string (a URL or key=value pairs).
+	// Required with PostgreSQL; unused with SQLite.
+	DSN string
+	// BlobDir holds folder contents. Default with SQLite: "blobs" beside
+	// Path. With PostgreSQL there is no such default and it is required:
+	// every node must see the same directory (blobs stay on a file system
+	// in this version).
 	BlobDir string
 	// MailDomains are the domains whose addresses groupd hosts; the first
 	// is used for default list addresses. Required.
@@ -38,7 +47,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now returns the current time. Default: time.Now.
 	Now func() time.Time
-	// BusyTimeout is how long a statement waits for a lock. Default 5s.
+	// BusyTimeout is how long a statement waits for a lock (SQLite's
+	// busy_timeout, PostgreSQL's lock_timeout). Default 5s.
 	BusyTimeout time.Duration
 	// HashParams set the argon2id cost. Default: DefaultHashParams().
 	HashParams *HashParams
@@ -49,17 +59,24 @@ type Options struct {
 	Language string
 }
 
-// Store is the groups model on SQLite. It is safe for concurrent use.
+// Store is the groups model on SQLite or PostgreSQL. It is safe for
+// concurrent use.
 type Store struct {
 	opts     Options
 	log      *slog.Logger
-	rdb      *sql.DB // readers: many connections
-	wdb      *sql.DB // the writer: one connection, BEGIN IMMEDIATE
+	d        *dialect
+	rdb      *sqlDB // readers: many connections
+	wdb      *sqlDB // the writer: one connection; see write
 	feed     *feed
 	auth     *authCache
 	throttle *throttle
 	notices  *notice.Catalog // notice texts in the organisation's language
 	close    sync.Once
+	// PostgreSQL: this node's id on the change feed, and its listener
+	// (feed_pg.go).
+	node       string
+	listenStop context.CancelFunc
+	listenDone chan struct{}
 }
 
 type querier interface {
@@ -72,8 +89,9 @@ type querier interface {
 // notices, and of the names the DAV handlers give collections.
 func (s *Store) Language() string { return s.opts.Language }
 
-// Open opens (creating if needed) the database at opts.Path and migrates it
-// to the current schema.
+// Open opens (creating if needed) the database that opts name (the SQLite
+// file at opts.Path, or the PostgreSQL database at opts.DSN) and migrates
+// it to the current schema.
 func Open(opts Options) (*Store, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
@@ -85,39 +103,37 @@ func Open(opts Options) (*Store, error) {
 	if err := os.MkdirAll(opts.BlobDir, 0o700); err != nil {
 		return nil, fmt.Errorf("groups: blob dir: %w", err)
 	}
-	// The database holds password hashes: readable by groupd alone. SQLite
-	// gives its -wal and -shm files the main file's mode.
-	f, err := os.OpenFile(opts.Path, os.O_RDWR|os.O_CREATE, 0o600)
+	s := &Store{opts: opts, log: opts.Logger, d: newDialect(opts.Driver), feed: newFeed(), auth: newAuthCache(),
+		throttle: newThrottle(opts.Throttle), notices: notices, node: newNodeID()}
+	var pgCfg *pgx.ConnConfig
+	if s.d.pg {
+		s.wdb, s.rdb, pgCfg, err = openPostgres(opts, s.d)
+	} else {
+		s.wdb, s.rdb, err = openSQLite(opts, s.d)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("groups: create %s: %w", opts.Path, err)
-	}
-	f.Close()
-	s := &Store{opts: opts, log: opts.Logger, feed: newFeed(), auth: newAuthCache(), throttle: newThrottle(opts.Throttle),
-		notices: notices}
-	if s.wdb, err = openDB(opts, true); err != nil {
 		return nil, err
 	}
-	if s.rdb, err = openDB(opts, false); err != nil {
-		s.wdb.Close()
-		return nil, err
-	}
-	if err := migrate(context.Background(), s.wdb, len(migrationFiles())); err != nil {
+	if err := migrate(context.Background(), s.wdb, len(migrationFiles(s.d))); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if pgCfg != nil {
+		if err := s.startListener(pgCfg); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("groups: change feed: %w", err)
+		}
 	}
 	s.sweepBlobTrash(context.Background())
 	return s, nil
 }
 
 func (o *Options) fill() error {
-	if o.Path == "" {
-		return errors.New("groups: Options.Path is required")
+	if err := o.fillDB(); err != nil {
+		return err
 	}
 	if len(o.MailDomains) == 0 || len(o.InternalDomains) == 0 {
 		return errors.New("groups: MailDomains and InternalDomains are required")
-	}
-	if o.BlobDir == "" {
-		o.BlobDir = filepath.Join(filepath.Dir(o.Path), "blobs")
 	}
 	if o.Hostname == "" {
 		o.Hostname = o.MailDomains[0]
@@ -147,42 +163,28 @@ func (o *Options) fill() error {
 	return nil
 }
 
-func openDB(o Options, writer bool) (*sql.DB, error) {
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", fmt.Sprint(o.BusyTimeout.Milliseconds()))
-	q.Set("_synchronous", "FULL")
-	// Deleted rows are overwritten with zeros, not left in free pages
-	// (purges, group deletions: see forget in purge.go).
-	q.Set("_secure_delete", "on")
-	// Each connection keeps its prepared statements: the mail path runs
-	// the same few statements for every post, and preparing them again
-	// cost more than running them. (The driver's cache serves Exec and
-	// Query with their SQL, not an explicit Prepare: run statements
-	// directly.)
-	q.Set("_stmt_cache_size", "128")
-	if writer {
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Set("mode", "rw")
+// fillDB checks the database options and fills their defaults.
+func (o *Options) fillDB() error {
+	switch o.Driver {
+	case "", DriverSQLite:
+		o.Driver = DriverSQLite
+		if o.Path == "" {
+			return errors.New("groups: Options.Path is required")
+		}
+		if o.BlobDir == "" {
+			o.BlobDir = filepath.Join(filepath.Dir(o.Path), "blobs")
+		}
+	case DriverPostgres:
+		if o.DSN == "" {
+			return errors.New("groups: Options.DSN is required with PostgreSQL")
+		}
+		if o.BlobDir == "" {
+			return errors.New("groups: Options.BlobDir is required with PostgreSQL")
+		}
+	default:
+		return fmt.Errorf("groups: Options.Driver %q: want %q or %q", o.Driver, DriverSQLite, DriverPostgres)
 	}
-	db, err := sql.Open("sqlite3", "file:"+o.Path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("groups: open %s: %w", o.Path, err)
-	}
-	if writer {
-		db.SetMaxOpenConns(1)
-	} else {
-		db.SetMaxOpenConns(8)
-	}
-	db.SetMaxIdleConns(8)
-	db.SetConnMaxIdleTime(0)
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("groups: open %s: %w", o.Path, err)
-	}
-	return db, nil
+	return nil
 }
 
 // Close closes the database. The change feed's subscribers see their
@@ -190,6 +192,10 @@ func openDB(o Options, writer bool) (*sql.DB, error) {
 func (s *Store) Close() error {
 	var err error
 	s.close.Do(func() {
+		if s.listenStop != nil {
+			s.listenStop()
+			<-s.listenDone
+		}
 		s.feed.close()
 		if s.rdb != nil {
 			err = s.rdb.Close()
@@ -207,17 +213,28 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// write runs fn in an immediate transaction on the writer connection and
-// publishes the changes fn recorded after the commit.
+// write runs fn in a write transaction and publishes the changes fn
+// recorded after the commit. Writes are serialised: on SQLite by the one
+// writer connection and BEGIN IMMEDIATE; on PostgreSQL by one advisory
+// lock that every write transaction takes first (see beginWrite), across
+// every node on the database. The rules that check then act (the last
+// master, locks, quota, If-Match, flags, the list rate limit, ids) rely
+// on it.
 func (s *Store) write(ctx context.Context, fn func(tx *wtx) error) error {
-	sqlTx, err := s.wdb.BeginTx(ctx, nil)
+	sqlTx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
-	tx := &wtx{Tx: sqlTx, now: s.opts.Now().UTC()}
+	tx := &wtx{sqlTx: sqlTx, now: s.opts.Now().UTC()}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
+	}
+	if s.d.pg && len(tx.changes) > 0 {
+		if err := s.notifyChanges(ctx, tx); err != nil {
+			sqlTx.Rollback()
+			return err
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return err
@@ -233,7 +250,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *wtx) error) error {
 
 // wtx is a write transaction with the changes it will publish.
 type wtx struct {
-	*sql.Tx
+	*sqlTx
 	now     time.Time
 	changes []Change
 	trash   []string

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // UserSpec creates or edits a user; nil keeps the value.
@@ -48,7 +46,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, spec UserSpec) (*User, 
 	err = s.write(ctx, func(tx *wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, pw_hash, admin, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, email, *spec.Name, hash, admin, tx.unix(), tx.unix())
-		if isUnique(err) {
+		if tx.isUnique(err) {
 			return errorf(ErrConflict, "a user %s already exists", email)
 		}
 		return err
@@ -259,10 +257,4 @@ func (s *Store) dummyHash() string {
 		s.auth.dummy = hashPassword("not a password", *s.opts.HashParams)
 	}
 	return s.auth.dummy
-}
-
-func isUnique(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint &&
-		(se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 const password = "password1"
@@ -36,8 +36,9 @@ func newEnv(t testing.TB, opts ...func(*Options)) *env {
 // newEnvThrottle is newEnv with the store's login throttle set to th.
 func newEnvThrottle(t testing.TB, th groups.ThrottleOptions, opts ...func(*Options)) *env {
 	t.Helper()
+	db := testdb.New(t)
 	st, err := groups.Open(groups.Options{
-		Path:            filepath.Join(t.TempDir(), "groupd.db"),
+		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},

@@ -60,6 +60,9 @@ func (h *hub) dispatch(c groups.Change) {
 	defer h.mu.Unlock()
 	mark := func(w *watch) {
 		switch {
+		case c.Kind == groups.ChangeResync: // anything may have changed
+			w.fresh.Store(true)
+			w.dirty.Store(true)
 		case c.Kind == groups.ChangeData && c.Feature == groups.FeatureMessage:
 			w.fresh.Store(true)
 		case c.Kind == groups.ChangePurged && c.Feature == groups.FeatureMessage:
@@ -75,7 +78,7 @@ func (h *hub) dispatch(c groups.Change) {
 		}
 	}
 	if c.GroupID == "" {
-		if c.Kind != groups.ChangePolicy {
+		if c.Kind != groups.ChangePolicy && c.Kind != groups.ChangeResync {
 			return
 		}
 		for _, ws := range h.watches {

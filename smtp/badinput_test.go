@@ -1,8 +1,6 @@
 package smtp
 
 import (
-	"database/sql"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +8,8 @@ import (
 	_ "github.com/mattn/go-sqlite3" // counts rows behind the store's back
 
 	"groupd/internal/testkit"
+
+	"groupd/internal/testdb"
 )
 
 // rawPost is testkit.RawPost.
@@ -18,23 +18,19 @@ func rawPost(t *testing.T, addr, from, rcpt string, data []byte) string {
 	return testkit.RawPost(t, addr, from, rcpt, data)
 }
 
-// newWorldDB is newWorld (no list settings) with the store's file at a
-// path the test knows, so that it can count rows with its own connection.
-func newWorldDB(t *testing.T, opt func(*Options)) (w *world, path string) {
+// newWorldDB is newWorld (no list settings) with the store's database
+// one the test knows, so that it can count rows with its own connection.
+func newWorldDB(t *testing.T, opt func(*Options)) (w *world, db testdb.DB) {
 	t.Helper()
-	path = filepath.Join(t.TempDir(), "groupd.db")
-	return newWorldAt(t, newStoreAt(t, path), nil, opt), path
+	db = testdb.New(t)
+	return newWorldAt(t, newStoreAt(t, db), nil, opt), db
 }
 
-// storeRows counts, read-only beside the store, the archive rows of
-// group and the outbound queue's messages and recipient rows.
-func storeRows(t *testing.T, path, group string) (archived, msgs, rcpts int) {
+// storeRows counts, beside the store, the archive rows of group and the
+// outbound queue's messages and recipient rows.
+func storeRows(t *testing.T, tdb testdb.DB, group string) (archived, msgs, rcpts int) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tdb.SQL(t)
 	for _, q := range []struct {
 		n   *int
 		sql string

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"groupd/internal/testdb"
 )
 
 // daemon is a testdaemon process.
@@ -31,11 +33,11 @@ func buildDaemon(t *testing.T) string {
 	return bin
 }
 
-func startDaemon(t *testing.T, bin, db, relay string, args ...string) *daemon {
+func startDaemon(t *testing.T, bin string, db testdb.DB, relay string, args ...string) *daemon {
 	t.Helper()
 	addrFile := filepath.Join(t.TempDir(), "addr")
 	d := &daemon{log: &bytes.Buffer{}}
-	d.cmd = exec.Command(bin, append([]string{"-db", db, "-relay", relay, "-addr-file", addrFile}, args...)...)
+	d.cmd = exec.Command(bin, append([]string{"-db", db.Path, "-driver", db.Driver, "-dsn", db.DSN, "-relay", relay, "-addr-file", addrFile}, args...)...)
 	d.cmd.Stderr = d.log
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -68,7 +70,7 @@ func TestCrashMidDelivery(t *testing.T) {
 	}
 	const members, concurrency, batchSize = 2000, 4, 100
 	bin := buildDaemon(t)
-	db := filepath.Join(t.TempDir(), "groupd.db")
+	db := testdb.New(t)
 	r := startRelay(t)
 	r.mu.Lock()
 	r.delay = 100 * time.Millisecond

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // Test world: lists.example.test is hosted, example.test is internal.
@@ -31,14 +31,14 @@ const (
 
 func newStore(t testing.TB) *groups.Store {
 	t.Helper()
-	return newStoreAt(t, filepath.Join(t.TempDir(), "groupd.db"))
+	return newStoreAt(t, testdb.New(t))
 }
 
-// newStoreAt opens a test store whose database is the file path.
-func newStoreAt(t testing.TB, path string) *groups.Store {
+// newStoreAt opens a test store on the database db.
+func newStoreAt(t testing.TB, db testdb.DB) *groups.Store {
 	t.Helper()
 	st, err := groups.Open(groups.Options{
-		Path:            path,
+		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{listDomain},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},

@@ -125,7 +125,7 @@ func (q *Queue) indexArchive(ctx context.Context) bool {
 }
 
 // wait blocks until mail is queued (groups.ChangeOutbound on the change
-// feed), the poll ticks, or ctx is done (false). It returns the feed to
+// feed, or groups.ChangeResync), the poll ticks, or ctx is done (false). It returns the feed to
 // use next: nil once the store closed it.
 func (q *Queue) wait(ctx context.Context, tick <-chan time.Time, feed <-chan groups.Change) (<-chan groups.Change, bool) {
 	for {
@@ -138,7 +138,9 @@ func (q *Queue) wait(ctx context.Context, tick <-chan time.Time, feed <-chan gro
 			if !ok {
 				return nil, true // store closed; poll until ctx ends
 			}
-			if c.Kind == groups.ChangeOutbound {
+			// ChangeResync: another node's queued mail may have
+			// gone unannounced; look now.
+			if c.Kind == groups.ChangeOutbound || c.Kind == groups.ChangeResync {
 				return feed, true
 			}
 		}

@@ -3,7 +3,6 @@ package smtp
 import (
 	"bytes"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // lockedBuffer is a log sink safe for concurrent writes.
@@ -38,7 +38,8 @@ func (l *lockedBuffer) String() string {
 func TestSubmissionAuthLogsNoSecret(t *testing.T) {
 	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := groups.Open(groups.Options{Path: filepath.Join(t.TempDir(), "groupd.db"),
+	db := testdb.New(t)
+	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{listDomain}, InternalDomains: []string{"example.test"},
 		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}, Logger: logger})
 	if err != nil {

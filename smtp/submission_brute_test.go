@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -59,8 +59,9 @@ func TestBruteForce(t *testing.T) {
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const delay = 20 * time.Millisecond
+	db := testdb.New(t)
 	st, err := groups.Open(groups.Options{
-		Path: filepath.Join(t.TempDir(), "groupd.db"), MailDomains: []string{listDomain},
+		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir, MailDomains: []string{listDomain},
 		InternalDomains: []string{"example.test"}, HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
 		Logger: log, Throttle: groups.ThrottleOptions{SlowAfter: 5, RefuseAfter: 20, Delay: delay, MaxDelay: 2 * delay},
 	})

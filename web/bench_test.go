@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // BenchmarkPages renders the console's pages at the listing benchmark's
@@ -23,7 +23,8 @@ import (
 //
 //	go test ./web -run XXX -bench Pages -benchtime 2000x
 func BenchmarkPages(b *testing.B) {
-	st, err := groups.Open(groups.Options{Path: filepath.Join(b.TempDir(), "groupd.db"),
+	db := testdb.New(b)
+	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
 	if err != nil {
 		b.Fatal(err)

@@ -8,12 +8,12 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 )
 
 // testEnv is a console on a real store in a temporary directory, served
@@ -28,8 +28,8 @@ type testEnv struct {
 // newTestEnv starts a console; mod may change the options first.
 func newTestEnv(t *testing.T, mod ...func(*Options)) *testEnv {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := groups.Open(groups.Options{Path: filepath.Join(dir, "groupd.db"),
+	db := testdb.New(t)
+	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"},
 		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}})
 	if err != nil {

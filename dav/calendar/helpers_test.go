@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	gocaldav "github.com/emersion/go-webdav/caldav"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 	"groupd/internal/testkit"
 )
 
@@ -23,6 +23,7 @@ const pw = "password1"
 // "hidden" (private); carol is in no group.
 type env struct {
 	t     testing.TB
+	db    testdb.DB
 	store *groups.Store
 	srv   *httptest.Server
 }
@@ -36,10 +37,10 @@ func newEnv(t testing.TB, opts Options) *env {
 // default).
 func newEnvIn(t testing.TB, opts Options, lang string) *env {
 	t.Helper()
-	dir := t.TempDir()
+	db := testdb.New(t)
 	s, err := groups.Open(groups.Options{
-		Language:        lang,
-		Path:            filepath.Join(dir, "groupd.db"),
+		Language: lang,
+		Driver:   db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
@@ -47,7 +48,7 @@ func newEnvIn(t testing.TB, opts Options, lang string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: s}
+	e := &env{t: t, db: db, store: s}
 	ctx, admin := context.Background(), groups.AdminActor()
 	for _, u := range []string{"alice", "bob", "carol"} {
 		email, name, p := u+"@example.test", strings.ToUpper(u[:1])+u[1:], pw

@@ -1,8 +1,6 @@
 package calendar
 
 import (
-	"database/sql"
-	"path/filepath"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -17,17 +15,8 @@ import (
 func TestCalendarHomeWellFormedWithUncarriableName(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
-	// newEnv's database is in this test's first temporary directory.
-	dbs, _ := filepath.Glob(filepath.Join(filepath.Dir(t.TempDir()), "*", "groupd.db"))
-	if len(dbs) != 1 {
-		t.Fatalf("databases: %v", dbs)
-	}
-	db, err := sql.Open("sqlite3", "file:"+dbs[0]+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`UPDATE groups SET name = ? WHERE id = 'team'`, "The\uFFFETeam\x01"); err != nil {
+	db := e.db.SQL(t)
+	if _, err := db.Exec(e.db.Q(`UPDATE groups SET name = ? WHERE id = 'team'`), "The\uFFFETeam\x01"); err != nil {
 		t.Fatal(err)
 	}
 	code, b, _ := e.do("bob", "PROPFIND", "/dav/calendars/", `<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:allprop/></d:propfind>`, hdr{"Depth": "1"})

@@ -5,11 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"groupd/groups"
+	"groupd/internal/testdb"
 	"groupd/internal/testkit"
 )
 
@@ -20,16 +20,16 @@ const pw = "password1"
 // (private); carol is in no group.
 type env struct {
 	t     testing.TB
-	dir   string
+	db    testdb.DB
 	store *groups.Store
 	srv   *httptest.Server
 	opts  Options
 }
 
-func openStore(t testing.TB, dir string) *groups.Store {
+func openStore(t testing.TB, db testdb.DB) *groups.Store {
 	t.Helper()
 	s, err := groups.Open(groups.Options{
-		Path:            filepath.Join(dir, "groupd.db"),
+		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
@@ -42,8 +42,8 @@ func openStore(t testing.TB, dir string) *groups.Store {
 
 func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir(), opts: opts}
-	e.store = openStore(t, e.dir)
+	e := &env{t: t, db: testdb.New(t), opts: opts}
+	e.store = openStore(t, e.db)
 	ctx, admin := context.Background(), groups.AdminActor()
 	for _, u := range []string{"alice", "bob", "carol"} {
 		email, name, p := u+"@example.test", u, pw
@@ -90,7 +90,7 @@ func (e *env) reopen() {
 	e.t.Helper()
 	e.srv.Close()
 	e.store.Close()
-	e.store = openStore(e.t, e.dir)
+	e.store = openStore(e.t, e.db)
 	e.srv = nil
 	e.serve()
 }

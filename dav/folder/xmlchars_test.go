@@ -1,9 +1,7 @@
 package folder
 
 import (
-	"database/sql"
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -46,12 +44,8 @@ func TestPropfindEscapesStoredUncarriableName(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
 	e.put("bob", "/dav/files/team/legacy", "x")
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(e.dir, "groupd.db")+"?_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`UPDATE files SET path = ? WHERE path = 'legacy'`, "leg\uFFFEacy\x01"); err != nil {
+	db := e.db.SQL(t)
+	if _, err := db.Exec(e.db.Q(`UPDATE files SET path = ? WHERE path = 'legacy'`), "leg\uFFFEacy\x01"); err != nil {
 		t.Fatal(err)
 	}
 	b := e.want(207, "bob", "PROPFIND", "/dav/files/team/", propfindAll, hdr{"Depth": "1"})

@@ -18,6 +18,7 @@ import (
 	"groupd/config"
 	"groupd/groups"
 	"groupd/internal/groupdproc"
+	"groupd/internal/testdb"
 )
 
 // TestRecurrenceBudget is issue 16's first finding through the groupd
@@ -129,7 +130,11 @@ func walkingObject(n int) string {
 func storeBefore(t *testing.T, dataDir, group, name, uid, body string) {
 	t.Helper()
 	cfg := config.Defaults()
-	s, err := groups.Open(groups.Options{Path: filepath.Join(dataDir, "groupd.db"), BlobDir: filepath.Join(dataDir, "blobs"),
+	// The daemon's database: data_dir's file, or its PostgreSQL one
+	// (testdb.For of the run's root, data_dir's parent).
+	db := testdb.For(t, filepath.Dir(dataDir))
+	s, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN,
+		Path: filepath.Join(dataDir, "groupd.db"), BlobDir: filepath.Join(dataDir, "blobs"),
 		MailDomains: cfg.Mail.Domains, InternalDomains: cfg.Mail.InternalDomains})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +155,8 @@ type binary struct{ *groupdproc.Proc }
 
 func runBinary(t *testing.T, bin, root string) *binary {
 	t.Helper()
-	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: root, Relay: "127.0.0.1:9", Listen: []string{"http"}})
+	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: root, Relay: "127.0.0.1:9", Listen: []string{"http"},
+		DSN: testdb.For(t, root).DSN})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"groupd/internal/groupdproc"
+	"groupd/internal/testdb"
 )
 
 // TestAutoconfigClientsConnect: with nothing but what the daemon tells
@@ -35,7 +36,7 @@ func TestAutoconfigClientsConnect(t *testing.T) {
 	// The console shows the configured mail ports: fix them.
 	ports := map[string]int{"imap": freePort(t), "submission": freePort(t)}
 	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: t.TempDir(), Relay: "127.0.0.1:9",
-		Listen: []string{"http", "imap", "submission"}, Ports: ports})
+		Listen: []string{"http", "imap", "submission"}, Ports: ports, DSN: testdb.New(t).DSN})
 	if err != nil {
 		t.Fatal(err)
 	}

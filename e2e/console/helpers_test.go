@@ -19,6 +19,7 @@ import (
 
 	"groupd/e2e/internal/e2etest"
 	"groupd/internal/groupdproc"
+	"groupd/internal/testdb"
 )
 
 // consolePassword is every seeded user's password.
@@ -57,7 +58,7 @@ func startConsole(t *testing.T, listen ...string) *consoleDaemon {
 	}
 	relay := e2etest.StartRelay(t)
 	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: t.TempDir(), Relay: relay.Addr,
-		Listen: append([]string{"http"}, listen...)})
+		Listen: append([]string{"http"}, listen...), DSN: testdb.New(t).DSN})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,8 @@
 package imap
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	gosmtp "github.com/emersion/go-smtp"
-	_ "github.com/mattn/go-sqlite3" // reads the archive behind the daemon's back
 
 	"groupd/e2e/internal/e2etest"
 )
@@ -56,14 +53,9 @@ func (e *env) post(list, subject, body string) {
 // UID order, read with a read-only connection of its own.
 func (e *env) archived(group string) (uids []uint32, data [][]byte) {
 	e.t.Helper()
-	path := filepath.Join(e.d.Config.DataDir, "groupd.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT m.uid, m.data FROM messages m JOIN groups g ON g.gid = m.gid
-		WHERE g.id = ? ORDER BY m.uid`, group)
+	db := e.d.DB.SQL(e.t)
+	rows, err := db.Query(e.d.DB.Q(`SELECT m.uid, m.data FROM messages m JOIN groups g ON g.gid = m.gid
+		WHERE g.id = ? ORDER BY m.uid`), group)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	imap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	_ "github.com/mattn/go-sqlite3" // reads the queue behind the daemon's back
 
 	"groupd/config"
 	"groupd/e2e/internal/e2etest"
@@ -92,22 +90,17 @@ func swaks(t *testing.T) string {
 	return p
 }
 
-// db opens the daemon's database read-only, beside the daemon.
+// db opens the daemon's database beside the daemon; statements go
+// through e.d.DB.Q.
 func (e *env) db() *sql.DB {
 	e.t.Helper()
-	path := filepath.Join(e.d.Config.DataDir, "groupd.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { db.Close() })
-	return db
+	return e.d.DB.SQL(e.t)
 }
 
 func (e *env) count(query string, args ...any) int {
 	e.t.Helper()
 	var n int
-	if err := e.db().QueryRow(query, args...).Scan(&n); err != nil {
+	if err := e.db().QueryRow(e.d.DB.Q(query), args...).Scan(&n); err != nil {
 		e.t.Fatalf("%s: %v", query, err)
 	}
 	return n

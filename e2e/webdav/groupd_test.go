@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"groupd/internal/groupdproc"
+	"groupd/internal/testdb"
 )
 
 // proc is the groupd binary running on a data_dir (groupdproc).
@@ -28,7 +29,8 @@ func buildGroupd(t *testing.T) string {
 // listens; the process is killed when the test ends.
 func runGroupd(t *testing.T, bin, root string) *proc {
 	t.Helper()
-	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: root, Relay: "127.0.0.1:9", Listen: []string{"http"}})
+	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: root, Relay: "127.0.0.1:9", Listen: []string{"http"},
+		DSN: testdb.For(t, root).DSN})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,9 @@ type Options struct {
 	Ports map[string]int
 	// Extra is TOML appended to the config (tables such as [limits]).
 	Extra string
+	// DSN, when set, puts the store on that PostgreSQL database
+	// ([database] driver "postgres"); "" keeps SQLite in data/.
+	DSN string
 }
 
 // Proc is a running daemon.
@@ -108,7 +111,11 @@ func Start(o Options) (*Proc, error) {
 
 func config(o Options, data string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "data_dir = %q\nlog_level = \"info\"\nshutdown_timeout = \"5s\"\n[mail]\nrelay = %q\n[listen]\n", data, o.Relay)
+	fmt.Fprintf(&b, "data_dir = %q\nlog_level = \"info\"\nshutdown_timeout = \"5s\"\n", data)
+	if o.DSN != "" {
+		fmt.Fprintf(&b, "[database]\ndriver = \"postgres\"\ndsn = %q\n", o.DSN)
+	}
+	fmt.Fprintf(&b, "[mail]\nrelay = %q\n[listen]\n", o.Relay)
 	for _, k := range []string{"smtp", "submission", "imap", "http"} {
 		addr := ""
 		for _, l := range o.Listen {

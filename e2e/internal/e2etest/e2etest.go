@@ -18,6 +18,7 @@ import (
 
 	"groupd/config"
 	"groupd/daemon"
+	"groupd/internal/testdb"
 	"groupd/internal/testkit"
 )
 
@@ -30,6 +31,9 @@ type Daemon struct {
 	Config config.Config
 	Token  string     // the admin token
 	Logs   *LogBuffer // everything the daemon logged
+	// DB is the daemon's database, for a test that reads it beside the
+	// daemon (DB.SQL, with statements through DB.Q).
+	DB testdb.DB
 }
 
 // Start runs a daemon on loopback ports (HTTP, SMTP, submission, IMAP)
@@ -45,6 +49,13 @@ func Start(t testing.TB, edit func(*config.Config)) *Daemon {
 	cfg.Mail.Relay = discardRelay(t)
 	if edit != nil {
 		edit(&cfg)
+	}
+	// With GROUPD_TEST_POSTGRES, the database of data_dir is a PostgreSQL
+	// one (the same for a daemon started again on that data_dir).
+	db := testdb.DB{Driver: config.DriverSQLite, Path: filepath.Join(cfg.DataDir, "groupd.db")}
+	if testdb.Postgres() && cfg.Database.Driver == config.DriverSQLite {
+		db = testdb.For(t, cfg.DataDir)
+		cfg.Database = config.Database{Driver: config.DriverPostgres, DSN: db.DSN}
 	}
 	logs := &LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -66,7 +77,7 @@ func Start(t testing.TB, edit func(*config.Config)) *Daemon {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Daemon{Daemon: d, Config: cfg, Token: strings.TrimSpace(string(tok)), Logs: logs}
+	return &Daemon{Daemon: d, Config: cfg, Token: strings.TrimSpace(string(tok)), Logs: logs, DB: db}
 }
 
 // URL is the daemon's HTTP base URL plus path ("http://127.0.0.1:N/dav/").

@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -25,7 +26,9 @@ import (
 )
 
 func main() {
-	db := flag.String("db", "", "SQLite database path (required)")
+	db := flag.String("db", "", "SQLite database path (required; with -driver postgres, the blobs go beside it)")
+	driver := flag.String("driver", "sqlite", "database driver: sqlite or postgres")
+	dsn := flag.String("dsn", "", "PostgreSQL DSN (with -driver postgres)")
 	listen := flag.String("listen", "127.0.0.1:0", "inbound SMTP address")
 	addrFile := flag.String("addr-file", "", "write the bound address here once listening")
 	relay := flag.String("relay", "", "relay host:port (required)")
@@ -55,17 +58,23 @@ func main() {
 	if *noQueue {
 		*concurrency = -1
 	}
-	if err := run(log, *db, *listen, *addrFile, *relay, *concurrency, *seed, *expect, *maxBytes); err != nil {
+	dbOpts := groups.Options{Driver: *driver, DSN: *dsn, Path: *db}
+	if *driver == groups.DriverPostgres {
+		dbOpts.BlobDir = filepath.Join(filepath.Dir(*db), "blobs")
+	}
+	if err := run(log, dbOpts, *listen, *addrFile, *relay, *concurrency, *seed, *expect, *maxBytes); err != nil {
 		log.Error("testdaemon", "err", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, db, listen, addrFile, relay string, concurrency int, seed string, expect int, maxBytes int64) error {
-	st, err := groups.Open(groups.Options{Path: db, MailDomains: []string{"lists.example.test"},
-		InternalDomains: []string{"example.test"}, Hostname: "lists.example.test", Logger: log,
-		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}})
+func run(log *slog.Logger, dbOpts groups.Options, listen, addrFile, relay string, concurrency int, seed string, expect int, maxBytes int64) error {
+	o := dbOpts
+	o.MailDomains, o.InternalDomains = []string{"lists.example.test"}, []string{"example.test"}
+	o.Hostname, o.Logger = "lists.example.test", log
+	o.HashParams = &groups.HashParams{Time: 1, Memory: 64, Threads: 1}
+	st, err := groups.Open(o)
 	if err != nil {
 		return err
 	}

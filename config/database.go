@@ -1,0 +1,84 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Database drivers.
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// Database is the [database] table: where the store keeps its data.
+type Database struct {
+	// Driver is "sqlite" (the default: the file groupd.db in data_dir)
+	// or "postgres" (the database that DSN names; several groupd
+	// processes may share it). Blobs stay in data_dir/blobs either way.
+	Driver string `toml:"driver"`
+	// DSN is the PostgreSQL connection string, a URL
+	// ("postgres://user:pass@host:5432/groupd") or key=value pairs
+	// ("host=/run/postgresql dbname=groupd"). Required with driver
+	// "postgres"; must be empty with "sqlite". Default "". It may hold a
+	// password: groupd never logs it (see Redacted) nor repeats it in an
+	// error.
+	DSN string `toml:"dsn"`
+}
+
+func databaseDefaults() Database { return Database{Driver: DriverSQLite} }
+
+func (d Database) problems() []error {
+	switch d.Driver {
+	case DriverSQLite:
+		if d.DSN != "" {
+			return []error{errors.New(`database.dsn: set only with driver "postgres" (SQLite's file is data_dir/groupd.db)`)}
+		}
+	case DriverPostgres:
+		if strings.TrimSpace(d.DSN) == "" {
+			return []error{errors.New(`database.dsn: required with driver "postgres", e.g. "postgres://groupd@db.example.test/groupd"`)}
+		}
+		// The parser's own message may quote the string, password and
+		// all: it is not repeated.
+		if _, err := pgconn.ParseConfig(d.DSN); err != nil {
+			return []error{errors.New(`database.dsn: not a PostgreSQL connection string: write a URL ` +
+				`"postgres://user@host:5432/dbname" or key=value pairs "host=... dbname=..."`)}
+		}
+	default:
+		return []error{fmt.Errorf("database.driver: %q is not one of sqlite, postgres", d.Driver)}
+	}
+	return nil
+}
+
+var dsnPasswordRE = regexp.MustCompile(`(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)`)
+
+// Redacted is the DSN with any password replaced by "xxxxx": what may be
+// logged.
+func (d Database) Redacted() string {
+	if d.DSN == "" {
+		return ""
+	}
+	if strings.HasPrefix(d.DSN, "postgres://") || strings.HasPrefix(d.DSN, "postgresql://") {
+		u, err := url.Parse(d.DSN)
+		if err != nil {
+			return "(unparsable URL)"
+		}
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+		q := u.Query()
+		for k := range q {
+			if strings.Contains(strings.ToLower(k), "password") {
+				q.Set(k, "xxxxx")
+			}
+		}
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsnPasswordRE.ReplaceAllString(d.DSN, "${1}xxxxx")
+}

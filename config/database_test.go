@@ -1,0 +1,64 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDatabaseDefaultIsSQLite(t *testing.T) {
+	t.Parallel()
+	if d := Defaults().Database; d.Driver != DriverSQLite || d.DSN != "" {
+		t.Fatalf("default database %+v", d)
+	}
+}
+
+func TestDatabasePostgres(t *testing.T) {
+	t.Parallel()
+	got, err := Load(writeFile(t, "[database]\ndriver = \"postgres\"\ndsn = \"host=/run/postgresql dbname=groupd\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Database.Driver != DriverPostgres || got.Database.DSN != "host=/run/postgresql dbname=groupd" {
+		t.Fatalf("database %+v", got.Database)
+	}
+}
+
+// Every problem of [database] is listed with the others, naming its key;
+// a DSN with a password is never repeated in the errors.
+func TestDatabaseProblems(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ body, want string }{
+		{"[database]\ndriver = \"mysql\"\n", `database.driver: "mysql" is not one of sqlite, postgres`},
+		{"[database]\ndriver = \"postgres\"\n", `database.dsn: required with driver "postgres"`},
+		{"[database]\ndsn = \"host=x\"\n", `database.dsn: set only with driver "postgres"`},
+		{"[database]\ndriver = \"postgres\"\ndsn = \"postgres://u:Secret99@db:notaport/x\"\n", `database.dsn: not a PostgreSQL connection string`},
+		{"[database]\ndriver = \"postgres\"\ndsn = \"host=db password=Secret99 port=x\"\n", `database.dsn: not a PostgreSQL connection string`},
+		{"[database]\nflavour = 1\n", `database.flavour: unknown key`},
+	} {
+		_, err := Load(writeFile(t, c.body+"log_level = \"loud\"\n"))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "log_level") {
+			t.Errorf("%q: %v, want %q and the log_level problem", c.body, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "Secret99") {
+			t.Errorf("%q: the error repeats the password: %v", c.body, err)
+		}
+	}
+}
+
+func TestDatabaseRedacted(t *testing.T) {
+	t.Parallel()
+	for dsn, want := range map[string]string{
+		"":                                      "",
+		"host=/tmp dbname=g":                    "host=/tmp dbname=g",
+		"host=db password=Secret99 dbname=g":    "host=db password=xxxxx dbname=g",
+		"host=db password='Sec ret99' dbname=g": "host=db password=xxxxx dbname=g",
+		"postgres://u:Secret99@db:5432/g":       "postgres://u:xxxxx@db:5432/g",
+		"postgres://u@db/g?password=Secret99":   "postgres://u@db/g?password=xxxxx",
+		"postgresql://db/g?sslmode=disable":     "postgresql://db/g?sslmode=disable",
+	} {
+		got := Database{Driver: DriverPostgres, DSN: dsn}.Redacted()
+		if got != want || strings.Contains(got, "Secret99") {
+			t.Errorf("Redacted(%q) = %q, want %q", dsn, got, want)
+		}
+	}
+}

@@ -1,0 +1,21 @@
+-- groupd schema, version 3 (see ../0003_mail.sql).
+ALTER TABLE outbound ADD COLUMN gid BIGINT REFERENCES groups(gid) ON DELETE SET NULL;
+ALTER TABLE outbound ADD COLUMN kind TEXT COLLATE "C" NOT NULL DEFAULT 'notice';
+ALTER TABLE outbound ADD COLUMN verp BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbound ADD COLUMN salt TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE outbound ADD COLUMN subject TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE outbound ADD COLUMN started_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX outbound_gid ON outbound(gid);
+
+ALTER TABLE outbound_rcpts ADD COLUMN lease BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbound_rcpts ADD COLUMN code TEXT COLLATE "C" NOT NULL DEFAULT '';
+
+CREATE TABLE list_bounces (
+    gid        BIGINT NOT NULL REFERENCES groups(gid) ON DELETE CASCADE,
+    address    TEXT COLLATE "C" NOT NULL,
+    hard       BIGINT NOT NULL DEFAULT 0,
+    disabled   BIGINT NOT NULL DEFAULT 0,
+    last_error TEXT COLLATE "C" NOT NULL DEFAULT '',
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (gid, address)
+);

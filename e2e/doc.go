@@ -4,7 +4,8 @@
 // go-smtp and net/http in Go, and in CI the third-party clients users run
 // (swaks, litmus, rclone, cadaver, python3-caldav, vdirsyncer, imaplib,
 // mbsync), and the npm clients pinned in e2e/package.json (imapflow,
-// tsdav, webdav, nodemailer; e2e/npm, installed with npm ci --prefix e2e).
+// tsdav, webdav, nodemailer; e2e/npm, installed with npm ci --prefix e2e),
+// and real Postfix in front of and behind the daemon (e2e/postfix).
 // e2e/internal/e2etest starts a daemon and seeds users and groups over
 // the HTTP API.
 package e2e

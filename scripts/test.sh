@@ -16,7 +16,7 @@ packages=(litmus swaks cadaver rclone python3-caldav python3-icalendar vdirsynce
 	isync radicale postfix wrk hyperfine sqlite3 curl chromium)
 needs_install() {
 	local c
-	for c in litmus swaks cadaver rclone vdirsyncer mbsync radicale smtp-sink smtp-source \
+	for c in litmus swaks cadaver rclone vdirsyncer mbsync radicale smtp-sink smtp-source postfix \
 		wrk hyperfine sqlite3 curl chromium; do
 		command -v "$c" >/dev/null 2>&1 || { echo "test.sh: $c is missing"; return 0; }
 	done
@@ -32,8 +32,11 @@ install_packages() {
 		echo "test.sh: tests that need a missing client skip (or fail when CI is set)." >&2
 		return 0
 	fi
-	# Install Postfix for its smtp-sink/smtp-source only: no mail system
-	# configured, and no service started by the package scripts.
+	# Install Postfix with no mail system configured and no service started
+	# by the package scripts: the tests use its smtp-sink/smtp-source, and
+	# e2e/postfix runs private instances (postfix -c DIR start-fg, as root)
+	# with configs of their own; the package creates the postfix user and
+	# the postdrop group they need.
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || true
 	local policy=/usr/sbin/policy-rc.d added=0 status=0
 	if [[ ! -e $policy ]]; then

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bufio"
+	"bytes"
 	"net"
 	"net/textproto"
 	"strconv"
@@ -24,6 +25,7 @@ type relayConn struct {
 	timeout  time.Duration
 	pipeline bool
 	size     bool
+	utf8     bool // the relay offers SMTPUTF8 (RFC 6531)
 }
 
 // dialRelay connects, reads the greeting and says EHLO (HELO when the
@@ -59,6 +61,7 @@ func (c *relayConn) hello(hostname string) error {
 		kw, _, _ := strings.Cut(strings.ToUpper(l), " ")
 		c.pipeline = c.pipeline || kw == "PIPELINING"
 		c.size = c.size || kw == "SIZE"
+		c.utf8 = c.utf8 || kw == "SMTPUTF8"
 	}
 	return nil
 }
@@ -123,6 +126,9 @@ func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailE
 	if c.size {
 		mail += " SIZE=" + strconv.Itoa(len(data))
 	}
+	if c.utf8 && needsUTF8(from, rcpts, data) {
+		mail += " SMTPUTF8"
+	}
 	cmds := []string{mail}
 	for _, r := range rcpts {
 		if strings.ContainsAny(r, "\r\n") { // never stored so; a line break would start a command
@@ -151,6 +157,37 @@ func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailE
 		return nil, rcptErrs, nil
 	}
 	return nil, rcptErrs, c.data(data)
+}
+
+// needsUTF8 reports whether a transaction must be declared SMTPUTF8 (RFC
+// 6531 §3.4): a UTF-8 address in the envelope or UTF-8 in the header. A
+// relay that enforces the rule (Postfix's strict_smtputf8) refuses an
+// undeclared UTF-8 address with 553 5.6.7, which would count as a hard
+// bounce. Without SMTPUTF8 offered, the transaction goes as before and
+// the relay decides.
+func needsUTF8(from string, rcpts []string, data []byte) bool {
+	if !isASCII(from) {
+		return true
+	}
+	for _, r := range rcpts {
+		if !isASCII(r) {
+			return true
+		}
+	}
+	head := data
+	if i := bytes.Index(data, []byte("\r\n\r\n")); i >= 0 {
+		head = data[:i]
+	}
+	return !isASCII(string(head))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // commands sends cmds and reads their replies: all at once when

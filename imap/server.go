@@ -188,9 +188,11 @@ func (s *Server) serve(l net.Listener) error {
 		NewSession: s.newSession,
 		// go-imap writes these once logged in; the guard adds SORT and
 		// THREAD (guardtls.go). ESEARCH: RFC 4731; SEARCHRES: RFC 5182;
-		// LIST-EXTENDED: RFC 5258; LIST-STATUS: RFC 5819.
+		// LIST-EXTENDED: RFC 5258; LIST-STATUS: RFC 5819; BINARY: RFC 3516
+		// (fetch.go decodes the part's transfer encoding; the archive takes
+		// no APPEND, so no literal8 upload).
 		Caps: goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapNamespace: {}, goimap.CapChildren: {},
-			goimap.CapESearch: {}, goimap.CapSearchRes: {}, goimap.CapListExtended: {}, goimap.CapListStatus: {}},
+			goimap.CapESearch: {}, goimap.CapSearchRes: {}, goimap.CapListExtended: {}, goimap.CapListStatus: {}, goimap.CapBinary: {}},
 		Logger:       logAdapter{s.opts.Logger},
 		InsecureAuth: true,
 	})

@@ -33,7 +33,7 @@ deadline_race() {
 	grep -q 'context deadline exceeded' "$1" &&
 		! grep -q -e 'Failing input written' -e 'panic:' -e '_test.go:[0-9]' "$1"
 }
-for pkg in ${FUZZ_PKGS:-./smtp ./groups ./api ./internal/mbox ./config ./imap ./dav/folder ./dav/calendar}; do
+for pkg in ${FUZZ_PKGS:-./smtp ./groups ./api ./internal/mbox ./internal/recur ./config ./imap ./dav/folder ./dav/calendar}; do
 	[ -d "$pkg" ] || continue
 	targets=$(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$pkg"/*_test.go 2>/dev/null | sed 's/^func //')
 	for t in $targets; do

@@ -98,6 +98,10 @@ func (s *server) routes() {
 	h("PUT /api/v1/groups/{id}/members/{email}", s.putMember)
 	h("DELETE /api/v1/groups/{id}/members/{email}", s.deleteMember)
 
+	h("GET /api/v1/groups/{id}/held", s.listHeld)
+	h("GET /api/v1/groups/{id}/held/{n}", s.getHeld)
+	h("POST /api/v1/groups/{id}/held/{n}", s.decideHeld)
+
 	h("GET /api/v1/groups/{id}/notes", s.listNotes)
 	h("POST /api/v1/groups/{id}/notes", s.createNote)
 	h("GET /api/v1/groups/{id}/notes/{note}", s.getNote)

@@ -47,6 +47,9 @@
 //	GET    /api/v1/groups/{id}/members            200 {"members": [member]}
 //	PUT    /api/v1/groups/{id}/members/{email}    200 member (body {"role": ...} or empty)
 //	DELETE /api/v1/groups/{id}/members/{email}    204
+//	GET    /api/v1/groups/{id}/held               200 {"held": [held post]} (masters, admins)
+//	GET    /api/v1/groups/{id}/held/{n}           200 message/rfc822, the post as it would go out
+//	POST   /api/v1/groups/{id}/held/{n}           204 (body {"action": approve|reject|discard, "reason"})
 //	GET    /api/v1/groups/{id}/notes              200 {"notes": [note]}
 //	POST   /api/v1/groups/{id}/notes              201 note, Location
 //	GET    /api/v1/groups/{id}/notes/{note}       200 note

@@ -30,6 +30,9 @@ type Config struct {
 	// console's default (a browser asking for the other gets it) and the
 	// language of notices. Default "en".
 	Language string `toml:"language"`
+	// PublicURL is the daemon's public HTTPS base ("https://groups.example.test"),
+	// for the console links in notices. Default "": no link is made.
+	PublicURL string `toml:"public_url"`
 
 	Database   Database   `toml:"database"`
 	Mail       Mail       `toml:"mail"`

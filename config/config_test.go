@@ -56,6 +56,7 @@ bounce_limit = 3
 relay_concurrency = 2
 retry = ["30s", "10m"]
 give_up = "48h"
+hold_days = 7
 [listen]
 smtp = "0.0.0.0:25"
 submission = ""
@@ -72,7 +73,7 @@ http = ":8081"
 			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000,
 			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"},
 			Delivery: Delivery{FromRewrite: "external", SubjectPrefix: true, ListRate: 600, BounceLimit: 3,
-				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour}},
+				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour, HoldDays: 7}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
 		DAV:    davDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
 		Database: databaseDefaults(),
@@ -114,6 +115,10 @@ func TestLoadBad(t *testing.T) {
 		{"hostname empty", `hostname = ""`, `hostname: must not be empty`},
 		{"hostname invalid", `hostname = "lists example"`, `hostname: "lists example" is not a domain name`},
 		{"data_dir empty", `data_dir = ""`, `data_dir: must not be empty`},
+		{"public_url http", `public_url = "http://groups.example.test"`, `public_url: "http://groups.example.test" must be https`},
+		{"public_url relative", `public_url = "/groups"`, `public_url: "/groups" is not an absolute URL`},
+		{"public_url query", `public_url = "https://g.example.test/?a=1"`, `public_url: "https://g.example.test/?a=1" is not an absolute URL`},
+		{"hold_days zero", `[mail]` + "\n" + `hold_days = 0`, `mail.hold_days: 0 is not a positive number of days`},
 		{"log level", `log_level = "loud"`, `log_level: "loud" is not one of debug, info, warn, error`},
 		{"shutdown negative", `shutdown_timeout = "-1s"`, `shutdown_timeout: -1s is not a positive duration`},
 		{"shutdown unparsable", `shutdown_timeout = "soon"`, `shutdown_timeout`},
@@ -258,5 +263,15 @@ func TestShippedConfig(t *testing.T) {
 	want.DataDir = got.DataDir
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("groupd.toml differs from Defaults() beyond relay and data_dir:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestPublicURLAccepted: https anywhere, http on loopback only.
+func TestPublicURLAccepted(t *testing.T) {
+	for _, u := range []string{"", "https://groups.example.test", "https://groups.example.test:8443/base/",
+		"http://127.0.0.1:8080", "http://localhost", "http://[::1]:80"} {
+		if err := checkPublicURL(u); err != nil {
+			t.Errorf("%q: %v", u, err)
+		}
 	}
 }

@@ -33,12 +33,15 @@ type Delivery struct {
 	// GiveUp is how long after queueing a temporary failure becomes
 	// permanent (the masters are told). Default "120h" (5 days).
 	GiveUp time.Duration `toml:"give_up"`
+	// HoldDays is how many days a post held by a list's moderation waits
+	// for a master's decision before it expires (issue 13). Default 14.
+	HoldDays int `toml:"hold_days"`
 }
 
 func deliveryDefaults() Delivery {
 	return Delivery{FromRewrite: "never", BounceLimit: 5, RelayConcurrency: 8,
 		Retry:  []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour},
-		GiveUp: 5 * 24 * time.Hour}
+		GiveUp: 5 * 24 * time.Hour, HoldDays: 14}
 }
 
 func (d Delivery) problems() []error {
@@ -64,6 +67,9 @@ func (d Delivery) problems() []error {
 		if r < time.Second {
 			errs = append(errs, fmt.Errorf(`mail.retry[%d]: %s is not a duration of at least 1s written as a string such as "5m"`, i, r))
 		}
+	}
+	if d.HoldDays <= 0 {
+		errs = append(errs, fmt.Errorf("mail.hold_days: %d is not a positive number of days", d.HoldDays))
 	}
 	if d.GiveUp < time.Minute {
 		errs = append(errs, fmt.Errorf(`mail.give_up: %s is not a duration of at least 1m written as a string such as "120h"`, d.GiveUp))

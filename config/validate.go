@@ -45,6 +45,7 @@ func (c Config) problems() []error {
 	errs = append(errs, c.Mail.Delivery.problems()...)
 	errs = append(errs, c.Listen.problems()...)
 	add(checkLanguage(c.Language))
+	add(checkPublicURL(c.PublicURL))
 	errs = append(errs, c.Web.problems()...)
 	errs = append(errs, c.tlsProblems()...)
 	errs = append(errs, c.DAV.problems()...)

@@ -115,6 +115,7 @@ func (d *Daemon) open(ctx context.Context) error {
 		MailDomains:     append([]string(nil), d.cfg.Mail.Domains...),
 		InternalDomains: append([]string(nil), d.cfg.Mail.InternalDomains...),
 		Hostname:        d.cfg.Hostname,
+		PublicURL:       d.cfg.PublicBase(),
 		Logger:          d.logger("store"),
 		Language:        d.cfg.Language,
 	})

@@ -90,7 +90,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ws = append(ws, Worker{Name: "queue", Run: q.Run})
+	ws = append(ws, Worker{Name: "queue", Run: q.Run},
+		Worker{Name: "moderation", Run: d.expireHeld})
 	for i := range ls {
 		ls[i] = d.limitConns(ls[i], tlsConf)
 	}

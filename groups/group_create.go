@@ -69,6 +69,9 @@ func listDefaults(l *MailingList, public bool, spec *ListSpec) {
 	if spec.BlockExternal == nil {
 		l.BlockExternal = public && l.SendRestriction == SendAnyone
 	}
+	if spec.Moderation == nil {
+		l.Moderation = ModerateNone
+	}
 }
 
 // idTaken reports whether id belongs to a group, was retired, or is a
@@ -106,10 +109,10 @@ func insertGroup(ctx context.Context, tx *wtx, g *Group) (int64, error) {
 	var gid int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO groups (id, name, name_fold, description, public, external, notify,
 		f_message, f_note, f_event, f_task, f_folder, list_enabled, list_address, send_restriction, block_external,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING gid`,
+		moderation, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING gid`,
 		g.ID, g.Name, fold(g.Name), g.Description, g.Public, g.External, g.Notify,
 		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
-		tx.unix(), tx.unix()).Scan(&gid)
+		l.Moderation, tx.unix(), tx.unix()).Scan(&gid)
 	if tx.isUnique(err) {
 		return 0, errUnavailable(l.Address)
 	}

@@ -64,10 +64,10 @@ func updateGroupRow(ctx context.Context, tx *wtx, gid int64, g *Group) error {
 	f, l := g.Features, g.MailingList
 	_, err := tx.ExecContext(ctx, `UPDATE groups SET name = ?, name_fold = ?, description = ?, public = ?,
 		external = ?, notify = ?, f_message = ?, f_note = ?, f_event = ?, f_task = ?, f_folder = ?,
-		list_enabled = ?, list_address = ?, send_restriction = ?, block_external = ?, updated_at = ?
+		list_enabled = ?, list_address = ?, send_restriction = ?, block_external = ?, moderation = ?, updated_at = ?
 		WHERE gid = ?`, g.Name, fold(g.Name), g.Description, g.Public, g.External, g.Notify,
 		f.Message, f.Note, f.Event, f.Task, f.Folder, l.Enabled, l.Address, l.SendRestriction, l.BlockExternal,
-		tx.unix(), gid)
+		l.Moderation, tx.unix(), gid)
 	if tx.isUnique(err) {
 		return errUnavailable(l.Address)
 	}

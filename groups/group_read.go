@@ -7,7 +7,7 @@ import (
 
 const groupColumns = `g.gid, g.id, g.name, g.description, g.public, g.external, g.notify,
 	g.f_message, g.f_note, g.f_event, g.f_task, g.f_folder,
-	g.list_enabled, g.list_address, g.send_restriction, g.block_external,
+	g.list_enabled, g.list_address, g.send_restriction, g.block_external, g.moderation,
 	g.created_at, g.updated_at, EXISTS (SELECT 1 FROM profiles p WHERE p.gid = g.gid)`
 
 // loadGroup reads the whole group with the given id, members and list
@@ -19,7 +19,7 @@ func loadGroup(ctx context.Context, q querier, id string) (*Group, int64, error)
 	err := q.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, id).Scan(
 		&gid, &g.ID, &g.Name, &g.Description, &g.Public, &g.External, &g.Notify,
 		&f.Message, &f.Note, &f.Event, &f.Task, &f.Folder,
-		&l.Enabled, &l.Address, &l.SendRestriction, &l.BlockExternal,
+		&l.Enabled, &l.Address, &l.SendRestriction, &l.BlockExternal, &l.Moderation,
 		&created, &updated, &g.HasProfile)
 	if errors.Is(err, errNoRows) {
 		return nil, 0, errGroupNotFound()

@@ -101,6 +101,14 @@ func (s *Store) applyList(l *MailingList, spec *ListSpec) error {
 	if spec.BlockExternal != nil {
 		l.BlockExternal = *spec.BlockExternal
 	}
+	if spec.Moderation != nil {
+		switch *spec.Moderation {
+		case ModerateNone, ModerateOutsiders, ModerateAll:
+			l.Moderation = *spec.Moderation
+		default:
+			return errorf(ErrInvalid, "mailing_list.moderation must be none, outsiders or all, not %q", *spec.Moderation)
+		}
+	}
 	sets := []struct {
 		field string
 		in    *[]string

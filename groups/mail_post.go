@@ -16,10 +16,23 @@ type Post struct {
 	MessageID string    // without angle brackets, for the archive
 	Subject   string    // decoded, for failure reports
 	Received  time.Time // when it was received
+	// Unverified: Sender claims an internal address without proof (not a
+	// trusted network or submission, no DKIM of its domain), so the
+	// unverified rule applies (MayPostUnverified).
+	Unverified bool
+	// Verified: Sender's address is proven (trusted network, submission
+	// or DKIM), so a notice about a held post may go to it (SPEC §4: no
+	// backscatter).
+	Verified bool
+	// Hold: the mail server found a sender (the envelope's, or another
+	// author's) whom the list's moderation holds, so the post is held
+	// even when Sender's rule admits it.
+	Hold bool
 
 	// Set by AcceptPosts.
 	Recipients int   // how many addresses it fans out to
 	ArchiveUID int64 // its UID in the archive, 0 when not archived
+	Held       int64 // the held post's number when moderation held it, else 0
 	Err        error // why this post was not stored (a *Refusal or another error)
 }
 
@@ -50,7 +63,7 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 	a := &acceptTx{tx: tx, q: tx, archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
 		lists: map[string]*listRow{}}
 	for i, p := range posts {
-		p.Err, p.Recipients, p.ArchiveUID = nil, 0, 0
+		p.Err, p.Recipients, p.ArchiveUID, p.Held = nil, 0, 0, 0
 		if !savepoints {
 			if p.Err = s.acceptPost(ctx, a, p); p.Err != nil {
 				return errRetryWithSavepoints
@@ -108,9 +121,24 @@ func (s *Store) acceptPost(ctx context.Context, a *acceptTx, p *Post) error {
 	if err != nil {
 		return err
 	}
-	if err := s.mayPost(ctx, a.q, l, normAddr(p.Sender)); err != nil {
+	rule := s.mayPost(ctx, a.q, l, normAddr(p.Sender))
+	if p.Unverified {
+		rule = s.mayPostUnverified(l, normAddr(p.Sender))
+	}
+	if l.holds(rule) || p.Hold && rule == nil && l.moderation != ModerateNone {
+		p.Held, err = s.holdPost(ctx, a.tx, l, p)
 		return err
 	}
+	if rule != nil {
+		return rule
+	}
+	return a.deliver(ctx, l, p)
+}
+
+// deliver stores post p to list l as accepted now: the archive entry,
+// the queue row and its fan-out.
+func (a *acceptTx) deliver(ctx context.Context, l *listRow, p *Post) error {
+	var err error
 	// The archived copy first: the queue row then names it instead of
 	// holding the same bytes again.
 	var mid int64

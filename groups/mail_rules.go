@@ -12,6 +12,7 @@ const (
 	MailOwner   = "owner"   // <local>-owner@: to the masters
 	MailJoin    = "join"    // <local>-join@: a join request
 	MailBounces = "bounces" // <local>-bounces+<token>@: bounces of a post
+	MailRequest = "request" // <local>-request+<token>@: a master's decision on a held post
 )
 
 // MailTarget is what a hosted address is.
@@ -22,7 +23,7 @@ type MailTarget struct {
 	GroupID   string
 	GroupName string
 	Archive   bool   // the group's message feature is on
-	Token     string // MailBounces: the VERP token ("" without one)
+	Token     string // MailBounces: the VERP token ("" without one); MailRequest: the held post's token
 }
 
 // Rules a post can break, in the order MayPost checks them.
@@ -39,6 +40,10 @@ const (
 type Refusal struct {
 	Rule string // one of the Refuse* constants
 	Msg  string // a sentence for the sender
+	// Hold: the list's moderation holds such a post for its masters
+	// instead (issue 13), so the mail server takes it and AcceptPosts
+	// stores it as held.
+	Hold bool
 }
 
 func (r *Refusal) Error() string { return r.Msg }
@@ -59,15 +64,16 @@ type listRow struct {
 	blockExt    bool
 	message     bool
 	public      bool
+	moderation  string
 }
 
 func loadListRow(ctx context.Context, q querier, addr string) (*listRow, error) {
 	l := &listRow{}
 	err := q.QueryRowContext(ctx, `SELECT gid, id, name, list_address, list_enabled, send_restriction,
-		block_external, f_message, public FROM groups WHERE list_address = ?`, normAddr(addr)).
-		Scan(&l.gid, &l.id, &l.name, &l.address, &l.enabled, &l.restriction, &l.blockExt, &l.message, &l.public)
+		block_external, f_message, public, moderation FROM groups WHERE list_address = ?`, normAddr(addr)).
+		Scan(&l.gid, &l.id, &l.name, &l.address, &l.enabled, &l.restriction, &l.blockExt, &l.message, &l.public, &l.moderation)
 	if errors.Is(err, errNoRows) {
-		return nil, &Refusal{RefuseNoList, normAddr(addr) + " does not exist"}
+		return nil, &Refusal{Rule: RefuseNoList, Msg: normAddr(addr) + " does not exist"}
 	}
 	return l, err
 }
@@ -81,7 +87,35 @@ func (s *Store) MayPost(ctx context.Context, list, sender string) error {
 	if err != nil {
 		return err
 	}
-	return s.mayPost(ctx, s.rdb, l, normAddr(sender))
+	return l.markHold(s.mayPost(ctx, s.rdb, l, normAddr(sender)))
+}
+
+// holds reports whether list l holds a post whose posting rule answered
+// rule (issue 13): with moderation "all" every post the rule admits or
+// refuses for who sent it; with "outsiders" those it refuses for who sent
+// it. A list that is missing or switched off holds nothing.
+func (l *listRow) holds(rule error) bool {
+	var r *Refusal
+	refused := errors.As(rule, &r)
+	if refused && (r.Rule == RefuseNoList || r.Rule == RefuseDisabled) {
+		return false
+	}
+	switch l.moderation {
+	case ModerateAll:
+		return rule == nil || refused
+	case ModerateOutsiders:
+		return refused
+	}
+	return false
+}
+
+// markHold sets Hold on a refusal that list l holds instead.
+func (l *listRow) markHold(rule error) error {
+	var r *Refusal
+	if errors.As(rule, &r) && l.holds(rule) {
+		r.Hold = true
+	}
+	return rule
 }
 
 func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender string) error {
@@ -89,7 +123,7 @@ func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender strin
 		return refuseDisabled(l)
 	}
 	if l.blockExt && !s.IsInternal(sender) {
-		return &Refusal{RefuseExternal, l.address + " accepts mail only from addresses in " +
+		return &Refusal{Rule: RefuseExternal, Msg: l.address + " accepts mail only from addresses in " +
 			joinOr(s.opts.InternalDomains)}
 	}
 	switch l.restriction {
@@ -99,7 +133,7 @@ func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender strin
 		if ok, err := inListSet(ctx, q, l.gid, "allowed", sender); ok || err != nil {
 			return err
 		}
-		return &Refusal{RefuseListed, l.address + " accepts mail only from the senders its masters listed"}
+		return &Refusal{Rule: RefuseListed, Msg: l.address + " accepts mail only from the senders its masters listed"}
 	}
 	// SendMembers: members, masters and external members.
 	var n int
@@ -111,11 +145,11 @@ func (s *Store) mayPost(ctx context.Context, q querier, l *listRow, sender strin
 	if ok, err := inListSet(ctx, q, l.gid, "external", sender); ok || err != nil {
 		return err
 	}
-	return &Refusal{RefuseMembers, l.address + " accepts mail only from members"}
+	return &Refusal{Rule: RefuseMembers, Msg: l.address + " accepts mail only from members"}
 }
 
 func refuseDisabled(l *listRow) error {
-	return &Refusal{RefuseDisabled, l.address + " is not accepting mail: its mailing list is switched off"}
+	return &Refusal{Rule: RefuseDisabled, Msg: l.address + " is not accepting mail: its mailing list is switched off"}
 }
 
 func inListSet(ctx context.Context, q querier, gid int64, kind, addr string) (bool, error) {
@@ -145,6 +179,9 @@ func (s *Store) ResolveMailAddress(ctx context.Context, addr string, from Sender
 	}
 	if i := strings.LastIndex(local, "-bounces+"); i >= 0 {
 		return s.resolveBounce(ctx, addr, local[i+len("-bounces+"):])
+	}
+	if i := strings.LastIndex(local, "-request+"); i >= 0 {
+		return s.resolveHeld(ctx, addr, local[i+len("-request+"):])
 	}
 	kind, base := MailList, local
 	for _, c := range []struct{ suffix, kind string }{{"-owner", MailOwner}, {"-join", MailJoin}, {"-bounces", MailBounces}} {

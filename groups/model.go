@@ -29,6 +29,14 @@ const (
 	SendListed  = "listed"
 )
 
+// Moderation of a mailing list (issue 13): which posts are held for the
+// masters instead of going out.
+const (
+	ModerateNone      = "none"      // no post is held (the default)
+	ModerateOutsiders = "outsiders" // a post the send rules would refuse is held instead
+	ModerateAll       = "all"       // every post is held
+)
+
 // Actor is who asks: an admin (the admin token, or a user with the admin
 // flag) or a user by email. The zero Actor is nobody.
 type Actor struct {
@@ -113,6 +121,7 @@ type MailingList struct {
 	SendRestriction string   `json:"send_restriction"`
 	Allowed         []string `json:"allowed"`
 	BlockExternal   bool     `json:"block_external"`
+	Moderation      string   `json:"moderation"` // ModerateNone, ModerateOutsiders or ModerateAll
 }
 
 // Group is the whole of a group as its members see it.

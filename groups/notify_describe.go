@@ -63,6 +63,7 @@ func diffGroups(c *notice.Catalog, a, b *Group, named func([]string) []string) [
 	change(c.T("field.list.address"), la.Address, lb.Address)
 	change(c.T("field.list.restriction"), sendText(c, la.SendRestriction), sendText(c, lb.SendRestriction))
 	change(c.T("field.list.block_external"), onOff(c, la.BlockExternal), onOff(c, lb.BlockExternal))
+	change(c.T("field.list.moderation"), c.T("moderation."+la.Moderation), c.T("moderation."+lb.Moderation))
 	change(c.T("field.list.external_members"), strings.Join(la.ExternalMembers, ", "), strings.Join(lb.ExternalMembers, ", "))
 	change(c.T("field.list.senders_as"), list(la.SendersAs), list(lb.SendersAs))
 	change(c.T("field.list.allowed"), strings.Join(la.Allowed, ", "), strings.Join(lb.Allowed, ", "))

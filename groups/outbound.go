@@ -44,8 +44,8 @@ func (s *Store) NoReplyAddress() string { return "groupd-noreply@" + s.opts.Mail
 // composeNotice writes a notice from groupd's no-reply address in the
 // organisation's language (internal/notice: RFC 2047 headers, folded,
 // long lines quoted-printable). replyTo, when not nil, is whom a reply
-// goes to.
-func (s *Store) composeNotice(tx *wtx, subject, body string, replyTo *mail.Address) ([]byte, error) {
+// goes to; attached, when not nil, a message sent along (message/rfc822).
+func (s *Store) composeNotice(tx *wtx, subject, body string, replyTo *mail.Address, attached ...[]byte) ([]byte, error) {
 	id := make([]byte, 12)
 	rand.Read(id)
 	m := notice.Message{
@@ -56,6 +56,9 @@ func (s *Store) composeNotice(tx *wtx, subject, body string, replyTo *mail.Addre
 		MessageID: hex.EncodeToString(id) + "@" + s.opts.Hostname,
 		Language:  s.notices.Lang(),
 		Body:      body,
+	}
+	if len(attached) > 0 {
+		m.Attached = attached[0]
 	}
 	return m.Bytes()
 }

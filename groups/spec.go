@@ -43,4 +43,5 @@ type ListSpec struct {
 	SendRestriction *string   `json:"send_restriction,omitempty"`
 	Allowed         *[]string `json:"allowed,omitempty"`
 	BlockExternal   *bool     `json:"block_external,omitempty"`
+	Moderation      *string   `json:"moderation,omitempty"`
 }

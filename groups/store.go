@@ -57,6 +57,10 @@ type Options struct {
 	// Language is the organisation's language, in which notices are
 	// written: "en" or "ko". Default: "en".
 	Language string
+	// PublicURL is the daemon's public base URL (config public_url,
+	// without a trailing slash), for console links in notices; "" for
+	// none.
+	PublicURL string
 }
 
 // Store is the groups model on SQLite or PostgreSQL. It is safe for

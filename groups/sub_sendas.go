@@ -25,7 +25,7 @@ func (s *Store) MaySendAs(ctx context.Context, u *User, from string) error {
 	l, err := loadListRow(ctx, s.rdb, from)
 	var r *Refusal
 	if errors.As(err, &r) {
-		return &Refusal{RefuseNotOwnFrom, "you may send only with From: your own address (" + u.Email +
+		return &Refusal{Rule: RefuseNotOwnFrom, Msg: "you may send only with From: your own address (" + u.Email +
 			") or a list address whose senders_as names you, not " + from}
 	}
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Store) MaySendAs(ctx context.Context, u *User, from string) error {
 	if err != nil || ok {
 		return err
 	}
-	return &Refusal{RefuseSendAs, "only the members listed in the senders_as of " + l.address +
+	return &Refusal{Rule: RefuseSendAs, Msg: "only the members listed in the senders_as of " + l.address +
 		" may send with From: " + l.address}
 }
 
@@ -50,7 +50,7 @@ func (s *Store) MayPostUnverified(ctx context.Context, list, sender string) erro
 	if err != nil {
 		return err
 	}
-	return s.mayPostUnverified(l, normAddr(sender))
+	return l.markHold(s.mayPostUnverified(l, normAddr(sender)))
 }
 
 // mayPostUnverified is MayPostUnverified's rule for the list l.
@@ -61,12 +61,12 @@ func (s *Store) mayPostUnverified(l *listRow, sender string) error {
 	why := " (mail from " + sender + " must come through the organisation's mail servers or carry its DKIM signature)"
 	switch {
 	case l.blockExt:
-		return &Refusal{RefuseUnverified, l.address + " accepts mail only from addresses in " +
+		return &Refusal{Rule: RefuseUnverified, Msg: l.address + " accepts mail only from addresses in " +
 			joinOr(s.opts.InternalDomains) + why}
 	case l.restriction == SendAnyone:
 		return nil
 	case l.restriction == SendListed:
-		return &Refusal{RefuseUnverified, l.address + " accepts mail only from the senders its masters listed" + why}
+		return &Refusal{Rule: RefuseUnverified, Msg: l.address + " accepts mail only from the senders its masters listed" + why}
 	}
-	return &Refusal{RefuseUnverified, l.address + " accepts mail only from members" + why}
+	return &Refusal{Rule: RefuseUnverified, Msg: l.address + " accepts mail only from members" + why}
 }

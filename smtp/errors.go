@@ -76,3 +76,11 @@ func sizeText(n int64) string {
 	}
 	return strconv.Itoa(int(n)) + " bytes"
 }
+
+// held reports whether err is a refusal of the posting rule that the
+// list's moderation turns into a hold (issue 13): the post is taken, and
+// AcceptPosts stores it for the masters.
+func held(err error) bool {
+	var r *groups.Refusal
+	return errors.As(err, &r) && r.Hold
+}

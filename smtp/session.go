@@ -25,6 +25,9 @@ type session struct {
 	from    string // envelope sender, lower-case; "" for the null sender
 	targets []*groups.MailTarget
 	hold    *hold // what the DATA in progress took from the memory budget
+	// moderated: lists whose moderation holds the envelope sender's
+	// posts (RCPT); their posts are held whatever From says.
+	moderated map[string]bool
 }
 
 const lookupTimeout = 30 * time.Second
@@ -32,6 +35,7 @@ const lookupTimeout = 30 * time.Second
 func (s *session) Reset() {
 	s.from = ""
 	s.targets = nil
+	s.moderated = nil
 }
 
 func (s *session) Logout() error { return nil }
@@ -75,7 +79,12 @@ func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 		return mapStoreErr(err)
 	}
 	if t.Kind == groups.MailList && s.from != "" {
-		if err := st.MayPost(ctx, t.List, s.from); err != nil {
+		if err := st.MayPost(ctx, t.List, s.from); held(err) {
+			if s.moderated == nil {
+				s.moderated = map[string]bool{}
+			}
+			s.moderated[t.List] = true
+		} else if err != nil {
 			s.log.Info("post refused at RCPT", "from", s.from, "list", t.List, "why", err)
 			return mapStoreErr(err)
 		}
@@ -124,6 +133,8 @@ func (s *session) Data(r io.Reader) error {
 			later = append(later, s.join(m, t))
 		case groups.MailBounces:
 			later = append(later, s.bounce(ctx, m, t))
+		case groups.MailRequest:
+			later = append(later, s.request(m, t))
 		}
 	}
 	if len(posts) > 0 {
@@ -134,6 +145,10 @@ func (s *session) Data(r io.Reader) error {
 		for _, p := range posts {
 			if p.Err != nil {
 				return mapStoreErr(p.Err)
+			}
+			if p.Held != 0 { // moderation: stored for the masters (groups/mail_held.go)
+				s.log.Info("post held", "list", p.List, "from", p.Sender, "held", p.Held, "verified", p.Verified)
+				continue
 			}
 			s.log.Info("post accepted", "list", p.List, "from", p.Sender, "recipients", p.Recipients, "bytes", len(p.Data))
 			s.invite(ctx, m, p) // RFC 6047: invitations go to the group's calendar (invite.go)
@@ -179,13 +194,22 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	if s.user != "" { // From passed the sender-as rule (groups.Store.MaySendAs)
 		checks = []string{s.user}
 	}
+	hold := s.moderated[t.List]
 	for _, a := range checks {
-		if err := s.mayPostAs(ctx, m, t.List, a); err != nil {
+		err := s.mayPostAs(ctx, m, t.List, a)
+		hold = hold || held(err)
+		if err != nil && !held(err) {
 			s.log.Info("post refused at DATA", "from", a, "list", t.List, "why", err)
 			return nil, mapStoreErr(err)
 		}
 	}
 	o := s.srv.opts
+	// Whether the author may be told about a held post (no backscatter).
+	// DKIM is looked at only where it was already (internal authors,
+	// mayPostAs) or where it matters (a post held here): an external
+	// author's post to an "all" list counts as unverified.
+	internal := o.Store.IsInternal(checks[0])
+	verified := s.trusted || (internal || hold) && s.verified(m, checks[0])
 	now := o.Now()
 	prefix, archive := "", ""
 	if o.SubjectPrefix {
@@ -210,5 +234,6 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 	return &groups.Post{
 		List: t.List, Sender: checks[0], Data: data,
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
+		Verified: verified, Unverified: !verified && internal, Hold: hold,
 	}, nil
 }

@@ -127,4 +127,8 @@ var noticeKeys = map[string]string{
 	"eventsaved":   "notice.event.saved",
 	"eventdeleted": "notice.event.deleted",
 	"tasksaved":    "notice.task.saved",
+	// held posts (held.go)
+	"approve": "notice.held.approve",
+	"reject":  "notice.held.reject",
+	"discard": "notice.held.discard",
 }

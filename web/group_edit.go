@@ -30,7 +30,7 @@ func formOf(g *groups.Group, al *groups.Allowances, dis map[string]bool) *groupF
 	return &groupForm{Edit: true, ID: g.ID, Name: g.Name, Description: g.Description, Public: g.Public,
 		Notify: g.Notify, External: g.External, Features: g.Features, ListOn: l.Enabled, Address: l.Address,
 		SendersAs: strings.Join(l.SendersAs, "\n"), Restriction: l.SendRestriction,
-		Allowed: strings.Join(l.Allowed, "\n"), BlockExt: l.BlockExternal,
+		Allowed: strings.Join(l.Allowed, "\n"), BlockExt: l.BlockExternal, Moderation: l.Moderation,
 		ExtMembers: strings.Join(l.ExternalMembers, "\n"), Allow: al, Disabled: dis,
 		Errors: map[string]string{}, HasProfile: g.HasProfile}
 }

@@ -28,6 +28,7 @@ type groupForm struct {
 	Restriction string
 	Allowed     string
 	BlockExt    bool
+	Moderation  string // none, outsiders or all (issue 13)
 	ExtMembers  string
 	Masters     string
 	Members     string
@@ -63,7 +64,7 @@ func (s *server) newGroupForm(c *reqCtx) error {
 		return &groups.Error{Kind: groups.ErrDenied, Msg: c.T("create.denied")}
 	}
 	f := &groupForm{Public: true, Notify: true, ListOn: true, Restriction: groups.SendAnyone, BlockExt: true,
-		Allow: al, Disabled: dis, Errors: map[string]string{}}
+		Moderation: groups.ModerateNone, Allow: al, Disabled: dis, Errors: map[string]string{}}
 	for _, name := range groups.AllFeatures() {
 		f.Features.Set(name, !dis[name])
 	}
@@ -99,6 +100,7 @@ func (s *server) readGroupForm(c *reqCtx, f *groupForm) ([]byte, error) {
 	f.ListOn, f.Address = on("list_enabled"), strings.TrimSpace(v("list_address"))
 	f.SendersAs, f.Restriction, f.Allowed = v("senders_as"), v("send_restriction"), v("allowed")
 	f.BlockExt, f.ExtMembers = on("block_external"), v("external_members")
+	f.Moderation = v("moderation")
 	f.Masters, f.Members = v("masters"), v("members")
 	file, _, err := c.r.FormFile("profile")
 	if err != nil {
@@ -127,6 +129,10 @@ func (f *groupForm) spec() groups.GroupSpec {
 	list := &groups.ListSpec{Enabled: &f.ListOn, SendRestriction: &restr, BlockExternal: &f.BlockExt}
 	if f.Address != "" {
 		list.Address = &f.Address
+	}
+	if f.Moderation != "" {
+		mod := f.Moderation
+		list.Moderation = &mod
 	}
 	senders, allowed, extm := emailList(f.SendersAs), emailList(f.Allowed), emailList(f.ExtMembers)
 	list.SendersAs, list.Allowed, list.ExternalMembers = &senders, &allowed, &extm
@@ -197,6 +203,7 @@ var fieldPatterns = []struct {
 	{regexp.MustCompile(`(?i)allowed`), "allowed"},
 	{regexp.MustCompile(`(?i)external_members`), "external_members"},
 	{regexp.MustCompile(`(?i)send_restriction`), "send_restriction"},
+	{regexp.MustCompile(`(?i)moderation`), "moderation"},
 	{regexp.MustCompile(`(?i)address`), "list_address"},
 	{regexp.MustCompile(`(?i)feature`), "features"},
 	{regexp.MustCompile(`(?i)external`), "external"},

@@ -49,6 +49,7 @@ func (s *server) featureRoutes() {
 	s.noteRoutes()     // Notes tab: list, read, write, edit, delete
 	s.calendarRoutes() // Events and Tasks tabs: upcoming, month, event form, tick, add
 	s.messageRoutes()  // Messages tab: threads, composer, attachments, live events
+	s.heldRoutes()     // Held posts: the list's moderation queue, for masters (held.go)
 }
 
 // notFound is the page for any path the console does not serve. The

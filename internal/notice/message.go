@@ -26,6 +26,9 @@ type Message struct {
 	MessageID string // without angle brackets
 	Language  string // Content-Language (RFC 3282); "" for none
 	Body      string // plain text, lines ending in LF
+	// Attached is a message sent along after the text, as a
+	// message/rfc822 part (RFC 2046 §5.2.1); nil for none.
+	Attached []byte
 }
 
 // Bytes is the message in RFC 5322 form with CRLF line ends. Header
@@ -45,8 +48,12 @@ func (m *Message) Bytes() ([]byte, error) {
 	// go-message writes the fields last added first: they are added
 	// from the bottom up, so that the header reads From, To, Subject...
 	var h gomail.Header
-	h.Set("Content-Transfer-Encoding", cte)
-	h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	if m.Attached == nil {
+		h.Set("Content-Transfer-Encoding", cte)
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	} else {
+		h.SetContentType("multipart/mixed", nil)
+	}
 	h.Set("MIME-Version", "1.0")
 	if m.Language != "" {
 		h.Set("Content-Language", m.Language)
@@ -65,6 +72,10 @@ func (m *Message) Bytes() ([]byte, error) {
 	w, err := gomessage.CreateWriter(&b, h.Header)
 	if err != nil {
 		return nil, err
+	}
+	if m.Attached != nil {
+		err := writeParts(w, body, cte, m.Attached)
+		return b.Bytes(), err
 	}
 	if _, err := w.Write([]byte(body)); err != nil {
 		return nil, err

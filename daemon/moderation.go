@@ -1,0 +1,30 @@
+package daemon
+
+import (
+	"context"
+	"time"
+)
+
+// expireInterval is how often held posts are looked at for expiry.
+const expireInterval = time.Hour
+
+// expireHeld drops, once an hour and at start, the posts a list's
+// moderation has held for longer than mail.hold_days; the store tells
+// their verified authors (groups.Store.ExpireHeld).
+func (d *Daemon) expireHeld(ctx context.Context) error {
+	log := d.logger("moderation")
+	t := time.NewTicker(expireInterval)
+	defer t.Stop()
+	for {
+		if n, err := d.store.ExpireHeld(ctx, d.cfg.Mail.HoldDays); err != nil && ctx.Err() == nil {
+			log.Error("expiring held posts", "err", err)
+		} else if n > 0 {
+			log.Info("held posts expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

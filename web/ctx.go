@@ -110,6 +110,7 @@ var noticeKeys = map[string]string{
 	"deleted":  "notice.deleted",
 	"password": "notice.password",
 	"posted":   "notice.posted",
+	"heldpost": "notice.posted.held",
 	"uploaded": "notice.uploaded",
 	"fmkdir":   "folder.notice.mkdir",   // Folder tab
 	"frenamed": "folder.notice.renamed", // Folder tab

@@ -60,7 +60,11 @@ func (s *server) postMessage(c *reqCtx) error {
 		}
 		return s.postRefused(c, d, reply, st, groups.Message(err))
 	}
-	return c.redirect("/g/" + id + "/messages?done=posted#end")
+	done := "posted"
+	if g.MailingList.Moderation == groups.ModerateAll {
+		done = "heldpost" // every post waits for a master (issue 13)
+	}
+	return c.redirect("/g/" + id + "/messages?done=" + done + "#end")
 }
 
 // checkDraft returns the sentence for a draft that cannot be sent.

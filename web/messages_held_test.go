@@ -1,0 +1,34 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"groupd/groups"
+)
+
+// TestConsolePostHeldSaysSo: on a list that holds every post (issue 13,
+// moderation "all"), the console tells the member the post waits for a
+// master, not that it was sent to the group.
+func TestConsolePostHeldSaysSo(t *testing.T) {
+	w := newMessageWorld(t, false)
+	all := groups.ModerateAll
+	if _, err := w.store.UpdateGroup(context.Background(), groups.Actor{Email: "alice@example.test"}, "team",
+		groups.GroupSpec{MailingList: &groups.ListSpec{Moderation: &all}}); err != nil {
+		t.Fatal(err)
+	}
+	bob := w.signin(t, "bob@example.test", "password1")
+	bob.get(t, "/g/team/messages")
+	st, body, loc := bob.postForm(t, "/g/team/messages", url.Values{"subject": {"Held"}, "body": {"Wait for it."}})
+	if st != http.StatusSeeOther || loc != "/g/team/messages?done=heldpost#end" {
+		t.Fatalf("post: %d %q %s", st, loc, text(body))
+	}
+	_, page := bob.get(t, loc)
+	if got := text(page); !strings.Contains(got, "Your post is waiting for a master of the group to approve it.") ||
+		strings.Contains(got, "Your post was sent to the group.") {
+		t.Fatalf("page after a held post: %s", got)
+	}
+}

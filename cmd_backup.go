@@ -46,7 +46,7 @@ func cmdBackup(args []string) int {
 // (so that blobs are hard links), then writes the archive atomically.
 func backup(ctx context.Context, cfg config.Config, archive string) (*groups.BackupInfo, error) {
 	if cfg.Database.Driver == config.DriverPostgres {
-		return nil, errPostgresBackup
+		return nil, errPostgresBackup(cfg.Database)
 	}
 	st, err := openStore(cfg)
 	if err != nil {
@@ -156,10 +156,20 @@ func addToTar(tw *tar.Writer, path, name string, dir bool) error {
 }
 
 // errPostgresBackup is backup's and restore's answer when the database is
-// PostgreSQL: its own tools do that, and the blobs are plain files.
-var errPostgresBackup = errors.New("the database is PostgreSQL ([database] driver = \"postgres\"): " +
-	"back it up with pg_dump (pg_dump -Fc -f groupd.dump DBNAME), restore it with pg_restore, " +
-	"and copy data_dir (blobs/ and admin-token) with it")
+// PostgreSQL: its own tools do that. With the postgres BlobStore (the
+// default there) the database holds the folder contents too, so pg_dump
+// covers everything but the admin token; with blobs = "fs" the blob
+// directory must be copied beside the dump.
+func errPostgresBackup(db config.Database) error {
+	what := "with [database] blobs = \"postgres\" the database holds the folder contents too, so the dump " +
+		"covers everything; copy data_dir/admin-token with it"
+	if db.BlobStore() == config.BlobsFS {
+		what = "with [database] blobs = \"fs\" the folder contents are files: copy data_dir (blobs/ and admin-token) with it"
+	}
+	return errors.New("the database is PostgreSQL ([database] driver = \"postgres\"): " +
+		"back it up with pg_dump (pg_dump -Fc -f groupd.dump DBNAME) and restore it with pg_restore " +
+		"(pg_restore -d DBNAME groupd.dump); " + what)
+}
 
 // openStore opens the SQLite store of cfg as the daemon does.
 func openStore(cfg config.Config) (*groups.Store, error) {

@@ -367,8 +367,14 @@ func TestBackupRefusedOnPostgres(t *testing.T) {
 	cfg.DataDir = t.TempDir()
 	cfg.Database = config.Database{Driver: config.DriverPostgres, DSN: "host=/nonexistent dbname=groupd"}
 	archive := filepath.Join(t.TempDir(), "b.tar")
-	if _, err := backup(context.Background(), cfg, archive); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+	if _, err := backup(context.Background(), cfg, archive); err == nil || !strings.Contains(err.Error(), "pg_dump") ||
+		!strings.Contains(err.Error(), "the dump covers everything") {
 		t.Fatalf("backup on PostgreSQL: %v", err)
+	}
+	fsBlobs := cfg
+	fsBlobs.Database.Blobs = config.BlobsFS
+	if _, err := backup(context.Background(), fsBlobs, archive); err == nil || !strings.Contains(err.Error(), "copy data_dir (blobs/") {
+		t.Fatalf("backup on PostgreSQL with the fs blob store: %v", err)
 	}
 	if _, err := os.Stat(archive); err == nil {
 		t.Fatal("backup on PostgreSQL wrote an archive")

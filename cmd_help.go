@@ -20,6 +20,7 @@ func commands() []command {
 	return []command{
 		{"backup", "[-config FILE] ARCHIVE", "copy the data (database, blobs, admin token) into ARCHIVE (.tar or .tar.gz), while running or not", cmdBackup},
 		{"restore", "[-config FILE] [-force] ARCHIVE", "restore a stopped groupd's data_dir from ARCHIVE", cmdRestore},
+		{"copy-db", "[-config FILE] [-blobs postgres|fs] -to DSN", "copy a stopped SQLite deployment into an empty PostgreSQL database, and verify it", cmdCopyDB},
 		{"selfsigned", "[-out DIR] [-host NAMES]", "make a self-signed certificate and key for a laptop set-up", cmdSelfsigned},
 		{"devsink", "[-listen ADDR] [-dir DIR]", "a relay for a laptop: accept all outbound mail, print it, send nothing on", cmdDevsink},
 		{"version", "", "print groupd's version and the revision it was built from", cmdVersion},

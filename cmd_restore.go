@@ -48,7 +48,7 @@ func cmdRestore(args []string) int {
 // restore unpacks archive into cfg.DataDir and checks the store.
 func restore(ctx context.Context, cfg config.Config, archive string, force bool) (groups.CheckReport, error) {
 	if cfg.Database.Driver == config.DriverPostgres {
-		return groups.CheckReport{}, errPostgresBackup
+		return groups.CheckReport{}, errPostgresBackup(cfg.Database)
 	}
 	dir := cfg.DataDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {

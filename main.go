@@ -1,6 +1,7 @@
 // Command groupd runs the groupd daemon (SPEC §2): groupd [-config FILE]
 // [-log-level LEVEL]; `groupd backup ARCHIVE` and `groupd restore ARCHIVE`
-// copy its data (cmd_backup.go, cmd_restore.go); `groupd selfsigned`
+// copy its data (cmd_backup.go, cmd_restore.go); `groupd copy-db -to DSN`
+// moves a stopped SQLite deployment to PostgreSQL (cmd_copydb.go); `groupd selfsigned`
 // makes a certificate for a laptop (cmd_selfsigned.go); `groupd version`
 // and `groupd help` (cmd_help.go, which lists every subcommand). Without -config it reads ./groupd.toml when that
 // exists, else runs on the built-in defaults. SIGINT or SIGTERM shuts it

@@ -20,7 +20,7 @@ const (
 type Database struct {
 	// Driver is "sqlite" (the default: the file groupd.db in data_dir)
 	// or "postgres" (the database that DSN names; several groupd
-	// processes may share it). Blobs stay in data_dir/blobs either way.
+	// processes may share it).
 	Driver string `toml:"driver"`
 	// DSN is the PostgreSQL connection string, a URL
 	// ("postgres://user:pass@host:5432/groupd") or key=value pairs
@@ -29,11 +29,42 @@ type Database struct {
 	// password: groupd never logs it (see Redacted) nor repeats it in an
 	// error.
 	DSN string `toml:"dsn"`
+	// Blobs is where folder contents are kept: "fs" (files in
+	// data_dir/blobs) or "postgres" (1 MiB chunks in the database, so
+	// that a node keeps nothing on its own disk). Default: "fs" with
+	// SQLite, "postgres" with PostgreSQL; "postgres" needs that driver.
+	Blobs string `toml:"blobs"`
 }
+
+// Blob stores that Database.Blobs names.
+const (
+	BlobsFS       = "fs"
+	BlobsPostgres = "postgres"
+)
 
 func databaseDefaults() Database { return Database{Driver: DriverSQLite} }
 
+// BlobStore is Blobs, or its default for the driver when it is empty.
+func (d Database) BlobStore() string {
+	switch {
+	case d.Blobs != "":
+		return d.Blobs
+	case d.Driver == DriverPostgres:
+		return BlobsPostgres
+	}
+	return BlobsFS
+}
+
 func (d Database) problems() []error {
+	switch d.Blobs {
+	case "", BlobsFS:
+	case BlobsPostgres:
+		if d.Driver != DriverPostgres {
+			return []error{errors.New(`database.blobs: "postgres" needs driver "postgres" (with SQLite, blobs are files in data_dir/blobs)`)}
+		}
+	default:
+		return []error{fmt.Errorf("database.blobs: %q is not one of fs, postgres", d.Blobs)}
+	}
 	switch d.Driver {
 	case DriverSQLite:
 		if d.DSN != "" {

@@ -12,6 +12,23 @@ func TestDatabaseDefaultIsSQLite(t *testing.T) {
 	}
 }
 
+// The blob store follows the driver unless named.
+func TestDatabaseBlobsDefault(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		d    Database
+		want string
+	}{
+		{Database{Driver: DriverSQLite}, BlobsFS},
+		{Database{Driver: DriverPostgres}, BlobsPostgres},
+		{Database{Driver: DriverPostgres, Blobs: BlobsFS}, BlobsFS},
+	} {
+		if got := c.d.BlobStore(); got != c.want {
+			t.Errorf("%+v: blob store %q, want %q", c.d, got, c.want)
+		}
+	}
+}
+
 func TestDatabasePostgres(t *testing.T) {
 	t.Parallel()
 	got, err := Load(writeFile(t, "[database]\ndriver = \"postgres\"\ndsn = \"host=/run/postgresql dbname=groupd\"\n"))
@@ -34,6 +51,8 @@ func TestDatabaseProblems(t *testing.T) {
 		{"[database]\ndriver = \"postgres\"\ndsn = \"postgres://u:Secret99@db:notaport/x\"\n", `database.dsn: not a PostgreSQL connection string`},
 		{"[database]\ndriver = \"postgres\"\ndsn = \"host=db password=Secret99 port=x\"\n", `database.dsn: not a PostgreSQL connection string`},
 		{"[database]\nflavour = 1\n", `database.flavour: unknown key`},
+		{"[database]\nblobs = \"s3\"\n", `database.blobs: "s3" is not one of fs, postgres`},
+		{"[database]\nblobs = \"postgres\"\n", `database.blobs: "postgres" needs driver "postgres"`},
 	} {
 		_, err := Load(writeFile(t, c.body+"log_level = \"loud\"\n"))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "log_level") {

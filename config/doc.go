@@ -15,6 +15,9 @@
 //	driver            "sqlite" (default: data_dir/groupd.db) or "postgres"
 //	dsn               PostgreSQL connection string (with "postgres" only;
 //	                  never logged: Database.Redacted)
+//	blobs             "fs" (data_dir/blobs; default with sqlite) or
+//	                  "postgres" (chunks in the database; default with
+//	                  postgres, and only with it)
 //	log_level         "debug", "info" (default), "warn" or "error"
 //	shutdown_timeout  how long a shutdown may drain, e.g. "10s" (default)
 //	[mail]

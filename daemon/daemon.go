@@ -102,7 +102,7 @@ func (d *Daemon) open(ctx context.Context) error {
 	db := d.cfg.Database
 	// The DSN may hold a password: only its redacted form is logged.
 	d.logger("daemon").Info("starting", "data_dir", dir, "hostname", d.cfg.Hostname,
-		"database", db.Driver, "dsn", db.Redacted(),
+		"database", db.Driver, "dsn", db.Redacted(), "blobs", db.BlobStore(),
 		"memory_budget", d.cfg.Limits.MemoryBudget, "malloc_tuned", budget.TuneMalloc())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
@@ -111,6 +111,7 @@ func (d *Daemon) open(ctx context.Context) error {
 		Driver:          db.Driver,
 		DSN:             db.DSN,
 		Path:            filepath.Join(dir, "groupd.db"),
+		Blobs:           db.BlobStore(),
 		BlobDir:         filepath.Join(dir, "blobs"),
 		MailDomains:     append([]string(nil), d.cfg.Mail.Domains...),
 		InternalDomains: append([]string(nil), d.cfg.Mail.InternalDomains...),

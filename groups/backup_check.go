@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"os"
 	"sort"
 	"strings"
 )
@@ -85,22 +84,18 @@ func (s *Store) checkBlobs(ctx context.Context, r *CheckReport) error {
 	if err != nil {
 		return err
 	}
-	ents, err := os.ReadDir(s.opts.BlobDir)
+	onDisk, err := s.blobs.List(ctx)
 	if err != nil {
 		return err
 	}
-	onDisk := map[string]bool{}
-	for _, e := range ents {
-		if e.Type().IsRegular() && isBlobName(e.Name()) {
-			onDisk[e.Name()] = true
-			if !used[e.Name()] {
-				r.Orphans = append(r.Orphans, e.Name())
-			}
+	for name := range onDisk {
+		if !used[name] {
+			r.Orphans = append(r.Orphans, name)
 		}
 	}
 	r.Blobs = len(refs)
 	for _, n := range refs {
-		if !onDisk[n] {
+		if _, ok := onDisk[n]; !ok {
 			r.Missing = append(r.Missing, n)
 		}
 	}

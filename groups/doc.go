@@ -15,8 +15,12 @@
 // busy timeout, secure_delete, writes in immediate transactions, schema
 // migrated at open against PRAGMA user_version; purges and group
 // deletions end with a TRUNCATE checkpoint, so deleted data is left in no
-// file), or the PostgreSQL database at Options.DSN; and, for folder
-// contents, blobs under Options.BlobDir.
+// file), or the PostgreSQL database at Options.DSN; and folder contents
+// in a BlobStore (blob.go): files under Options.BlobDir (blob_fs.go, the
+// default with SQLite) or 1 MiB chunks in the PostgreSQL database
+// (blob_pg.go, the default there), streamed both ways. CopyDatabase
+// (copydb*.go) moves a SQLite store and its blobs into an empty
+// PostgreSQL database and verifies the copy.
 //
 // Two databases, one store: every statement is written once, with ?
 // placeholders and SQL that both accept (ON CONFLICT, RETURNING,
@@ -38,7 +42,9 @@
 // SQLite, while reads use a pool. Finer locks are a later step. On
 // PostgreSQL, Backup refuses (use pg_dump), Check checks the blobs only,
 // and nothing SQLite-specific (PRAGMAs, checkpoints, file modes) runs;
-// BlobDir has no default there and must be given (every node sharing it). Changes that other protocols must learn of (a new post, a
+// with the fs BlobStore there, BlobDir must be given (every node sharing
+// it); blob sweeps run under an advisory lock, one node at a time.
+// Changes that other protocols must learn of (a new post, a
 // removed member) are published on the change feed ([Store.Subscribe]) after
 // they commit. Mail that groupd itself sends (notifications) is written to
 // the durable outbound queue, which the smtp package delivers.

@@ -3,7 +3,8 @@ package groups
 import (
 	"context"
 	"errors"
-	"os"
+	"io"
+	"strings"
 )
 
 const fileCols = `fid, path, is_dir, size, blob, etag, created, modified`
@@ -71,11 +72,11 @@ func (f *Folder) List(ctx context.Context, dir string) ([]*FileInfo, error) {
 	return out, rows.Err()
 }
 
-// Open opens the contents of the file at p for reading. A file without a
-// blob (empty) opens as an empty reader.
-// A blob replaced between the look-up and the open is gone from disk: the
-// look-up is tried again.
-func (f *Folder) Open(ctx context.Context, p string) (*os.File, *FileInfo, error) {
+// Open opens the contents of the file at p for reading, from the
+// BlobStore (with the fs one, an *os.File). A file without a blob (empty)
+// opens as an empty reader. A blob replaced between the look-up and the
+// open is gone: the look-up is tried again.
+func (f *Folder) Open(ctx context.Context, p string) (io.ReadSeekCloser, *FileInfo, error) {
 	for try := 0; ; try++ {
 		fi, err := f.Stat(ctx, p)
 		if err != nil {
@@ -84,16 +85,19 @@ func (f *Folder) Open(ctx context.Context, p string) (*os.File, *FileInfo, error
 		if fi.IsDir {
 			return nil, fi, errorf(ErrConflict, "a folder has no contents")
 		}
-		name := os.DevNull
-		if fi.blob != "" {
-			name = f.s.BlobPath(fi.blob)
+		if fi.blob == "" {
+			return nopCloser{strings.NewReader("")}, fi, nil
 		}
-		r, err := os.Open(name)
+		r, err := f.s.blobs.Open(ctx, fi.blob)
 		if err == nil {
 			return r, fi, nil
 		}
-		if !os.IsNotExist(err) || try == 3 {
+		if !errors.Is(err, ErrBlobGone) || try == 3 {
 			return nil, nil, err
 		}
 	}
 }
+
+type nopCloser struct{ *strings.Reader }
+
+func (nopCloser) Close() error { return nil }

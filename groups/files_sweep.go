@@ -2,28 +2,35 @@ package groups
 
 import (
 	"context"
-	"os"
 	"time"
 )
 
-// SweepFolderBlobs removes blob files that no folder entry references and
-// that are older than minAge: what a crash between an upload's rename into
-// the blob directory and the commit of its row leaves behind. It returns
-// how many it removed. Only names of folder blobs (32 hex digits) are
-// considered.
+// SweepFolderBlobs removes blobs that no folder entry references and
+// that are older than minAge: what a crash between an upload's commit of
+// its blob and the commit of its row leaves behind. It returns how many
+// it removed. Only names of folder blobs (32 hex digits) are considered.
+// On PostgreSQL one node sweeps at a time (an advisory lock): another
+// finds it held and returns 0.
 func (s *Store) SweepFolderBlobs(ctx context.Context, minAge time.Duration) (int, error) {
-	ents, err := os.ReadDir(s.opts.BlobDir)
+	n := 0
+	_, err := s.sweepLocked(ctx, func() error {
+		var err error
+		n, err = s.sweepOrphans(ctx, minAge)
+		return err
+	})
+	return n, err
+}
+
+func (s *Store) sweepOrphans(ctx context.Context, minAge time.Duration) (int, error) {
+	all, err := s.blobs.List(ctx)
 	if err != nil {
 		return 0, err
 	}
 	cutoff := s.opts.Now().Add(-minAge)
 	var old []string
-	for _, e := range ents {
-		if e.IsDir() || !isBlobName(e.Name()) {
-			continue
-		}
-		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
-			old = append(old, e.Name())
+	for name, t := range all {
+		if t.Before(cutoff) {
+			old = append(old, name)
 		}
 	}
 	if len(old) == 0 {
@@ -35,7 +42,7 @@ func (s *Store) SweepFolderBlobs(ctx context.Context, minAge time.Duration) (int
 	}
 	n := 0
 	for _, name := range old {
-		if !used[name] && os.Remove(s.BlobPath(name)) == nil {
+		if !used[name] && s.blobs.Remove(ctx, name) == nil {
 			n++
 		}
 	}

@@ -4,19 +4,20 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 )
 
-// Upload is a new version of a file being written. Its bytes go to a
-// temporary file beside the blobs; Commit makes them durable (fsync,
-// rename into the blob directory) and only then replaces the file's row,
-// so that a failed or cancelled upload leaves the previous version intact.
+// Upload is a new version of a file being written. Its bytes go to a new
+// blob of the BlobStore (with the fs one, a temporary file beside the
+// blobs); Commit makes them durable (fsync and rename into the blob
+// directory, or the blob's database commit) and only then replaces the
+// file's row, so that a failed or cancelled upload leaves the previous
+// version intact.
 type Upload struct {
 	f        *Folder
 	path     string
-	tmp      *os.File
+	blob     string
+	w        BlobWriter
 	size     int64
 	limit    int64 // bytes the upload may hold before the quota is hit
 	etag     string
@@ -25,10 +26,6 @@ type Upload struct {
 	complete bool
 	done     bool
 }
-
-// writebackChunk is how often an upload starts the writeback of what it
-// wrote.
-const writebackChunk = 8 << 20
 
 // ErrIncomplete is returned by Upload.Commit when the body was not read to
 // its end.
@@ -64,14 +61,12 @@ func (f *Folder) BeginUpload(ctx context.Context, p, tempDir string) (*Upload, e
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(tempDir, 0o700); err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp(tempDir, "put-*")
+	blob := newBlobName()
+	w, err := f.s.blobs.Create(ctx, tempDir, blob)
 	if err != nil {
 		return nil, err
 	}
-	return &Upload{f: f, path: p, tmp: tmp, limit: quota - used + old, etag: newETag(),
+	return &Upload{f: f, path: p, blob: blob, w: w, limit: quota - used + old, etag: newETag(),
 		modified: f.s.opts.Now().UTC()}, nil
 }
 
@@ -120,10 +115,7 @@ func (u *Upload) Write(p []byte) (int, error) {
 	if u.size+int64(len(p)) > u.limit {
 		return 0, errorf(ErrTooLarge, QuotaExceeded)
 	}
-	n, err := u.tmp.Write(p)
-	if done := u.size + int64(n); done/writebackChunk > u.size/writebackChunk {
-		startWriteback(u.tmp, done/writebackChunk*writebackChunk-writebackChunk, writebackChunk)
-	}
+	n, err := u.w.Write(p)
 	u.size += int64(n)
 	return n, err
 }
@@ -139,8 +131,7 @@ func (u *Upload) Abort() {
 		return
 	}
 	u.done = true
-	u.tmp.Close()
-	os.Remove(u.tmp.Name())
+	u.w.Abort()
 }
 
 // Commit makes the upload the file's current version. It fails with
@@ -156,8 +147,8 @@ func (u *Upload) Commit(ctx context.Context) (*FileInfo, error) {
 	defer u.Abort()
 	blob := ""
 	if u.size > 0 {
-		blob = newBlobName()
-		if err := u.persist(blob); err != nil {
+		blob = u.blob
+		if err := u.w.Commit(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -168,30 +159,7 @@ func (u *Upload) Commit(ctx context.Context) (*FileInfo, error) {
 		return err
 	})
 	if err != nil && blob != "" {
-		os.Remove(u.f.s.BlobPath(blob))
+		u.f.s.blobs.Remove(context.WithoutCancel(ctx), blob)
 	}
 	return fi, err
-}
-
-// persist fsyncs the temporary file and renames it to the blob name, then
-// fsyncs the blob directory so that the rename survives a crash.
-func (u *Upload) persist(blob string) error {
-	if err := u.tmp.Sync(); err != nil {
-		return err
-	}
-	if err := u.tmp.Close(); err != nil {
-		return err
-	}
-	u.done = true
-	dst := u.f.s.BlobPath(blob)
-	if err := os.Rename(u.tmp.Name(), dst); err != nil {
-		os.Remove(u.tmp.Name())
-		return err
-	}
-	d, err := os.Open(filepath.Dir(dst))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 )
 
@@ -121,11 +120,13 @@ func (s *Store) DeleteGroup(ctx context.Context, a Actor, id string) error {
 	return err
 }
 
-// BlobPath is where the blob with the given name lives.
+// BlobPath is where the blob with the given name lives with the fs
+// BlobStore (and where the folder handlers keep upload temporaries).
 func (s *Store) BlobPath(name string) string { return filepath.Join(s.opts.BlobDir, name) }
 
-// sweepBlobTrash removes the files of trashed blobs, then their rows. A
-// crash between the two leaves rows that the next sweep finishes.
+// sweepBlobTrash removes trashed blobs from the BlobStore, then their
+// rows. A crash between the two leaves rows that the next sweep finishes
+// (removing a blob that is gone already is no error).
 func (s *Store) sweepBlobTrash(ctx context.Context) {
 	rows, err := s.wdb.QueryContext(ctx, `SELECT blob FROM blob_trash`)
 	if err != nil {
@@ -141,7 +142,7 @@ func (s *Store) sweepBlobTrash(ctx context.Context) {
 	}
 	rows.Close()
 	for _, n := range names {
-		if err := os.Remove(s.BlobPath(n)); err != nil && !os.IsNotExist(err) {
+		if err := s.blobs.Remove(ctx, n); err != nil {
 			s.log.Error("blob sweep", "blob", n, "err", err)
 			continue
 		}

@@ -2,12 +2,12 @@ package groups
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 )
 
-// seedData gives group id one row of every feature, and a blob on disk.
+// seedData gives group id one row of every feature, and a blob in the
+// BlobStore.
 func seedData(t *testing.T, s *Store, a Actor, id string) {
 	t.Helper()
 	ctx := context.Background()
@@ -18,9 +18,7 @@ func seedData(t *testing.T, s *Store, a Actor, id string) {
 		t.Fatal(err)
 	}
 	blob := "blob-" + id
-	if err := os.WriteFile(s.BlobPath(blob), []byte("contents"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	putBlob(t, s, blob, "contents")
 	_, err := s.wdb.Exec(`INSERT INTO cal_objects (gid, feature, name, uid, etag, data, modified)
 		SELECT gid, 'event', 'e.ics', 'e1', 'x', 'BEGIN:VCALENDAR', 0 FROM groups WHERE id = ?`, id)
 	if err == nil {
@@ -85,11 +83,11 @@ func TestPurgeEmptiesOnlyNamedFeatures(t *testing.T) {
 			t.Errorf("other group's %s touched: %d", f, n)
 		}
 	}
-	if _, err := os.Stat(s.BlobPath("blob-" + g.ID)); !os.IsNotExist(err) {
-		t.Errorf("purged folder's blob still on disk: %v", err)
+	if hasBlob(t, s, "blob-"+g.ID) {
+		t.Errorf("purged folder's blob still stored")
 	}
-	if _, err := os.Stat(s.BlobPath("blob-" + other.ID)); err != nil {
-		t.Errorf("other group's blob gone: %v", err)
+	if !hasBlob(t, s, "blob-"+other.ID) {
+		t.Errorf("other group's blob gone")
 	}
 }
 
@@ -114,8 +112,8 @@ func TestDeleteRemovesEverything(t *testing.T) {
 			t.Errorf("%s still has %d rows", table, n)
 		}
 	}
-	if _, err := os.Stat(s.BlobPath("blob-" + g.ID)); !os.IsNotExist(err) {
-		t.Errorf("blob still on disk: %v", err)
+	if hasBlob(t, s, "blob-"+g.ID) {
+		t.Errorf("blob still stored")
 	}
 	_, err := s.GroupByAddress(ctx, "team@lists.example.test")
 	wantErr(t, err, ErrNotFound)

@@ -30,10 +30,15 @@ type Options struct {
 	// DSN is the PostgreSQL connection string (a URL or key=value pairs).
 	// Required with PostgreSQL; unused with SQLite.
 	DSN string
-	// BlobDir holds folder contents. Default with SQLite: "blobs" beside
-	// Path. With PostgreSQL there is no such default and it is required:
-	// every node must see the same directory (blobs stay on a file system
-	// in this version).
+	// Blobs is where folder contents are kept (the BlobStore): BlobsFS,
+	// files in BlobDir, or BlobsPostgres, chunks in the PostgreSQL
+	// database. Default: BlobsFS with SQLite, BlobsPostgres with
+	// PostgreSQL.
+	Blobs string
+	// BlobDir holds folder contents with the fs BlobStore (and the
+	// upload temporaries under it). Default with SQLite: "blobs" beside
+	// Path. With PostgreSQL and the fs BlobStore it is required: every
+	// node must see the same directory.
 	BlobDir string
 	// MailDomains are the domains whose addresses groupd hosts; the first
 	// is used for default list addresses. Required.
@@ -69,6 +74,8 @@ type Store struct {
 	opts     Options
 	log      *slog.Logger
 	d        *dialect
+	blobs    BlobStore
+	blobDB   *sqlDB // the postgres BlobStore's pool, or nil
 	rdb      *sqlDB // readers: many connections
 	wdb      *sqlDB // the writer: one connection; see write
 	feed     *feed
@@ -104,8 +111,10 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("groups: Options.Language: %w", err)
 	}
-	if err := os.MkdirAll(opts.BlobDir, 0o700); err != nil {
-		return nil, fmt.Errorf("groups: blob dir: %w", err)
+	if opts.BlobDir != "" {
+		if err := os.MkdirAll(opts.BlobDir, 0o700); err != nil {
+			return nil, fmt.Errorf("groups: blob dir: %w", err)
+		}
 	}
 	s := &Store{opts: opts, log: opts.Logger, d: newDialect(opts.Driver), feed: newFeed(), auth: newAuthCache(),
 		throttle: newThrottle(opts.Throttle), notices: notices, node: newNodeID()}
@@ -118,6 +127,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.openBlobs(pgCfg)
 	if err := migrate(context.Background(), s.wdb, len(migrationFiles(s.d))); err != nil {
 		s.Close()
 		return nil, err
@@ -134,6 +144,9 @@ func Open(opts Options) (*Store, error) {
 
 func (o *Options) fill() error {
 	if err := o.fillDB(); err != nil {
+		return err
+	}
+	if err := o.fillBlobs(); err != nil {
 		return err
 	}
 	if len(o.MailDomains) == 0 || len(o.InternalDomains) == 0 {
@@ -182,9 +195,6 @@ func (o *Options) fillDB() error {
 		if o.DSN == "" {
 			return errors.New("groups: Options.DSN is required with PostgreSQL")
 		}
-		if o.BlobDir == "" {
-			return errors.New("groups: Options.BlobDir is required with PostgreSQL")
-		}
 	default:
 		return fmt.Errorf("groups: Options.Driver %q: want %q or %q", o.Driver, DriverSQLite, DriverPostgres)
 	}
@@ -206,6 +216,9 @@ func (s *Store) Close() error {
 		}
 		if e := s.wdb.Close(); err == nil {
 			err = e
+		}
+		if s.blobDB != nil {
+			s.blobDB.Close()
 		}
 	})
 	return err

@@ -18,16 +18,17 @@ const (
 	pgWriteLock int64 = 0x67726f75706401 // "group" 1
 	// pgMigrateLock serialises migrations: two nodes starting at once.
 	pgMigrateLock int64 = 0x67726f75706402
+	// pgSweepLock: one node at a time sweeps blobs (sweepLocked).
+	pgSweepLock int64 = 0x67726f75706415 // 15: not to clash with other work in flight
 )
 
 // openPostgres opens the writer and the readers of the PostgreSQL
 // database at o.DSN, and gives its connection settings (for the change
 // feed's listener). Nothing of SQLite's (PRAGMAs, file modes) applies.
 func openPostgres(o Options, d *dialect) (w, r *sqlDB, cfg *pgx.ConnConfig, err error) {
-	cfg, err = pgx.ParseConfig(o.DSN)
+	cfg, err = pgxParse(o.DSN)
 	if err != nil {
-		// The parser's message may quote the DSN, password and all.
-		return nil, nil, nil, errors.New("groups: Options.DSN is not a PostgreSQL connection string")
+		return nil, nil, nil, err
 	}
 	// A statement waits for a lock as long as SQLite's busy timeout.
 	cfg.RuntimeParams["lock_timeout"] = strconv.FormatInt(o.BusyTimeout.Milliseconds(), 10)
@@ -45,6 +46,16 @@ func openPostgres(o Options, d *dialect) (w, r *sqlDB, cfg *pgx.ConnConfig, err 
 		}
 	}
 	return w, r, cfg, nil
+}
+
+// pgxParse parses a DSN; its error never quotes it (the parser's own
+// message may, password and all).
+func pgxParse(dsn string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, errors.New("groups: Options.DSN is not a PostgreSQL connection string")
+	}
+	return cfg, nil
 }
 
 // beginWritePG begins a write transaction on PostgreSQL and takes the

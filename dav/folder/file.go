@@ -56,7 +56,7 @@ type entry struct {
 	f    *groups.Folder
 	gid  string
 	fi   *groups.FileInfo
-	r    *os.File
+	r    io.ReadSeekCloser
 	list []os.FileInfo // the list of groups, for the root
 	root bool
 }

@@ -37,9 +37,9 @@ func (h *handler) serveGet(w http.ResponseWriter, r *http.Request, rq *request, 
 	w.Header().Set("ETag", fi.ETag)
 	// Issue 16 item 3: a file never runs as the daemon's origin.
 	safeserve.Headers(w.Header(), contentType(p), path.Base(p), false)
-	var content io.ReadSeeker = blob // an *os.File: sendfile
+	var content io.ReadSeeker = blob // an *os.File with the fs BlobStore: sendfile
 	if fi.Size == 0 {
-		content = strings.NewReader("") // the blob of an empty file is /dev/null
+		content = strings.NewReader("") // an empty file has no blob
 	}
 	http.ServeContent(w, r, "", fi.Modified, content)
 }

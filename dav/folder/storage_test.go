@@ -15,9 +15,13 @@ import (
 	"groupd/groups"
 )
 
-// blobs lists the blob files on disk (not the upload directory).
+// blobs lists the blobs stored: the files in the blob directory (not
+// the upload directory), or the rows of the postgres BlobStore.
 func (e *env) blobs() []string {
 	e.t.Helper()
+	if e.store.Blobs() == groups.BlobsPostgres {
+		return e.pgBlobs()
+	}
 	dir := filepath.Dir(e.store.BlobPath("x"))
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -99,19 +103,56 @@ func TestOrphanBlobSwept(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
 	e.put("bob", "/dav/files/team/kept", "kept")
-	orphan := e.store.BlobPath("0123456789abcdef0123456789abcdef")
-	if err := os.WriteFile(orphan, []byte("orphan"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	old := time.Now().Add(-time.Hour)
-	for _, b := range e.blobs() {
-		os.Chtimes(e.store.BlobPath(b), old, old)
-	}
+	const orphan = "0123456789abcdef0123456789abcdef"
+	e.addOldBlob(orphan, "orphan")
 	e.reopen()
-	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
-		t.Fatalf("orphan blob still there: %v", err)
+	if b := e.blobs(); len(b) != 1 || b[0] == orphan {
+		t.Fatalf("blobs after the sweep: %v", b)
 	}
 	if got := e.get("bob", "/dav/files/team/kept"); got != "kept" {
 		t.Fatalf("referenced blob: %q", got)
 	}
+}
+
+// addOldBlob stores a blob that nothing references and makes every blob
+// an hour old: what a crash between a blob's commit and its row's leaves.
+func (e *env) addOldBlob(name, contents string) {
+	e.t.Helper()
+	old := time.Now().Add(-time.Hour)
+	if e.store.Blobs() == groups.BlobsPostgres {
+		db := e.db.SQL(e.t)
+		if _, err := db.Exec(e.db.Q(`INSERT INTO blobs (name, size, created) VALUES (?, ?, 0)`), name, len(contents)); err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := db.Exec(e.db.Q(`INSERT INTO blob_chunks (name, seq, data) VALUES (?, 0, ?)`), name, []byte(contents)); err != nil {
+			e.t.Fatal(err)
+		}
+		if _, err := db.Exec(e.db.Q(`UPDATE blobs SET created = ?`), old.Unix()); err != nil {
+			e.t.Fatal(err)
+		}
+		return
+	}
+	if err := os.WriteFile(e.store.BlobPath(name), []byte(contents), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, b := range e.blobs() {
+		os.Chtimes(e.store.BlobPath(b), old, old)
+	}
+}
+
+// pgBlobs lists the rows of the postgres BlobStore.
+func (e *env) pgBlobs() []string {
+	e.t.Helper()
+	rows, err := e.db.SQL(e.t).Query(`SELECT name FROM blobs ORDER BY name`)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
+	}
+	return out
 }

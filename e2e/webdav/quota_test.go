@@ -21,10 +21,15 @@ func (e *env) quota(group string) string {
 	return e.want(207, "bob", "PROPFIND", "/dav/files/"+group+"/", quotaProps, hdr{"Depth": "0"})
 }
 
-// diskFiles lists the blobs and the upload temporaries under data_dir.
+// diskFiles lists the blobs (files in data_dir/blobs, or the rows of the
+// postgres BlobStore) and the upload temporaries under data_dir.
 func (e *env) diskFiles() (blobs, uploads []string) {
 	e.t.Helper()
 	dir := filepath.Join(e.d.Config.DataDir, "blobs")
+	uploads, _ = filepath.Glob(filepath.Join(dir, ".uploads", "*"))
+	if e.d.Config.Database.BlobStore() == config.BlobsPostgres {
+		return e.pgBlobs(), uploads
+	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		e.t.Fatal(err)
@@ -34,8 +39,24 @@ func (e *env) diskFiles() (blobs, uploads []string) {
 			blobs = append(blobs, d.Name())
 		}
 	}
-	uploads, _ = filepath.Glob(filepath.Join(dir, ".uploads", "*"))
 	return blobs, uploads
+}
+
+// pgBlobs lists the blobs of the postgres BlobStore.
+func (e *env) pgBlobs() []string {
+	e.t.Helper()
+	rows, err := e.d.DB.SQL(e.t).Query(`SELECT name FROM blobs ORDER BY name`)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
+	}
+	return out
 }
 
 // setQuota sets a group's own quota as the administrator does, through

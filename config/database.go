@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -34,6 +35,17 @@ type Database struct {
 	// that a node keeps nothing on its own disk). Default: "fs" with
 	// SQLite, "postgres" with PostgreSQL; "postgres" needs that driver.
 	Blobs string `toml:"blobs"`
+	// NodeID names this process among the groupd processes on one
+	// PostgreSQL database (in its claims of queued mail and in the log):
+	// letters, digits, ".", "_", "-", at most 64, not only dots (it names
+	// the node's upload directory). Default "": a random id chosen at
+	// first start and kept in data_dir/node-id. Give each node its own.
+	NodeID string `toml:"node_id"`
+	// Lease is how long a node's claim on queued rows lasts unless the
+	// node renews it (it does every third of it while it runs): after a
+	// node dies, another delivers its rows once the lease has passed.
+	// PostgreSQL only. Default 1m (also when 0); 1s to 1h.
+	Lease time.Duration `toml:"lease"`
 }
 
 // Blob stores that Database.Blobs names.
@@ -42,7 +54,21 @@ const (
 	BlobsPostgres = "postgres"
 )
 
-func databaseDefaults() Database { return Database{Driver: DriverSQLite} }
+func databaseDefaults() Database { return Database{Driver: DriverSQLite, Lease: time.Minute} }
+
+var nodeIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// nodeProblems checks node_id and lease.
+func (d Database) nodeProblems() []error {
+	var errs []error
+	if d.NodeID != "" && (!nodeIDRE.MatchString(d.NodeID) || strings.Trim(d.NodeID, ".") == "") {
+		errs = append(errs, fmt.Errorf("database.node_id: %q: use letters, digits, '.', '_', '-' (not only dots), at most 64", d.NodeID))
+	}
+	if d.Lease != 0 && (d.Lease < time.Second || d.Lease > time.Hour) {
+		errs = append(errs, fmt.Errorf("database.lease: %v is not between 1s and 1h", d.Lease))
+	}
+	return errs
+}
 
 // BlobStore is Blobs, or its default for the driver when it is empty.
 func (d Database) BlobStore() string {
@@ -56,6 +82,13 @@ func (d Database) BlobStore() string {
 }
 
 func (d Database) problems() []error {
+	errs := d.nodeProblems()
+	errs = append(errs, d.blobProblems()...)
+	return append(errs, d.driverProblems()...)
+}
+
+// blobProblems checks blobs.
+func (d Database) blobProblems() []error {
 	switch d.Blobs {
 	case "", BlobsFS:
 	case BlobsPostgres:
@@ -65,6 +98,10 @@ func (d Database) problems() []error {
 	default:
 		return []error{fmt.Errorf("database.blobs: %q is not one of fs, postgres", d.Blobs)}
 	}
+	return nil
+}
+
+func (d Database) driverProblems() []error {
 	switch d.Driver {
 	case DriverSQLite:
 		if d.DSN != "" {

@@ -3,11 +3,12 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDatabaseDefaultIsSQLite(t *testing.T) {
 	t.Parallel()
-	if d := Defaults().Database; d.Driver != DriverSQLite || d.DSN != "" {
+	if d := Defaults().Database; d.Driver != DriverSQLite || d.DSN != "" || d.NodeID != "" || d.Lease != time.Minute {
 		t.Fatalf("default database %+v", d)
 	}
 }
@@ -31,11 +32,13 @@ func TestDatabaseBlobsDefault(t *testing.T) {
 
 func TestDatabasePostgres(t *testing.T) {
 	t.Parallel()
-	got, err := Load(writeFile(t, "[database]\ndriver = \"postgres\"\ndsn = \"host=/run/postgresql dbname=groupd\"\n"))
+	got, err := Load(writeFile(t, "[database]\ndriver = \"postgres\"\ndsn = \"host=/run/postgresql dbname=groupd\"\n"+
+		"node_id = \"mx-1.a\"\nlease = \"5s\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Database.Driver != DriverPostgres || got.Database.DSN != "host=/run/postgresql dbname=groupd" {
+	if got.Database.Driver != DriverPostgres || got.Database.DSN != "host=/run/postgresql dbname=groupd" ||
+		got.Database.NodeID != "mx-1.a" || got.Database.Lease != 5*time.Second {
 		t.Fatalf("database %+v", got.Database)
 	}
 }
@@ -53,6 +56,10 @@ func TestDatabaseProblems(t *testing.T) {
 		{"[database]\nflavour = 1\n", `database.flavour: unknown key`},
 		{"[database]\nblobs = \"s3\"\n", `database.blobs: "s3" is not one of fs, postgres`},
 		{"[database]\nblobs = \"postgres\"\n", `database.blobs: "postgres" needs driver "postgres"`},
+		{"[database]\nnode_id = \"a b\"\n", `database.node_id: "a b": use letters`},
+		{"[database]\nnode_id = \"..\"\n", `database.node_id: "..": use letters`},
+		{"[database]\nlease = \"500ms\"\n", `database.lease: 500ms is not between 1s and 1h`},
+		{"[database]\nlease = \"2h\"\n", `database.lease: 2h0m0s is not between 1s and 1h`},
 	} {
 		_, err := Load(writeFile(t, c.body+"log_level = \"loud\"\n"))
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "log_level") {

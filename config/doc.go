@@ -18,6 +18,10 @@
 //	blobs             "fs" (data_dir/blobs; default with sqlite) or
 //	                  "postgres" (chunks in the database; default with
 //	                  postgres, and only with it)
+//	node_id           this process's id among nodes on one PostgreSQL
+//	                  database (default: random, kept in data_dir/node-id)
+//	lease             how long a node's claim on queued mail lasts
+//	                  unrenewed (PostgreSQL; default "1m", 1s to 1h)
 //	log_level         "debug", "info" (default), "warn" or "error"
 //	shutdown_timeout  how long a shutdown may drain, e.g. "10s" (default)
 //	[mail]

@@ -107,6 +107,14 @@ func (d *Daemon) open(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
 	}
+	node := db.NodeID
+	if db.Driver == config.DriverPostgres {
+		id, err := nodeID(db.NodeID, dir)
+		if err != nil {
+			return fmt.Errorf("daemon: node id: %w", err)
+		}
+		node = id
+	}
 	st, err := groups.Open(groups.Options{
 		Driver:          db.Driver,
 		DSN:             db.DSN,
@@ -119,11 +127,16 @@ func (d *Daemon) open(ctx context.Context) error {
 		PublicURL:       d.cfg.PublicBase(),
 		Logger:          d.logger("store"),
 		Language:        d.cfg.Language,
+		NodeID:          node,
+		Lease:           db.Lease,
 	})
 	if err != nil {
 		return fmt.Errorf("daemon: store: %w", err)
 	}
 	tok, err := adminToken(dir, d.logger("daemon"))
+	if err == nil {
+		tok, err = sharedToken(ctx, st, dir, tok, d.logger("daemon"))
+	}
 	if err == nil {
 		err = ctx.Err()
 	}

@@ -44,7 +44,10 @@
 // and nothing SQLite-specific (PRAGMAs, checkpoints, file modes) runs;
 // with the fs BlobStore there, BlobDir must be given (every node sharing
 // it); blob sweeps run under an advisory lock, one node at a time.
-// Changes that other protocols must learn of (a new post, a
+// Several nodes on one PostgreSQL database (node.go): queue rows and
+// posts to index are claimed per node with a lease (mail_claim.go),
+// failed logins are counted in a table (login_shared.go) and the admin
+// token is shared (admin_token.go). Changes that other protocols must learn of (a new post, a
 // removed member) are published on the change feed ([Store.Subscribe]) after
 // they commit. Mail that groupd itself sends (notifications) is written to
 // the durable outbound queue, which the smtp package delivers.

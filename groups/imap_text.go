@@ -144,9 +144,13 @@ type indexItem struct {
 // indexTodo reads up to limit posts of imap_text_todo and extracts their
 // search text, on a reader connection.
 func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
+	mine, args, err := s.claimIndexTodo(ctx, limit) // PostgreSQL: the posts this node holds
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid,
 		CASE WHEN EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid) THEN NULL ELSE m.data END
-		FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid ORDER BY t.mid LIMIT ?`, limit)
+		FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid `+mine+` ORDER BY t.mid LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -35,18 +35,24 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 	// hashed, so that parallel guesses cannot all pass the check (issue
 	// 16 item 10); a success or an error that is no failure gives the
 	// slot back.
-	ipFails, reserved := s.throttle.reserve(ipKey, now)
+	shared := s.sharedFailures(ctx, now, ipKey, acctKey) // other nodes' too (PostgreSQL)
+	ipFails, reserved := s.throttle.reserve(ipKey, now, shared[ipKey])
 	log := s.log.With("proto", r.Protocol, "remote", ip, "user", s.logName(ctx, email))
 	if !reserved {
 		log.Warn("login refused: too many failures from this address", "failures", ipFails)
 		return nil, errorf(ErrThrottled, "too many failed logins from %s; try again later", ip)
 	}
-	u, err := s.checkLogin(ctx, r, email, max(ipFails, s.throttle.count(acctKey, now)))
+	acctFails := s.throttle.count(acctKey, now)
+	if shared != nil {
+		acctFails = shared[acctKey]
+	}
+	u, err := s.checkLogin(ctx, r, email, max(ipFails, acctFails))
 	if err == nil && u.ViaAppPassword {
 		log = log.With("app_password", true)
 	}
 	if errors.Is(err, ErrUnauthenticated) {
 		s.throttle.failed(now, acctKey)
+		s.recordFailures(ctx, now, ipKey, acctKey)
 		log.Warn("login failed")
 		return nil, err
 	}
@@ -55,6 +61,9 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 		return nil, err
 	}
 	s.throttle.succeeded(acctKey)
+	if shared[acctKey] > 0 {
+		s.clearFailures(ctx, acctKey)
+	}
 	log.Info("login")
 	return u, nil
 }

@@ -82,16 +82,21 @@ func (t *throttle) count(key string, now time.Time) int {
 // reserve counts a failure of key before the attempt is checked and
 // returns the failures before it; false, counting nothing, when there are
 // RefuseAfter already. The check and the count are one step under the
-// lock: parallel attempts cannot all see room for one more.
-func (t *throttle) reserve(key string, now time.Time) (int, bool) {
+// lock: parallel attempts cannot all see room for one more. shared is
+// the failures of key every node recorded (login_shared.go); the larger
+// count holds.
+func (t *throttle) reserve(key string, now time.Time, shared int) (int, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	f := t.fail[key]
-	if f != nil && now.Sub(f.first) <= t.opts.Window && f.n >= t.opts.RefuseAfter {
-		return f.n, false
+	n := shared
+	if f := t.fail[key]; f != nil && now.Sub(f.first) <= t.opts.Window {
+		n = max(n, f.n)
+	}
+	if n >= t.opts.RefuseAfter {
+		return n, false
 	}
 	t.add(now, key)
-	return t.fail[key].n - 1, true
+	return max(t.fail[key].n-1, shared), true
 }
 
 // release gives back a slot that reserve took, for an attempt that did

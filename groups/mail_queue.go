@@ -27,7 +27,9 @@ type OutboundItem struct {
 // domain. busy is what the caller has in flight: the one queue of a
 // database keeps that in memory, so that finding work is a read and
 // leaves the single writer to posts and outcomes (a crashed run's rows
-// are simply due again; the lease column is no longer set).
+// are simply due again). On PostgreSQL, where several nodes run a queue,
+// the rows are claimed for this node instead (mail_claim.go); busy is
+// then not needed.
 //
 // listRate > 0 lets at most that many posts of one list start delivery in
 // any hour; the rows of the others are put off until the hour has room.
@@ -36,6 +38,9 @@ func (s *Store) DueOutbound(ctx context.Context, now time.Time, limit, listRate 
 		if err := s.write(ctx, func(tx *wtx) error { return holdOverRate(ctx, tx, now.Unix(), listRate) }); err != nil {
 			return nil, err
 		}
+	}
+	if s.d.pg {
+		return s.claimOutbound(ctx, now, limit, `r.state = 'queued' AND r.next_try <= ?`, "r.next_try, r.rid", now.Unix())
 	}
 	// Rows in flight are still queued: read past them.
 	return s.dueRows(ctx, limit, busy, `WHERE r.state = 'queued' AND r.next_try <= ?
@@ -48,6 +53,9 @@ func (s *Store) DueOutbound(ctx context.Context, now time.Time, limit, listRate 
 // after are not read again), so that a busy queue's look for new work
 // costs what is new; DueOutbound still finds retries and the rest.
 func (s *Store) DueOutboundAfter(ctx context.Context, now time.Time, after int64, limit int) ([]OutboundItem, error) {
+	if s.d.pg {
+		return s.claimOutbound(ctx, now, limit, `r.rid > ? AND r.state = 'queued' AND r.next_try <= ?`, "r.rid", after, now.Unix())
+	}
 	// noIndex keeps SQLite on the row id range instead of the index of
 	// all queued rows, most of them in flight.
 	return s.dueRows(ctx, limit, nil, `WHERE r.rid > ? AND `+s.d.noIndex("r.state")+` = 'queued' AND `+

@@ -66,6 +66,14 @@ type Options struct {
 	// without a trailing slash), for console links in notices; "" for
 	// none.
 	PublicURL string
+	// NodeID names this Store among the nodes on one PostgreSQL
+	// database: on the change feed and in the claims of queue rows.
+	// Default: random at Open.
+	NodeID string
+	// Lease is how long a claim of queue rows (or of posts to index)
+	// lasts without renewal (RenewClaims) before another node may take
+	// them over (PostgreSQL). Default 1 minute.
+	Lease time.Duration
 }
 
 // Store is the groups model on SQLite or PostgreSQL. It is safe for
@@ -83,8 +91,8 @@ type Store struct {
 	throttle *throttle
 	notices  *notice.Catalog // notice texts in the organisation's language
 	close    sync.Once
-	// PostgreSQL: this node's id on the change feed, and its listener
-	// (feed_pg.go).
+	// PostgreSQL: this run's id on the change feed and in claims
+	// (Options.NodeID, "/", random), and its listener (feed_pg.go).
 	node       string
 	listenStop context.CancelFunc
 	listenDone chan struct{}
@@ -117,7 +125,7 @@ func Open(opts Options) (*Store, error) {
 		}
 	}
 	s := &Store{opts: opts, log: opts.Logger, d: newDialect(opts.Driver), feed: newFeed(), auth: newAuthCache(),
-		throttle: newThrottle(opts.Throttle), notices: notices, node: newNodeID()}
+		throttle: newThrottle(opts.Throttle), notices: notices, node: opts.NodeID + "/" + newNodeID()}
 	var pgCfg *pgx.ConnConfig
 	if s.d.pg {
 		s.wdb, s.rdb, pgCfg, err = openPostgres(opts, s.d)
@@ -136,6 +144,12 @@ func Open(opts Options) (*Store, error) {
 		if err := s.startListener(pgCfg); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("groups: change feed: %w", err)
+		}
+	}
+	if s.d.pg {
+		if err := s.startNode(context.Background()); err != nil {
+			s.Close()
+			return nil, err
 		}
 	}
 	s.sweepBlobTrash(context.Background())
@@ -163,6 +177,15 @@ func (o *Options) fill() error {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.NodeID == "" {
+		o.NodeID = newNodeID()
+	}
+	if strings.ContainsAny(o.NodeID, "/\\") || strings.Trim(o.NodeID, ".") == "" {
+		return fmt.Errorf("groups: Options.NodeID %q: no slashes, not only dots", o.NodeID)
+	}
+	if o.Lease <= 0 {
+		o.Lease = time.Minute
 	}
 	if o.BusyTimeout == 0 {
 		o.BusyTimeout = 5 * time.Second

@@ -66,8 +66,10 @@
 // durably for the relay (Store.Enqueue) before 250, with the user as
 // envelope sender, or <list>-owner@ when sent as the list.
 //
-// Outbound ([Queue]): reads the due rows of the queue (the rows in flight
-// are kept in memory, so run one queue per database), batches recipients
+// Outbound ([Queue]): reads the due rows of the queue (on SQLite the rows
+// in flight are kept in memory, so run one queue per database; on
+// PostgreSQL each node's queue claims its rows with a lease it renews,
+// queue_claims.go), batches recipients
 // of one message and one domain (up to 100 RCPT) into one transaction
 // with the relay, MAIL and the RCPTs pipelined when the relay offers
 // PIPELINING (RFC 2920), retries temporary failures on a schedule kept in

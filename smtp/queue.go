@@ -9,9 +9,11 @@ import (
 	"groupd/groups"
 )
 
-// Queue delivers the outbound queue to the relay. Run one Queue per
-// database: which rows are in flight it keeps in memory, for the life of
-// its run.
+// Queue delivers the outbound queue to the relay. On SQLite, run one
+// Queue per database: which rows are in flight it keeps in memory, for
+// the life of its run. On PostgreSQL each node runs one: a Queue claims
+// the rows it takes for its store's node and renews the claims while it
+// runs (queue_claims.go).
 type Queue struct {
 	opts   QueueOptions
 	log    *slog.Logger
@@ -44,6 +46,8 @@ func (q *Queue) Run(ctx context.Context) error {
 	defer sub.Close()
 	busy := &inflight{rids: map[int64]bool{}}
 	jobs := make(chan batch)
+	// Claims live until the last worker has recorded its batch.
+	defer q.startClaims(ctx)()
 	var wg sync.WaitGroup
 	for i := 0; i < q.opts.Concurrency; i++ {
 		wg.Add(1)

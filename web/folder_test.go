@@ -235,7 +235,7 @@ func TestFolderUploadOverQuota(t *testing.T) {
 	if len(list) != 1 || list[0].Path != "keep.bin" || string(readFile(t, f, "keep.bin")) != "version one" {
 		t.Fatalf("after refused uploads the folder holds %d entries, keep.bin %q", len(list), readFile(t, f, "keep.bin"))
 	}
-	left, _ := os.ReadDir(e.store.BlobPath(".uploads"))
+	left, _ := os.ReadDir(e.store.UploadDir(e.store.BlobPath(".uploads")))
 	if len(left) != 0 {
 		t.Fatalf("temporary files left behind: %v", left)
 	}

@@ -64,7 +64,8 @@ func New(opts Options) (http.Handler, error) {
 		opts.DefaultQuota = 10 << 30
 	}
 	if opts.TempDir == "" {
-		opts.TempDir = opts.Store.BlobPath(".uploads")
+		// On PostgreSQL, .uploads/<node id>: each node cleans its own.
+		opts.TempDir = opts.Store.UploadDir(opts.Store.BlobPath(".uploads"))
 	}
 	if opts.MaxLockTimeout <= 0 {
 		opts.MaxLockTimeout = groups.MaxLockTimeout

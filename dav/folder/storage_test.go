@@ -38,7 +38,7 @@ func (e *env) blobs() []string {
 
 // uploads lists the temporary upload files.
 func (e *env) uploads() []string {
-	m, _ := filepath.Glob(filepath.Join(e.store.BlobPath(".uploads"), "*"))
+	m, _ := filepath.Glob(filepath.Join(e.store.UploadDir(e.store.BlobPath(".uploads")), "*"))
 	return m
 }
 

@@ -40,8 +40,13 @@ func TestKillDuringUpload(t *testing.T) {
 	<-killed
 	// With the postgres BlobStore the upload was a transaction, which
 	// the server rolled back when the connection died: nothing on disk.
+	// With fs on PostgreSQL the temporary is in .uploads/<node id>/ (the
+	// node's own; the same after the restart: data_dir/node-id).
 	pg := testdb.Postgres()
 	uploads := filepath.Join(p.DataDir, "blobs", ".uploads", "put-*")
+	if m, _ := filepath.Glob(uploads); len(m) == 0 {
+		uploads = filepath.Join(p.DataDir, "blobs", ".uploads", "*", "put-*")
+	}
 	if m, _ := filepath.Glob(uploads); len(m) == 0 && !pg {
 		t.Fatal("the killed upload left no temporary file: the kill did not come mid-upload")
 	}

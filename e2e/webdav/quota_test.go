@@ -26,7 +26,9 @@ func (e *env) quota(group string) string {
 func (e *env) diskFiles() (blobs, uploads []string) {
 	e.t.Helper()
 	dir := filepath.Join(e.d.Config.DataDir, "blobs")
-	uploads, _ = filepath.Glob(filepath.Join(dir, ".uploads", "*"))
+	uploads, _ = filepath.Glob(filepath.Join(dir, ".uploads", "put-*"))
+	mine, _ := filepath.Glob(filepath.Join(dir, ".uploads", "*", "put-*")) // PostgreSQL: per node
+	uploads = append(uploads, mine...)
 	if e.d.Config.Database.BlobStore() == config.BlobsPostgres {
 		return e.pgBlobs(), uploads
 	}

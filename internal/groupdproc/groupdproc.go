@@ -39,6 +39,12 @@ type Options struct {
 	// DSN, when set, puts the store on that PostgreSQL database
 	// ([database] driver "postgres"); "" keeps SQLite in data/.
 	DSN string
+	// Database is TOML lines added to [database] with DSN (node_id,
+	// lease).
+	Database string
+	// Hostname, when set, is the top-level hostname (the EHLO name its
+	// queue gives the relay).
+	Hostname string
 }
 
 // Proc is a running daemon.
@@ -112,8 +118,11 @@ func Start(o Options) (*Proc, error) {
 func config(o Options, data string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "data_dir = %q\nlog_level = \"info\"\nshutdown_timeout = \"5s\"\n", data)
+	if o.Hostname != "" {
+		fmt.Fprintf(&b, "hostname = %q\n", o.Hostname)
+	}
 	if o.DSN != "" {
-		fmt.Fprintf(&b, "[database]\ndriver = \"postgres\"\ndsn = %q\n", o.DSN)
+		fmt.Fprintf(&b, "[database]\ndriver = \"postgres\"\ndsn = %q\n%s", o.DSN, o.Database)
 	}
 	fmt.Fprintf(&b, "[mail]\nrelay = %q\n[listen]\n", o.Relay)
 	for _, k := range []string{"smtp", "submission", "imap", "http"} {

@@ -58,7 +58,9 @@ func main() {
 	if *noQueue {
 		*concurrency = -1
 	}
-	dbOpts := groups.Options{Driver: *driver, DSN: *dsn, Path: *db}
+	// One daemon per database, restarted under the same node id: it
+	// takes its own claims on queued mail back at once (PostgreSQL).
+	dbOpts := groups.Options{Driver: *driver, DSN: *dsn, Path: *db, NodeID: "testdaemon"}
 	if *driver == groups.DriverPostgres {
 		dbOpts.BlobDir = filepath.Join(filepath.Dir(*db), "blobs")
 	}

@@ -37,23 +37,46 @@ func (s *Store) ListHeld(ctx context.Context, a Actor, id string) ([]HeldPost, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT hid, sender, verified, subject, message_id, received_at, octet_length(data)
-		FROM held_posts WHERE gid = ? ORDER BY hid`, acc.gid)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+heldColumns+` FROM held_posts WHERE gid = ? ORDER BY hid`, acc.gid)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []HeldPost{}
 	for rows.Next() {
-		var h HeldPost
-		var at int64
-		if err := rows.Scan(&h.N, &h.Sender, &h.Verified, &h.Subject, &h.MessageID, &at, &h.Size); err != nil {
+		h, err := scanHeld(rows)
+		if err != nil {
 			return nil, err
 		}
-		h.Received = unixTime(at).UTC().Format(time.RFC3339)
-		out = append(out, h)
+		out = append(out, *h)
 	}
 	return out, rows.Err()
+}
+
+// GetHeld is held post n of group id, as ListHeld lists it.
+func (s *Store) GetHeld(ctx context.Context, a Actor, id string, n int64) (*HeldPost, error) {
+	acc, err := s.Authorize(ctx, a, id, ActManage, "")
+	if err != nil {
+		return nil, err
+	}
+	h, err := scanHeld(s.rdb.QueryRowContext(ctx, `SELECT `+heldColumns+` FROM held_posts WHERE gid = ? AND hid = ?`, acc.gid, n))
+	if errors.Is(err, errNoRows) {
+		return nil, errHeldNotFound(n)
+	}
+	return h, err
+}
+
+// heldColumns are what scanHeld reads.
+const heldColumns = `hid, sender, verified, subject, message_id, received_at, octet_length(data)`
+
+func scanHeld(r interface{ Scan(...any) error }) (*HeldPost, error) {
+	var h HeldPost
+	var at int64
+	if err := r.Scan(&h.N, &h.Sender, &h.Verified, &h.Subject, &h.MessageID, &at, &h.Size); err != nil {
+		return nil, err
+	}
+	h.Received = unixTime(at).UTC().Format(time.RFC3339)
+	return &h, nil
 }
 
 // HeldMessage is held post n of group id, the message as it would go out.

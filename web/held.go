@@ -61,21 +61,12 @@ func (s *server) showHeldPost(c *reqCtx, status int, p *heldPage) error {
 		return err
 	}
 	p.groupView = v
+	if p.Post, err = s.store.GetHeld(c.r.Context(), c.actor(), v.G.ID, n); err != nil {
+		return err
+	}
 	raw, err := s.store.HeldMessage(c.r.Context(), c.actor(), v.G.ID, n)
 	if err != nil {
 		return err
-	}
-	list, err := s.store.ListHeld(c.r.Context(), c.actor(), v.G.ID)
-	if err != nil {
-		return err
-	}
-	for i := range list {
-		if list[i].N == n {
-			p.Post = &list[i]
-		}
-	}
-	if p.Post == nil {
-		return errNotFound()
 	}
 	p.Raw = string(raw)
 	return c.render(status, "held", c.T("held.title", v.G.Name), p)

@@ -67,6 +67,7 @@ func shootForReview(t *testing.T, p *browserTab, dir string) {
 		{"notes", "/g/sales/notes"}, {"events", "/g/sales/events/month"}, {"tasks", "/g/sales/tasks"},
 		{"folder", "/g/sales/folder"}, {"connect", "/g/sales/connect"}, {"admin", "/admin"},
 		{"account", "/account"}, {"convert", "/groups/convert"}, {"missing", "/g/no-such-group"},
+		{"held", "/g/sales/held"},
 	}
 	for _, lang := range []string{"en", "ko"} {
 		p.open(t, "/lang?l="+lang+"&back=/groups")

@@ -44,6 +44,10 @@ func errMalformed(what string) error {
 	return smtpErr(554, gosmtp.EnhancedCode{5, 6, 0}, what)
 }
 
+func errShuttingDown() error {
+	return smtpErr(451, gosmtp.EnhancedCode{4, 3, 2}, "the server is shutting down; please try again later")
+}
+
 func errTemporary() error {
 	return smtpErr(451, gosmtp.EnhancedCode{4, 3, 0}, "the message could not be stored just now; please try again later")
 }

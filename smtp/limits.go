@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +33,8 @@ type cmdListener struct {
 	net.Listener
 	max int
 	log *slog.Logger
-	tls bool // connections are TLS from the first byte (ServeTLS)
+	tls bool    // connections are TLS from the first byte (ServeTLS)
+	pit *tarpit // slows the senders of messages over the size limit
 }
 
 func (l cmdListener) Accept() (net.Conn, error) {
@@ -40,7 +42,8 @@ func (l cmdListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cmdConn{Conn: c, max: l.max, log: l.log, encrypted: l.tls, asked: 1}, nil
+	key, _ := pitKey(c.RemoteAddr())
+	return &cmdConn{Conn: c, max: l.max, log: l.log, encrypted: l.tls, asked: 1, pit: l.pit, key: key}, nil
 }
 
 // Kinds of command whose answer changes how the client's bytes are read.
@@ -55,6 +58,8 @@ type cmdConn struct {
 	net.Conn
 	max int
 	log *slog.Logger
+	pit *tarpit    // tarpit.go
+	key netip.Addr // the peer, as the tarpit knows it
 
 	n         int       // commands read (turns under TLS)
 	over      bool      // the limit is reached; the next Read refuses
@@ -84,6 +89,10 @@ func (c *cmdConn) Read(p []byte) (int, error) {
 		return 0, c.refuse()
 	}
 	n, err := c.Conn.Read(p)
+	if !c.pit.sleep(c.pit.delay(c.key, n)) {
+		c.Conn.Close() // a slowed sender at Shutdown (tarpit.go)
+		return 0, net.ErrClosed
+	}
 	if c.encrypted {
 		if n > 0 && c.wrote {
 			c.wrote = false

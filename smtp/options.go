@@ -64,6 +64,15 @@ type Options struct {
 	// cost from it, and are answered 452 4.3.1 when it is spent (see
 	// budget.go). Default nil: no budget.
 	Budget *budget.Budget
+	// TarpitRate is the bytes a second that an address which sent a
+	// message over MaxMessageBytes may send for TarpitFor after it, over
+	// all its connections (tarpit.go). Defaults 256 KiB/s and 10 minutes.
+	TarpitRate int64
+	TarpitFor  time.Duration
+	// BulkRate is the bytes a second at which message data past each
+	// message's first MiB is read, over all sessions, after a burst of
+	// BulkBurst bytes (tarpit.go). Defaults 16 MiB/s and 2 MiB.
+	BulkRate, BulkBurst int64
 	// SpoolDir is where messages larger than about 1 MiB are read to, in
 	// unlinked temporary files. Default "" (os.TempDir()).
 	SpoolDir string
@@ -80,6 +89,18 @@ func (o *Options) fill() error {
 	}
 	if o.Hostname == "" {
 		o.Hostname = "localhost"
+	}
+	if o.TarpitRate <= 0 {
+		o.TarpitRate = 256 << 10
+	}
+	if o.BulkRate <= 0 {
+		o.BulkRate = 16 << 20
+	}
+	if o.BulkBurst <= 0 {
+		o.BulkBurst = 2 << 20
+	}
+	if o.TarpitFor <= 0 {
+		o.TarpitFor = 10 * time.Minute
 	}
 	if o.MaxMessageBytes <= 0 {
 		o.MaxMessageBytes = 25 << 20

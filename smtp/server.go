@@ -17,7 +17,8 @@ type Server struct {
 	log    *slog.Logger
 	srv    *gosmtp.Server
 	commit *committer
-	drain  drain // sessions, to end the idle ones at Shutdown
+	drain  drain   // sessions, to end the idle ones at Shutdown
+	pit    *tarpit // senders of messages over the size limit
 }
 
 // NewServer makes a Server; Serve starts it.
@@ -25,7 +26,8 @@ func NewServer(opts Options) (*Server, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, log: opts.Logger.With("component", "smtp"), commit: &committer{store: opts.Store}}
+	s := &Server{opts: opts, log: opts.Logger.With("component", "smtp"), commit: &committer{store: opts.Store},
+		pit: newTarpit(&opts)}
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(s.newSession))
 	srv.Domain = opts.Hostname
 	srv.MaxMessageBytes = opts.MaxMessageBytes
@@ -41,7 +43,7 @@ func NewServer(opts Options) (*Server, error) {
 
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	err := s.srv.Serve(cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log})
+	err := s.srv.Serve(cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log, pit: s.pit})
 	if err == gosmtp.ErrServerClosed {
 		return nil
 	}
@@ -52,6 +54,7 @@ func (s *Server) Serve(l net.Listener) error {
 // the sessions in progress to end. What was answered 250 is on disk.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.drain.closeIdle() // idle connections, a relay's cached ones, end now
+	s.pit.shutdown()    // and slowed ones
 	err := s.srv.Shutdown(ctx)
 	if err != nil && err != gosmtp.ErrServerClosed {
 		s.srv.Close()

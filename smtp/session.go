@@ -102,9 +102,10 @@ func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 // recipient before answering (SPEC §4: durable before 250).
 func (s *session) Data(r io.Reader) error {
 	o := s.srv.opts
-	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines, o.SpoolDir)
+	m, err := readMessage(s.srv.pit.paced(r), o.MaxMessageBytes, o.MaxHeaderLines, o.SpoolDir)
 	if err != nil {
 		s.log.Info("message refused", "from", s.from, "err", err)
+		s.tooLarge(err)
 		if _, ok := err.(*gosmtp.SMTPError); ok {
 			return err
 		}
@@ -236,4 +237,14 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
 		Verified: verified, Unverified: !verified && internal, Hold: hold,
 	}, nil
+}
+
+// tooLarge slows the client's address (tarpit.go) when err refused its
+// message for size.
+func (s *session) tooLarge(err error) {
+	if se, ok := err.(*gosmtp.SMTPError); ok && se.Code == 552 && s.conn != nil && s.conn.Conn() != nil {
+		s.srv.pit.punish(s.conn.Conn().RemoteAddr())
+		s.log.Warn("message over the size limit without SIZE; the address is slowed",
+			"bytes_per_second", s.srv.opts.TarpitRate, "for", s.srv.opts.TarpitFor)
+	}
 }

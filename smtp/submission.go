@@ -76,7 +76,7 @@ func NewSubmission(opts SubmissionOptions) (*Submission, error) {
 // Serve accepts connections on l until Shutdown. AUTH needs TLS (STARTTLS
 // or a TLS listener) unless l is loopback or InsecureAuth is set.
 func (s *Submission) Serve(l net.Listener) error {
-	return s.serve(cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log})
+	return s.serve(cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log, pit: s.inbound.pit})
 }
 
 func (s *Submission) serve(l net.Listener) error {
@@ -100,7 +100,7 @@ func (s *Submission) ServeTLS(l net.Listener) error {
 	if s.opts.TLSConfig == nil {
 		return errors.New("smtp: submission over TLS needs a TLSConfig")
 	}
-	counted := cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log, tls: true}
+	counted := cmdListener{Listener: l, max: s.opts.MaxCommands, log: s.log, tls: true, pit: s.inbound.pit}
 	return s.serve(tls.NewListener(counted, s.opts.TLSConfig))
 }
 
@@ -145,6 +145,7 @@ func (s *Submission) Shutdown(ctx context.Context) error {
 		}
 	}
 	s.closed, s.shutDone = true, make(chan struct{})
+	s.inbound.pit.shutdown() // slowed senders end now (tarpit.go)
 	servers := s.servers
 	s.mu.Unlock()
 	var errs []error

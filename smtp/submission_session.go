@@ -123,9 +123,10 @@ func (s *subSession) Rcpt(to string, opts *gosmtp.RcptOptions) error {
 // queues the rest for the relay, durably, before answering.
 func (s *subSession) Data(r io.Reader) error {
 	o := s.sub.opts
-	m, err := readMessage(r, o.MaxMessageBytes, o.MaxHeaderLines, o.SpoolDir)
+	m, err := readMessage(s.in.srv.pit.paced(r), o.MaxMessageBytes, o.MaxHeaderLines, o.SpoolDir)
 	if err != nil {
 		s.log.Info("message refused", "err", err)
+		s.in.tooLarge(err)
 		if _, ok := err.(*gosmtp.SMTPError); ok {
 			return err
 		}

@@ -119,21 +119,31 @@ func from(n int) *net.Dialer {
 	return &net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(n))}}
 }
 
-// abuse runs every attack until ctx ends.
-func abuse(ctx context.Context, d *daemon, log *attackLog) {
+// abuse runs the attacks named in which until ctx ends.
+func abuse(ctx context.Context, d *daemon, log *attackLog, which []string) {
 	var wg sync.WaitGroup
 	hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{DialContext: from(2).DialContext}}
-	wg.Go(func() { repeat(ctx, func() { recurrenceAttack(ctx, d, hc, log) }) })
-	for i := range 40 {
+	if slices.Contains(which, "recurrence") {
+		wg.Go(func() { repeat(ctx, func() { recurrenceAttack(ctx, d, hc, log) }) })
+	}
+	for i := range 40 * count(which, "slow-body") {
 		wg.Go(func() { repeat(ctx, func() { slowBody(ctx, d, from(3+i%2), log) }) })
 	}
-	for i := range 4 {
+	for i := range 4 * count(which, "over-limit") {
 		wg.Go(func() { repeat(ctx, func() { overLimitPost(ctx, d, from(5+i%2), log) }) })
 	}
-	for range 3 {
+	for range 3 * count(which, "imap-fetch") {
 		wg.Go(func() { repeat(ctx, func() { imapNoRead(ctx, d, from(7), log) }) })
 	}
 	wg.Wait()
+}
+
+// count is 1 when which names attack, else 0.
+func count(which []string, attack string) int {
+	if slices.Contains(which, attack) {
+		return 1
+	}
+	return 0
 }
 
 // repeat runs attack again and again until ctx ends, at most once a second.

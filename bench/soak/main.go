@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -44,7 +45,8 @@ type options struct {
 	pace      time.Duration
 	rssGrowth int64 // MiB
 	keep      bool
-	abuse     bool // the second half under attack (abuse.go)
+	abuse     bool   // the second half under attack (abuse.go)
+	attacks   string // which attacks, comma-separated (abuse.go)
 }
 
 func main() {
@@ -65,6 +67,7 @@ func main() {
 	flag.DurationVar(&o.pace, "pace", 100*time.Millisecond, "each worker starts at most one operation per pace")
 	flag.Int64Var(&o.rssGrowth, "rss-growth", rssBound, "MiB the RSS may grow from the warm-up to the end (see rssBound)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data directory")
+	flag.StringVar(&o.attacks, "attacks", "recurrence,slow-body,over-limit,imap-fetch", "with -abuse, the attacks to run")
 	flag.BoolVar(&o.abuse, "abuse", false, "attack the daemon in the second half of the run (abuse.go); RSS may grow by "+
 		"-rss-growth + 128 MiB")
 	flag.Parse()
@@ -122,7 +125,7 @@ func run(o options) error {
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Until(ph.abuseFrom)):
-				abuse(ctx, d, attacks)
+				abuse(ctx, d, attacks, strings.Split(o.attacks, ","))
 			}
 		})
 	}

@@ -60,7 +60,31 @@ func (p *phases) compare() []error {
 		}
 		fmt.Printf("%-8s p99 quiet %9s, under attack %9s (bound %s): %s\n", n, ms(q), ms(a), ms(bound), verdict)
 	}
+	p.slowWhen()
 	return errs
+}
+
+// slowWhen prints when, in 10 s slices of the half under attack, the
+// operations slower than 3× their quiet p99 started: a burst at the
+// start of the attacks and a steady cost read differently.
+func (p *phases) slowWhen() {
+	fmt.Print("operations over 3× the quiet p99, per 10 s under attack:")
+	var slices [12]int
+	for _, n := range protocolNames {
+		bound := p99Factor * max(p99(p.quiet[n]), floorP99)
+		r := p.abused[n]
+		r.mu.Lock()
+		for i, d := range r.lat {
+			if k := int(r.began[i].Sub(p.abuseFrom) / (10 * time.Second)); d > bound && k >= 0 && k < len(slices) {
+				slices[k]++
+			}
+		}
+		r.mu.Unlock()
+	}
+	for _, c := range slices {
+		fmt.Printf(" %d", c)
+	}
+	fmt.Println()
 }
 
 func p99(r *recorder) time.Duration {

@@ -20,6 +20,7 @@ import (
 type recorder struct {
 	mu     sync.Mutex
 	lat    []time.Duration
+	began  []time.Time // when each operation started
 	errs   int
 	sample []string // the first errors
 }
@@ -28,6 +29,7 @@ func (r *recorder) add(d time.Duration, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lat = append(r.lat, d)
+	r.began = append(r.began, time.Now().Add(-d))
 	if err != nil {
 		r.errs++
 		if len(r.sample) < 3 {

@@ -42,7 +42,7 @@ func (d *Daemon) consolePost() (web.PostFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(r *http.Request, u *groups.User, list string, raw []byte) error {
+	return func(r *http.Request, u *groups.User, list string, raw []byte) (bool, error) {
 		return sub.PostFromConsole(r.Context(), u, hostOf(r.RemoteAddr), list, raw)
 	}, nil
 }

@@ -24,13 +24,14 @@ const consoleHelo = "web-console"
 // with its header fields, fan-out and archive, durable before it
 // returns). remote is the browser's address, for the Received field.
 //
-// A refusal comes back as a groups error carrying the sentence the
+// held says the post was stored for the masters (moderation) rather than
+// sent. A refusal comes back as a groups error carrying the sentence the
 // session would have answered with (ErrDenied for the posting rule,
 // ErrNotFound for an address that is not a list, ErrInvalid or
 // ErrTooLarge for the message); any other error is temporary.
-func (s *Submission) PostFromConsole(ctx context.Context, user *groups.User, remote, list string, raw []byte) error {
+func (s *Submission) PostFromConsole(ctx context.Context, user *groups.User, remote, list string, raw []byte) (held bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	id := make([]byte, 6)
 	rand.Read(id)
@@ -39,17 +40,18 @@ func (s *Submission) PostFromConsole(ctx context.Context, user *groups.User, rem
 	in := &session{srv: s.inbound, id: sid, remote: remote, trusted: true, log: log}
 	sub := &subSession{sub: s, in: in, log: log, user: user}
 	if err := sub.Mail(user.Email, nil); err != nil {
-		return consoleErr(err)
+		return false, consoleErr(err)
 	}
 	if err := sub.Rcpt(list, nil); err != nil {
-		return consoleErr(err)
+		return false, consoleErr(err)
 	}
 	// Only a list: the console never relays, nor writes to a list's
 	// companion addresses (their handling needs a connection).
 	if len(sub.rcpts) > 0 || len(in.targets) != 1 || in.targets[0].Kind != groups.MailList {
-		return &groups.Error{Kind: groups.ErrNotFound, Msg: list + " is not a mailing list"}
+		return false, &groups.Error{Kind: groups.ErrNotFound, Msg: list + " is not a mailing list"}
 	}
-	return consoleErr(sub.Data(bytes.NewReader(raw)))
+	err = consoleErr(sub.Data(bytes.NewReader(raw)))
+	return err == nil && in.held > 0, err
 }
 
 // heloName is the name the client gave in HELO or EHLO; a console post

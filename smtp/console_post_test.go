@@ -47,8 +47,8 @@ func TestConsolePostFansOut(t *testing.T) {
 	w.startQueue(t, nil)
 	sub := consolePoster(t, w)
 	u := &groups.User{Email: bob, Name: "Bob"}
-	if err := sub.PostFromConsole(context.Background(), u, "192.0.2.7", teamList, consoleMessage(bob, "From the web")); err != nil {
-		t.Fatalf("post: %v", err)
+	if held, err := sub.PostFromConsole(context.Background(), u, "192.0.2.7", teamList, consoleMessage(bob, "From the web")); err != nil || held {
+		t.Fatalf("post: held %v, %v", held, err)
 	}
 	got := w.relay.waitRcpts(t, 3)
 	for _, r := range []string{alice, bob, partner} {
@@ -73,18 +73,39 @@ func TestConsolePostRefused(t *testing.T) {
 	w := newWorld(t, &groups.ListSpec{SendRestriction: ptr(groups.SendListed), Allowed: &[]string{alice}}, nil)
 	w.startQueue(t, nil)
 	sub := consolePoster(t, w)
-	err := sub.PostFromConsole(context.Background(), &groups.User{Email: bob, Name: "Bob"}, "192.0.2.7", teamList,
+	_, err := sub.PostFromConsole(context.Background(), &groups.User{Email: bob, Name: "Bob"}, "192.0.2.7", teamList,
 		consoleMessage(bob, "Not listed"))
 	if !errors.Is(err, groups.ErrDenied) || !strings.Contains(groups.Message(err), "accepts mail only from the senders its masters listed") {
 		t.Fatalf("refusal: %v", err)
 	}
 	// Not a list: no relaying and no companion addresses from the console.
-	err = sub.PostFromConsole(context.Background(), &groups.User{Email: bob}, "192.0.2.7", stranger, consoleMessage(bob, "relay?"))
+	_, err = sub.PostFromConsole(context.Background(), &groups.User{Email: bob}, "192.0.2.7", stranger, consoleMessage(bob, "relay?"))
 	if !errors.Is(err, groups.ErrNotFound) {
 		t.Errorf("post to an outside address: %v", err)
 	}
 	w.relay.quiet(t, 300*time.Millisecond, 0)
 	if ms := archived(t, w.st); len(ms) != 0 {
 		t.Errorf("refused post archived: %d", len(ms))
+	}
+}
+
+// TestConsolePostHeld: on a list whose moderation holds what its send
+// rule would refuse ("outsiders"), a member who is not a listed sender
+// posts from the console: the post is held, not refused, and Post says
+// so (the console then tells him it waits for a master); nothing reaches
+// the relay nor the archive.
+func TestConsolePostHeld(t *testing.T) {
+	w := newWorld(t, &groups.ListSpec{SendRestriction: ptr(groups.SendListed), Allowed: &[]string{alice},
+		Moderation: ptr(groups.ModerateOutsiders)}, nil)
+	w.startQueue(t, nil)
+	sub := consolePoster(t, w)
+	held, err := sub.PostFromConsole(context.Background(), &groups.User{Email: bob, Name: "Bob"}, "192.0.2.7", teamList,
+		consoleMessage(bob, "Held for the masters"))
+	if err != nil || !held {
+		t.Fatalf("post: held %v, %v", held, err)
+	}
+	w.relay.quiet(t, 300*time.Millisecond, 1) // the masters' notice only
+	if ms := archived(t, w.st); len(ms) != 0 {
+		t.Errorf("held post archived: %d", len(ms))
 	}
 }

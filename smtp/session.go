@@ -25,6 +25,7 @@ type session struct {
 	from    string // envelope sender, lower-case; "" for the null sender
 	targets []*groups.MailTarget
 	hold    *hold // what the DATA in progress took from the memory budget
+	held    int   // posts of this session stored for the masters (moderation)
 	// moderated: lists whose moderation holds the envelope sender's
 	// posts (RCPT); their posts are held whatever From says.
 	moderated map[string]bool
@@ -149,6 +150,7 @@ func (s *session) Data(r io.Reader) error {
 			}
 			if p.Held != 0 { // moderation: stored for the masters (groups/mail_held.go)
 				s.log.Info("post held", "list", p.List, "from", p.Sender, "held", p.Held, "verified", p.Verified)
+				s.held++
 				continue
 			}
 			s.log.Info("post accepted", "list", p.List, "from", p.Sender, "recipients", p.Recipients, "bytes", len(p.Data))

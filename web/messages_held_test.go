@@ -1,25 +1,19 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"groupd/groups"
 )
 
-// TestConsolePostHeldSaysSo: on a list that holds every post (issue 13,
-// moderation "all"), the console tells the member the post waits for a
-// master, not that it was sent to the group.
+// TestConsolePostHeldSaysSo: when the list's moderation held the post
+// (issue 13; smtp's TestConsolePostHeld shows Post saying so), the
+// console tells the member the post waits for a master, not that it was
+// sent to the group.
 func TestConsolePostHeldSaysSo(t *testing.T) {
 	w := newMessageWorld(t, false)
-	all := groups.ModerateAll
-	if _, err := w.store.UpdateGroup(context.Background(), groups.Actor{Email: "alice@example.test"}, "team",
-		groups.GroupSpec{MailingList: &groups.ListSpec{Moderation: &all}}); err != nil {
-		t.Fatal(err)
-	}
+	w.held = true
 	bob := w.signin(t, "bob@example.test", "password1")
 	bob.get(t, "/g/team/messages")
 	st, body, loc := bob.postForm(t, "/g/team/messages", url.Values{"subject": {"Held"}, "body": {"Wait for it."}})

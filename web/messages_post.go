@@ -52,7 +52,8 @@ func (s *server) postMessage(c *reqCtx) error {
 	if msg := s.checkDraft(c, d); msg != "" {
 		return s.postRefused(c, d, reply, http.StatusUnprocessableEntity, msg)
 	}
-	if err := s.opts.Post(c.r, c.sess.User, d.List, d.compose()); err != nil {
+	held, err := s.opts.Post(c.r, c.sess.User, d.List, d.compose())
+	if err != nil {
 		st := statusOf(err)
 		if st == http.StatusInternalServerError {
 			s.log.Error("post from the console failed", "group", id, "user", c.sess.User.Email, "err", err)
@@ -61,8 +62,8 @@ func (s *server) postMessage(c *reqCtx) error {
 		return s.postRefused(c, d, reply, st, groups.Message(err))
 	}
 	done := "posted"
-	if g.MailingList.Moderation == groups.ModerateAll {
-		done = "heldpost" // every post waits for a master (issue 13)
+	if held {
+		done = "heldpost" // it waits for a master (issue 13)
 	}
 	return c.redirect("/g/" + id + "/messages?done=" + done + "#end")
 }

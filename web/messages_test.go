@@ -19,22 +19,26 @@ type messageWorld struct {
 	*testEnv
 	posted [][]byte
 	refuse error // Post's answer when set
+	held   bool  // Post says the list held the post
 }
 
 func newMessageWorld(t *testing.T, public bool) *messageWorld {
 	t.Helper()
 	w := &messageWorld{}
 	w.testEnv = newTestEnv(t, func(o *Options) {
-		o.Post = func(r *http.Request, from *groups.User, list string, raw []byte) error {
+		o.Post = func(r *http.Request, from *groups.User, list string, raw []byte) (bool, error) {
 			if w.refuse != nil {
-				return w.refuse
+				return false, w.refuse
+			}
+			if w.held {
+				return true, nil
 			}
 			if list != "team@lists.example.test" || from.Email != "bob@example.test" {
 				t.Errorf("Post(%s, %s)", from.Email, list)
 			}
 			w.posted = append(w.posted, raw)
 			_, err := w.store.ArchiveMessage(r.Context(), "team", time.Now(), "", raw)
-			return err
+			return false, err
 		}
 	})
 	w.group(t, "alice@example.test", groups.GroupSpec{ID: str("team"), Name: str("Team"), Public: &public,

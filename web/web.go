@@ -13,7 +13,8 @@ import (
 // PostFunc sends a post that a member wrote in the Messages tab through
 // the list, exactly as a message from that user over submission: same
 // posting rule, same fan-out, same archive. raw is the RFC 5322 message.
-type PostFunc func(r *http.Request, from *groups.User, list string, raw []byte) error
+// held says the list's moderation stored it for the masters instead.
+type PostFunc func(r *http.Request, from *groups.User, list string, raw []byte) (held bool, err error)
 
 // Options configure the console.
 type Options struct {

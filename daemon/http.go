@@ -50,7 +50,6 @@ func (d *Daemon) httpListener() (Listener, error) {
 		limitRequests(d.cfg.Limits.MaxHTTPRequests, log, routed))
 	// Requests with bodies pass their own guards first (bodies.go).
 	handler = limitBodies(d.bodies, log, handler)
-	handler = limitMemory(d.mem, log, handler)
 	srv := &http.Server{
 		Handler:           m.instrument(handler),
 		ReadHeaderTimeout: 10 * time.Second,

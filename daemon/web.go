@@ -22,6 +22,7 @@ func (d *Daemon) webConsole() (http.Handler, error) {
 	}
 	return web.New(web.Options{
 		Post:               post,
+		Budget:             d.mem,
 		Store:              d.store,
 		Logger:             d.log,
 		Language:           c.Language,

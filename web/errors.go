@@ -17,6 +17,8 @@ func statusOf(err error) int {
 	switch {
 	case errors.Is(err, errCSRF):
 		return http.StatusForbidden
+	case errors.Is(err, errBusy):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, groups.ErrUnauthenticated):
 		return http.StatusUnauthorized
 	case errors.Is(err, groups.ErrDenied):
@@ -59,6 +61,8 @@ func (s *server) fail(c *reqCtx, err error) {
 		}
 	case http.StatusUnauthorized:
 		p.Heading, p.Message = c.T("error.signin.title"), c.T("error.signin")
+	case http.StatusServiceUnavailable:
+		p.Heading, p.Message = c.T("error.busy.title"), c.T("error.busy")
 	case http.StatusInternalServerError:
 		s.log.Error("request failed", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
 		p.Heading, p.Message = c.T("error.server.title"), c.T("error.server")

@@ -148,8 +148,8 @@ func (s *server) readPosts(c *reqCtx, id string, t *msgThread) error {
 // messageRoutes registers the Messages tab.
 func (s *server) messageRoutes() {
 	m := s.mux
-	m.Handle("GET /g/{id}/messages", s.signedIn(s.messagesTab))
+	m.Handle("GET /g/{id}/messages", s.signedIn(s.wholePosts(s.messagesTab)))
 	m.Handle("POST /g/{id}/messages", s.signedIn(s.postMessage))
 	m.Handle("GET /g/{id}/messages/events", s.signedIn(s.messageEvents))
-	m.Handle("GET /g/{id}/messages/{uid}/part/{n}", s.signedIn(s.messagePart))
+	m.Handle("GET /g/{id}/messages/{uid}/part/{n}", s.signedIn(s.wholePosts(s.messagePart)))
 }

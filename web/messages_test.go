@@ -22,10 +22,10 @@ type messageWorld struct {
 	held   bool  // Post says the list held the post
 }
 
-func newMessageWorld(t *testing.T, public bool) *messageWorld {
+func newMessageWorld(t *testing.T, public bool, mods ...func(*Options)) *messageWorld {
 	t.Helper()
 	w := &messageWorld{}
-	w.testEnv = newTestEnv(t, func(o *Options) {
+	w.testEnv = newTestEnv(t, append([]func(*Options){func(o *Options) {
 		o.Post = func(r *http.Request, from *groups.User, list string, raw []byte) (bool, error) {
 			if w.refuse != nil {
 				return false, w.refuse
@@ -40,7 +40,7 @@ func newMessageWorld(t *testing.T, public bool) *messageWorld {
 			_, err := w.store.ArchiveMessage(r.Context(), "team", time.Now(), "", raw)
 			return false, err
 		}
-	})
+	}}, mods...)...)
 	w.group(t, "alice@example.test", groups.GroupSpec{ID: str("team"), Name: str("Team"), Public: &public,
 		Members: []string{"bob@example.test"}, MailingList: &groups.ListSpec{Enabled: yes(), Address: str("team@lists.example.test")}})
 	return w

@@ -5,9 +5,11 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/budget"
 )
 
 // PostFunc sends a post that a member wrote in the Messages tab through
@@ -32,6 +34,10 @@ type Options struct {
 	SecureCookies bool
 	// Post sends a post from the Messages tab. Nil: no composer is shown.
 	Post PostFunc
+	// Budget is the daemon's memory budget: past nine tenths of it the
+	// Messages tab's pages, which read posts whole, answer 503 (busy.go).
+	// Default nil: no budget.
+	Budget *budget.Budget
 	// Connect says where members' apps reach groupd, for the "Connect
 	// your apps" tab and the set-up documents.
 	Connect Connect
@@ -62,7 +68,8 @@ type Connect struct {
 	UserDomains []string
 }
 
-// server holds what every handler needs; it has no mutable state.
+// server holds what every handler needs; its mutable state is two
+// counters, each safe for concurrent use.
 type server struct {
 	opts  Options
 	store *groups.Store
@@ -74,6 +81,9 @@ type server struct {
 	// streams counts open Messages event streams per user
 	// (messages_events.go); the one mutable thing here, behind its mutex.
 	streams *streamLimiter
+	// refusing: message pages are being refused for the memory budget
+	// (busy.go), so that the refusals are logged once per stretch.
+	refusing atomic.Bool
 }
 
 // New returns the console handler, to be mounted at "/".

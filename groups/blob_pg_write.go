@@ -13,16 +13,16 @@ import (
 )
 
 // Create starts the blob: a transaction on a connection of its own that
-// inserts the blob's row, then one COPY ... FROM STDIN (binary) that
-// streams its chunks as they fill. COPY sends what it is given in pieces
-// of 64 KiB from a pooled buffer; an INSERT per chunk copied each chunk
-// twice more into fresh memory.
+// inserts the blob's row, then binary COPY ... FROM STDIN statements that
+// stream its chunks as they fill, copyChunks chunks each. COPY sends what
+// it is given in pieces of 64 KiB from a pooled buffer; an INSERT per
+// chunk copied each chunk twice more into fresh memory.
 func (b *pgBlobs) Create(ctx context.Context, _, name string) (BlobWriter, error) {
 	conn, err := b.db.DB.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w := &pgBlobWriter{conn: conn, d: b.db.d, name: name, buf: make([]byte, 0, blobChunk)}
+	w := &pgBlobWriter{ctx: ctx, conn: conn, d: b.db.d, name: name, buf: make([]byte, 0, blobChunk)}
 	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
 		conn.Close()
 		return nil, err
@@ -31,37 +31,61 @@ func (b *pgBlobs) Create(ctx context.Context, _, name string) (BlobWriter, error
 		w.Abort()
 		return nil, err
 	}
+	return w, nil
+}
+
+// copyChunks is how many chunks one COPY statement carries. PostgreSQL
+// buffers the rows of a binary COPY until it holds 1,000 of them (its
+// buffer's byte bound counts text lines only), so one COPY for the whole
+// blob kept up to 1,000 MiB in the server process and then wrote them
+// all at once, reading nothing from the upload meanwhile (long enough for
+// the HTTP body's rate guard to answer 408). Ending the COPY every
+// copyChunks bounds that to copyChunks MiB.
+const copyChunks = 16
+
+// startCopy begins a COPY of chunks on the blob's connection.
+func (w *pgBlobWriter) startCopy() error {
 	pr, pw := io.Pipe()
 	copied := make(chan error, 1)
-	w.pw, w.copied = pw, copied
+	w.pw, w.copied, w.inCopy = pw, copied, 0
 	go func() {
-		err := conn.Raw(func(dc any) error {
-			_, err := dc.(*stdlib.Conn).Conn().PgConn().CopyFrom(ctx, pr,
+		err := w.conn.Raw(func(dc any) error {
+			_, err := dc.(*stdlib.Conn).Conn().PgConn().CopyFrom(w.ctx, pr,
 				`COPY blob_chunks (name, seq, data) FROM STDIN WITH (FORMAT binary)`)
 			return err
 		})
 		pr.CloseWithError(err) // a failed COPY fails the next Write
 		copied <- err
 	}()
-	if _, err := pw.Write(append([]byte("PGCOPY\n\xff\r\n\x00"), 0, 0, 0, 0, 0, 0, 0, 0)); err != nil {
-		w.Abort()
-		return nil, err
+	_, err := pw.Write(append([]byte("PGCOPY\n\xff\r\n\x00"), 0, 0, 0, 0, 0, 0, 0, 0))
+	return err
+}
+
+// endCopy ends the COPY in progress and waits for its outcome.
+func (w *pgBlobWriter) endCopy() error {
+	if _, err := w.pw.Write([]byte{0xff, 0xff}); err != nil {
+		return err
 	}
-	return w, nil
+	w.pw.Close()
+	err := <-w.copied
+	w.pw, w.copied = nil, nil
+	return err
 }
 
 // pgBlobWriter gathers a chunk and hands it to the COPY when full;
 // Commit sends the last one, ends the COPY, sets the blob's size and
 // commits.
 type pgBlobWriter struct {
+	ctx    context.Context // Create's: the COPYs run under it
 	conn   *sql.Conn
 	d      *dialect
 	name   string
 	buf    []byte
 	seq    int64
 	size   int64
-	pw     *io.PipeWriter
-	copied chan error // the COPY's outcome
+	pw     *io.PipeWriter // the COPY in progress, or nil
+	copied chan error     // its outcome
+	inCopy int            // chunks it carries so far
 	done   bool
 }
 
@@ -85,6 +109,11 @@ func (w *pgBlobWriter) flush() error {
 	if len(w.buf) == 0 {
 		return nil
 	}
+	if w.pw == nil {
+		if err := w.startCopy(); err != nil {
+			return err
+		}
+	}
 	h := binary.BigEndian.AppendUint16(nil, 3)
 	h = binary.BigEndian.AppendUint32(h, uint32(len(w.name)))
 	h = append(h, w.name...)
@@ -100,6 +129,9 @@ func (w *pgBlobWriter) flush() error {
 	w.seq++
 	w.size += int64(len(w.buf))
 	w.buf = w.buf[:0]
+	if w.inCopy++; w.inCopy == copyChunks {
+		return w.endCopy()
+	}
 	return nil
 }
 
@@ -113,14 +145,10 @@ func (w *pgBlobWriter) Commit(ctx context.Context) error {
 	if err := w.flush(); err != nil {
 		return err
 	}
-	if _, err := w.pw.Write([]byte{0xff, 0xff}); err != nil {
-		return err
-	}
-	w.pw.Close()
-	err := <-w.copied
-	w.copied = nil
-	if err != nil {
-		return err
+	if w.pw != nil {
+		if err := w.endCopy(); err != nil {
+			return err
+		}
 	}
 	if _, err := w.conn.ExecContext(ctx, w.d.bind(`UPDATE blobs SET size = ?, created = ? WHERE name = ?`),
 		w.size, time.Now().Unix(), w.name); err != nil {

@@ -33,8 +33,9 @@ const lockInfo = `<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV
 	`<D:locktype><D:write/></D:locktype><D:owner><D:href>mailto:alice@example.test</D:href></D:owner></D:lockinfo>`
 
 // TestClusterLockAcrossNodes: a LOCK taken on node A makes a PUT on node
-// B answer 423 Locked. (The file's bytes are not read across nodes here:
-// blobs stay in each node's data_dir in this version.)
+// B answer 423 Locked. (The file's bytes across nodes are
+// TestClusterBigFile's: the blobs are in PostgreSQL, not in a node's
+// data_dir.)
 func TestClusterLockAcrossNodes(t *testing.T) {
 	c := startCluster(t, startRelay(t, 0))
 	smallTeam(t, c)

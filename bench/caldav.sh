@@ -14,8 +14,11 @@
 #
 #   bench/caldav.sh              # 2000 and 10000 events
 #   SIZES="2000" bench/caldav.sh
+#   DB=postgres NODES=2 PEERS=0 bench/caldav.sh   # PUTs alternate nodes; no Radicale
+# (DB, NODES: see bench/lib.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SIZES=${SIZES:-"2000 10000"}
 WORK=$(mktemp -d /tmp/caldav-bench.XXXXXX)
 PIDS=()
@@ -24,8 +27,9 @@ stop() {
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
 	PIDS=()
 }
-cleanup() { stop; rm -rf "$WORK"; }
+cleanup() { stop; rm -rf "$WORK"; bench_backend_stop; }
 trap cleanup EXIT
+bench_backend_start
 
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 waiturl() { for _ in $(seq 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
@@ -33,7 +37,8 @@ waiturl() { for _ in $(seq 200); do curl -s -o /dev/null "$1" && return 0; sleep
 go build -o "$WORK/groupd" .
 go build -o "$WORK/calbench" ./dav/calendar/internal/calbench
 
-# groupd DIR PORT: run the daemon with its data in DIR, HTTP on PORT.
+# groupd DIR PORT NODE: run the daemon (node NODE on PostgreSQL) with its
+# data in DIR, HTTP on PORT.
 groupd() {
 	cat > "$1/groupd.toml" <<-CONF
 	hostname = "lists.example.test"
@@ -50,9 +55,14 @@ groupd() {
 	imap = ""
 	imaps = ""
 	CONF
+	bench_db_toml "$3" >> "$1/groupd.toml"
 	"$WORK/groupd" -config "$1/groupd.toml" > "$1/groupd.log" 2>&1 &
 	PIDS+=($!)
 	waiturl "http://127.0.0.1:$2/healthz"
+}
+
+# seed DIR PORT: users alice and bob and the group team, over the admin API.
+seed() {
 	local api="http://127.0.0.1:$2/api/v1" tok
 	tok=$(cat "$1/data/admin-token")
 	for u in alice bob; do
@@ -84,11 +94,21 @@ radicale_up() {
 
 for n in $SIZES; do
 	d="$WORK/$n"
-	mkdir -p "$d/g" "$d/r"
+	mkdir -p "$d/g" "$d/g2" "$d/r"
+	bench_fresh_db
 	gport=$(freeport)
-	groupd "$d/g" "$gport"
-	servers=(-server "groupd=http://127.0.0.1:$gport/dav/calendars/team/events/,bob@example.test,password1")
-	if command -v radicale > /dev/null; then
+	groupd "$d/g" "$gport" a
+	seed "$d/g" "$gport"
+	urls="http://127.0.0.1:$gport/dav/calendars/team/events/"
+	if [ "$NODES" -gt 1 ]; then
+		gport=$(freeport)
+		groupd "$d/g2" "$gport" b
+		urls+="|http://127.0.0.1:$gport/dav/calendars/team/events/"
+	fi
+	servers=(-server "groupd=$urls,bob@example.test,password1")
+	if [ "${PEERS:-1}" = 0 ]; then
+		:
+	elif command -v radicale > /dev/null; then
 		rport=$(freeport)
 		radicale_up "$d/r" "$rport"
 		servers+=(-server "radicale=http://127.0.0.1:$rport/user/cal/,,,$d/r/store/collection-root/user/cal")

@@ -11,10 +11,13 @@
 #
 #   bench/imap.sh                   # 10,000 posts, 3 runs
 #   POSTS=2000 RUNS=5 bench/imap.sh
+#   DB=postgres NODES=2 bench/imap.sh   # see bench/lib.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 bin=$(mktemp -d)
-trap 'rm -rf "$bin"' EXIT
+trap 'rm -rf "$bin"; bench_backend_stop' EXIT
+bench_backend_start
 go build -o "$bin/groupd" .
 go build -o "$bin/imapbench" ./imap/internal/imapbench
-"$bin/imapbench" -groupd "$bin/groupd" -posts "${POSTS:-10000}" -runs "${RUNS:-3}" "$@"
+"$bin/imapbench" -groupd "$bin/groupd" "${BENCH_FLAGS[@]}" -posts "${POSTS:-10000}" -runs "${RUNS:-3}" "$@"

@@ -6,15 +6,19 @@
 # to the relay and (b) the durable acceptance rate with smtp-source (20
 # sessions, 4 KB posts, 100-recipient list), each beside the raw
 # smtp-source -> smtp-sink figure of the same run, as a ratio; three runs
-# and their medians. Flags go to smtpbench (-runs N, -posts N, -rcpts N).
+# and their medians. Flags go to smtpbench (-runs N, -posts N, -rcpts N,
+# -raw=false). DB=postgres [NODES=2] puts the store on PostgreSQL (see
+# bench/lib.sh).
 # Needs the Debian postfix package (smtp-sink, smtp-source). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in smtp-sink smtp-source; do
 	command -v "$tool" >/dev/null || { echo "bench/smtp.sh: $tool missing (apt-get install postfix)" >&2; exit 1; }
 done
+. bench/lib.sh
 bin=$(mktemp -d)
-trap 'rm -rf "$bin"' EXIT
+trap 'rm -rf "$bin"; bench_backend_stop' EXIT
+bench_backend_start
 go build -o "$bin/groupd" .
 go build -o "$bin/smtpbench" ./smtp/internal/smtpbench
-"$bin/smtpbench" -groupd "$bin/groupd" "$@"
+"$bin/smtpbench" -groupd "$bin/groupd" "${BENCH_FLAGS[@]}" "$@"

@@ -16,8 +16,14 @@
 #
 #   bench/webdav.sh             # 1 GiB, 10,000 files
 #   SIZE_MB=256 FILES=2000 ROUNDS=1 bench/webdav.sh
+#   DB=postgres NODES=2 PEERS=0 FILES=0 bench/webdav.sh
+#
+# DB and NODES (bench/lib.sh) choose groupd's store; with NODES=2 the PUT
+# goes to node a and the GETs to node b. PEERS=0 skips rclone and Apache;
+# FILES=0 skips the small files and PROPFIND.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SIZE_MB=${SIZE_MB:-1024}
 FILES=${FILES:-10000}
 ROUNDS=${ROUNDS:-3}
@@ -27,8 +33,11 @@ cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	rm -rf "$WORK"
+	bench_backend_stop
 }
 trap cleanup EXIT
+bench_backend_start
+PEERS=${PEERS:-1}
 
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 waitport() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; return 1; }
@@ -37,21 +46,25 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 echo "preparing ${SIZE_MB} MiB file and ${FILES} small files in $WORK" >&2
 head -c "$((SIZE_MB << 20))" /dev/urandom > "$WORK/big"
 mkdir -p "$WORK/small"
-( cd "$WORK/small" && seq -f "file-%05g.txt" 1 "$FILES" | xargs -n 500 touch )
-for f in "$WORK"/small/*; do echo x > "$f"; done 2>/dev/null || true
+if [ "$FILES" -gt 0 ]; then
+	( cd "$WORK/small" && seq -f "file-%05g.txt" 1 "$FILES" | xargs -n 500 touch )
+	for f in "$WORK"/small/*; do echo x > "$f"; done 2>/dev/null || true
+fi
 # The peers serve plain directories: they get the same files copied in
 # before they start (rclone caches listings).
 mkdir -p "$WORK/r" "$WORK/a/www"
 cp -r "$WORK/small" "$WORK/r/small"
 cp -r "$WORK/small" "$WORK/a/www/small"
 
-declare -A URL PID AUTH
+declare -A URL PID AUTH GETURL
 # groupd: the daemon binary, users and the group made over its API.
 go build -o "$WORK/groupd" .
-mkdir -p "$WORK/g"
-port=$(freeport)
-cat > "$WORK/g/groupd.toml" <<CONF
-data_dir = "$WORK/g/data"
+bench_fresh_db
+# groupd_conf NODE PORT: node NODE's config, data in $WORK/gNODE.
+groupd_conf() {
+	mkdir -p "$WORK/g$1"
+	cat > "$WORK/g$1/groupd.toml" <<CONF
+data_dir = "$WORK/g$1/data"
 log_level = "warn"
 [mail]
 relay = "127.0.0.1:9"
@@ -59,16 +72,20 @@ relay = "127.0.0.1:9"
 smtp = ""
 submission = ""
 imap = ""
-http = "127.0.0.1:$port"
+http = "127.0.0.1:$2"
 [dav]
 folder_quota = $((64 << 30))
 CONF
-"$WORK/groupd" -config "$WORK/g/groupd.toml" > "$WORK/g.log" 2>&1 &
+	bench_db_toml "$1" >> "$WORK/g$1/groupd.toml"
+}
+port=$(freeport)
+groupd_conf a "$port"
+"$WORK/groupd" -config "$WORK/ga/groupd.toml" > "$WORK/g.log" 2>&1 &
 PID[groupd]=$!; PIDS+=($!)
 URL[groupd]="http://127.0.0.1:$port/dav/files/team"
 AUTH[groupd]="-u bob@example.test:password1"
 waitport "$port" || { echo "groupd did not start:" >&2; cat "$WORK/g.log" >&2; exit 1; }
-api() { curl -s -f -o /dev/null -H "Authorization: Bearer $(cat "$WORK/g/data/admin-token")" \
+api() { curl -s -f -o /dev/null -H "Authorization: Bearer $(cat "$WORK/ga/data/admin-token")" \
 	-H 'Content-Type: application/json' "$@"; }
 for u in alice bob; do
 	api -X POST "http://127.0.0.1:$port/api/v1/users" \
@@ -77,8 +94,19 @@ done
 curl -s -f -o /dev/null -u alice@example.test:password1 -H 'Content-Type: application/json' \
 	-X POST "http://127.0.0.1:$port/api/v1/groups" \
 	--data '{"id":"team","name":"Team","members":["bob@example.test"]}'
+# A second node on the same database serves the GETs.
+if [ "$NODES" -gt 1 ]; then
+	port=$(freeport)
+	groupd_conf b "$port"
+	"$WORK/groupd" -config "$WORK/gb/groupd.toml" > "$WORK/g2.log" 2>&1 &
+	PIDS+=($!)
+	waitport "$port" || { echo "groupd node b did not start:" >&2; cat "$WORK/g2.log" >&2; exit 1; }
+	GETURL[groupd]="http://127.0.0.1:$port/dav/files/team"
+fi
 # rclone serve webdav
-if command -v rclone > /dev/null; then
+if [ "$PEERS" = 0 ]; then
+	:
+elif command -v rclone > /dev/null; then
 	port=$(freeport)
 	RCLONE_CONFIG=/dev/null rclone serve webdav "$WORK/r" --addr "127.0.0.1:$port" > "$WORK/r.log" 2>&1 &
 	PID[rclone]=$!; PIDS+=($!)
@@ -86,7 +114,7 @@ if command -v rclone > /dev/null; then
 	AUTH[rclone]=""
 fi
 # Apache mod_dav
-if [ -x /usr/sbin/apache2 ]; then
+if [ "$PEERS" != 0 ] && [ -x /usr/sbin/apache2 ]; then
 	mkdir -p "$WORK/a/lock"
 	chmod -R a+rwX "$WORK/a/www" "$WORK/a/lock"
 	port=$(freeport)
@@ -125,7 +153,7 @@ done
 # The small files reach groupd through WebDAV (rclone copy; it takes
 # minutes: rclone's WebDAV client paces itself to about 30 files/s, Apache
 # gets no more from it); the peers got a copy.
-if [ -n "${URL[groupd]:-}" ]; then
+if [ -n "${URL[groupd]:-}" ] && [ "$FILES" -gt 0 ]; then
 	echo "copying ${FILES} small files into groupd with rclone" >&2
 	rclone copy "$WORK/small" ":webdav:/dav/files/team/small" --webdav-url "${URL[groupd]%/dav/files/team}" \
 		--webdav-user bob@example.test --webdav-pass "$(rclone obscure password1)" --transfers 16 --config /dev/null 2> /dev/null
@@ -175,8 +203,8 @@ for round in $(seq "$ROUNDS"); do
 		if [ "$rss" -gt "${RSS[$s]}" ]; then RSS[$s]=$rss; fi
 		for _ in 1 2 3; do
 			# shellcheck disable=SC2086
-			GET[$s]+=" $(curl -s -f ${AUTH[$s]} "${URL[$s]}/big.bin" -o /dev/null -w '%{speed_download}' | awk '{printf "%.0f", $1 / 1e6}')"
-			PF[$s]+=" $(propfind "$s")"
+			GET[$s]+=" $(curl -s -f ${AUTH[$s]} "${GETURL[$s]:-${URL[$s]}}/big.bin" -o /dev/null -w '%{speed_download}' | awk '{printf "%.0f", $1 / 1e6}')"
+			if [ "$FILES" -gt 0 ]; then PF[$s]+=" $(propfind "$s")"; else PF[$s]+=" 0"; fi
 		done
 	done
 done
@@ -185,7 +213,7 @@ for s in "${SERVERS[@]}"; do
 	PUT[$s]=$(median <<< "${PUT[$s]}"); GET[$s]=$(median <<< "${GET[$s]}"); PF[$s]=$(median <<< "${PF[$s]}")
 done
 for s in "${SERVERS[@]}"; do
-	n=$(grep -o '<[A-Za-z0-9:]*response[ >]' "$WORK/pf.$s" | wc -l || true)
+	n=$(grep -o '<[A-Za-z0-9:]*response[ >]' "$WORK/pf.$s" 2>/dev/null | wc -l || true)
 	echo "$s: PROPFIND listed $((n - 1)) entries" >&2
 done
 

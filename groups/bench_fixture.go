@@ -66,6 +66,16 @@ func (s *Store) FillBenchmarkFixture(ctx context.Context, nGroups, nUsers, perUs
 	if err := s.wdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships`).Scan(&n); err != nil || n != nUsers*perUser {
 		return nil, nil, fmt.Errorf("groups: the fixture holds %d memberships, want %d (%v)", n, nUsers*perUser, err)
 	}
+	if s.d.pg {
+		// The rows carry their own ids: move the identity sequences past
+		// them, so that a daemon run on the fixture can still add some.
+		for _, t := range [][2]string{{"groups", "gid"}, {"users", "uid"}} {
+			if _, err := s.wdb.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t[0]+`', '`+t[1]+`'),
+				(SELECT MAX(`+t[1]+`) FROM `+t[0]+`))`); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
 	_, err = s.wdb.ExecContext(ctx, `ANALYZE`)
 	return names, ids, err
 }

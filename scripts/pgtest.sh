@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests: a data directory and a unix
-# socket under one temporary directory, no TCP, fsync off.
+# socket under one temporary directory, no TCP, fsync off (PGTEST_DURABLE=1
+# keeps PostgreSQL's defaults: fsync, synchronous_commit, full_page_writes
+# on, as the benchmarks need for an honest durable-acceptance figure).
 #   scripts/pgtest.sh start   initdb (if needed) and start; prints the DSN
 #   scripts/pgtest.sh env     prints GROUPD_TEST_POSTGRES=<dsn>
 #   scripts/pgtest.sh stop    stops the server and removes the directory
@@ -55,9 +57,11 @@ start)
 		as "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 			{ cat "$dir/initdb.log" >&2; exit 1; }
 	fi
-	as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-		"-k $dir/sock -p $port -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-		start >&2
+	opts="-k $dir/sock -p $port -c listen_addresses='' -c max_connections=300"
+	if [[ ${PGTEST_DURABLE:-} != 1 ]]; then
+		opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	fi
+	as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$opts" start >&2
 	dsn
 	;;
 env)

@@ -5,7 +5,10 @@
 // IMAP, times a client's first sync — UID FETCH 1:* (UID FLAGS ENVELOPE)
 // of the whole archive (target under 1 s) — and SEARCH TEXT of a word one
 // post holds (target under 200 ms), -runs times each, printing every
-// figure and the median. bench/imap.sh builds and runs it.
+// figure and the median. bench/imap.sh builds and runs it. -db postgres
+// -dsn DSN puts the store on a fresh PostgreSQL database; -nodes 2 runs two
+// daemons on it, posts going in through the first and the sync reading
+// from the second.
 package main
 
 import (
@@ -19,6 +22,8 @@ import (
 
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"groupd/internal/groupdproc"
 )
 
 const password = "password1"
@@ -28,18 +33,19 @@ func main() {
 	posts := flag.Int("posts", 10000, "posts archived before measuring")
 	runs := flag.Int("runs", 3, "timed repetitions of each command")
 	sessions := flag.Int("sessions", 8, "parallel SMTP sessions posting")
+	backend := groupdproc.BackendFlags(flag.CommandLine)
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "imapbench: -groupd BINARY is required")
 		os.Exit(2)
 	}
-	if err := run(*bin, *posts, *runs, *sessions); err != nil {
+	if err := run(*bin, *posts, *runs, *sessions, *backend); err != nil {
 		fmt.Fprintln(os.Stderr, "imapbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, posts, runs, sessions int) error {
+func run(bin string, posts, runs, sessions int, b groupdproc.Backend) error {
 	root, err := os.MkdirTemp("", "imapbench-")
 	if err != nil {
 		return err
@@ -50,24 +56,24 @@ func run(bin string, posts, runs, sessions int) error {
 		return err
 	}
 	defer relay.srv.Close()
-	d, err := startDaemon(bin, root, relay.addr)
+	d, err := startDaemon(bin, root, relay.addr, b)
 	if err != nil {
 		return err
 	}
-	defer d.Stop()
+	defer d.Close()
 	if err := d.seed(); err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := load(d.Addr("smtp"), posts, sessions); err != nil {
+	if err := load(d.Node(0).Addr("smtp"), posts, sessions); err != nil {
 		return err
 	}
 	took := time.Since(start)
-	fmt.Printf("%s: %d posts accepted over SMTP and archived in %.1f s (%.0f/s, %d sessions)\n",
-		filepath.Base(bin), posts, took.Seconds(), float64(posts)/took.Seconds(), sessions)
+	fmt.Printf("%s (%s): %d posts accepted over SMTP and archived in %.1f s (%.0f/s, %d sessions)\n",
+		filepath.Base(bin), b.Label(), posts, took.Seconds(), float64(posts)/took.Seconds(), sessions)
 	n := relay.settle(2*time.Second, 5*time.Minute)
 	fmt.Printf("fan-out settled: %d copies handed to the relay; measuring with the queue idle\n", n)
-	return measure(d.Addr("imap"), posts, runs)
+	return measure(d.Node(len(d.Nodes)-1).Addr("imap"), posts, runs)
 }
 
 // measure logs in as bob and times FETCH and SEARCH TEXT.

@@ -1,28 +1,24 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
-
-	_ "github.com/mattn/go-sqlite3"
+	"time"
 
 	"groupd/internal/groupdproc"
 )
 
 // groupd is the real daemon, run from its binary with SMTP and HTTP on
 // free loopback ports, submission and IMAP off, the sink as relay
-// (internal/groupdproc).
-type groupd struct{ *groupdproc.Proc }
+// (internal/groupdproc): one node, or several on one PostgreSQL database.
+type groupd struct{ *groupdproc.Cluster }
 
-func startGroupd(bin, root, relay string) (*groupd, error) {
-	p, err := groupdproc.Start(groupdproc.Options{Bin: bin, Root: root, Relay: relay,
-		Listen: []string{"smtp", "http"}})
+func startGroupd(bin, root, relay string, b groupdproc.Backend) (*groupd, error) {
+	c, err := b.Run(root, groupdproc.Options{Bin: bin, Relay: relay, Listen: []string{"smtp", "http"}})
 	if err != nil {
 		return nil, err
 	}
-	return &groupd{p}, nil
+	return &groupd{c}, nil
 }
 
 // seed creates, over the admin API (SPEC §3), the user owner@example.test
@@ -30,7 +26,7 @@ func startGroupd(bin, root, relay string) (*groupd, error) {
 // as master and rcpts-1 external members r<i>@sink.example: rcpts
 // recipients in all.
 func (g *groupd) seed(id string, rcpts int) error {
-	if _, err := g.API("POST", "/api/v1/users", map[string]string{
+	if _, err := g.Node(0).API("POST", "/api/v1/users", map[string]string{
 		"email": "owner@example.test", "name": "Owner", "password": "password1"}, 201); err != nil &&
 		!strings.Contains(err.Error(), " 409 ") {
 		return err
@@ -39,7 +35,7 @@ func (g *groupd) seed(id string, rcpts int) error {
 	for i := range ext {
 		ext[i] = fmt.Sprintf("r%05d@sink.example", i)
 	}
-	_, err := g.API("POST", "/api/v1/groups", map[string]any{
+	_, err := g.Node(0).API("POST", "/api/v1/groups", map[string]any{
 		"id": id, "name": strings.ToUpper(id[:1]) + id[1:], "external": true, "notify": false,
 		"masters":      []string{"owner@example.test"},
 		"mailing_list": map[string]any{"send_restriction": "anyone", "external_members": ext},
@@ -48,11 +44,10 @@ func (g *groupd) seed(id string, rcpts int) error {
 }
 
 // sent counts the queue rows groupd has recorded as handed to the relay.
-// The bench reads the daemon's database (read-only, as an observer) only
-// to know when a fan-out is complete; the time it reports comes from the
-// relay.
+// The bench reads the daemons' database (as an observer) only to know
+// when a fan-out is complete; the time it reports comes from the relay.
 func (g *groupd) sent() (int, error) {
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(g.DataDir, "groupd.db")+"?mode=ro&_busy_timeout=5000")
+	db, err := g.Observe()
 	if err != nil {
 		return 0, err
 	}
@@ -60,4 +55,22 @@ func (g *groupd) sent() (int, error) {
 	var n int
 	err = db.QueryRow(`SELECT COUNT(*) FROM outbound_rcpts WHERE state = 'sent'`).Scan(&n)
 	return n, err
+}
+
+// smtpAddrs is every node's SMTP address.
+func (g *groupd) smtpAddrs() []string {
+	var a []string
+	for _, p := range g.Nodes {
+		a = append(a, p.Addr("smtp"))
+	}
+	return a
+}
+
+// cpu is the daemons' CPU time so far, all nodes together.
+func (g *groupd) cpu() time.Duration {
+	var t time.Duration
+	for _, p := range g.Nodes {
+		t += cpuTime(p.Cmd.Process.Pid)
+	}
+	return t
 }

@@ -13,9 +13,14 @@
 // Each run starts a fresh smtp-sink and a fresh groupd (its binary, a
 // generated config, lists seeded over the admin API); the medians of the
 // runs are printed last. Loopback only; every process it starts it stops.
+// -db postgres -dsn DSN puts the store on a fresh PostgreSQL database;
+// -nodes 2 runs two daemons on it, smtp-source's sessions split between
+// them (both queues deliver the fan-out). -raw=false skips the raw
+// smtp-source figures.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -23,9 +28,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
+
+	"groupd/internal/groupdproc"
 )
 
 // figures are one run's measurements.
@@ -41,14 +49,17 @@ func main() {
 	posts := flag.Int("posts", 5000, "(b) posts sent by smtp-source")
 	sessions := flag.Int("sessions", 20, "(b) smtp-source sessions")
 	runs := flag.Int("runs", 3, "runs; the medians are printed last")
+	raw := flag.Bool("raw", true, "also time smtp-source straight to smtp-sink, the reference")
+	backend := groupdproc.BackendFlags(flag.CommandLine)
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "usage: smtpbench -groupd BIN [-runs N]")
 		os.Exit(2)
 	}
+	fmt.Printf("store: %s\n", backend.Label())
 	var all []figures
 	for i := 0; i < *runs; i++ {
-		f, err := run(*bin, *rcpts, *posts, *sessions)
+		f, err := run(*bin, *rcpts, *posts, *sessions, *backend, *raw)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "smtpbench:", err)
 			os.Exit(1)
@@ -65,6 +76,10 @@ func main() {
 
 func (f figures) print(rcpts, posts, sessions int) {
 	rate := func(d time.Duration) float64 { return float64(posts) / d.Seconds() }
+	if f.rawFan == 0 {
+		f.printAlone(rcpts, posts, sessions, rate)
+		return
+	}
 	fmt.Printf("  (a) 250 -> last of %d recipients at the relay: groupd %.3f s, raw smtp-source->smtp-sink %.3f s, ratio %.2f (target <= 0.5 s)\n",
 		rcpts, f.fan.Seconds(), f.rawFan.Seconds(), f.fan.Seconds()/f.rawFan.Seconds())
 	fmt.Printf("  (b) durable acceptance, %d x 4 KB posts to a 100-recipient list, %d sessions, relay paused: groupd %.0f posts/s, raw %.0f posts/s, ratio %.2f (target >= 1000/s)\n",
@@ -73,6 +88,15 @@ func (f figures) print(rcpts, posts, sessions int) {
 		float64(f.heldCPU.Microseconds())/float64(posts))
 	fmt.Printf("      the same while the queue delivers to the relay: groupd %.0f posts/s, ratio %.2f\n",
 		rate(f.live), rate(f.live)/rate(f.rawAccept))
+}
+
+// printAlone prints groupd's figures of a run without the raw reference.
+func (f figures) printAlone(rcpts, posts, sessions int, rate func(time.Duration) float64) {
+	fmt.Printf("  (a) 250 -> last of %d recipients at the relay: groupd %.3f s (target <= 0.5 s)\n", rcpts, f.fan.Seconds())
+	fmt.Printf("  (b) durable acceptance, %d x 4 KB posts to a 100-recipient list, %d sessions, relay paused: groupd %.0f posts/s (target >= 1000/s)\n",
+		posts, sessions, rate(f.held))
+	fmt.Printf("      groupd's CPU time per accepted post: %.0f µs; while the queue delivers: %.0f posts/s\n",
+		float64(f.heldCPU.Microseconds())/float64(posts), rate(f.live))
 }
 
 // median takes each figure's median over the runs on its own.
@@ -95,7 +119,7 @@ func median(all []figures) figures {
 	}
 }
 
-func run(bin string, rcpts, posts, sessions int) (f figures, err error) {
+func run(bin string, rcpts, posts, sessions int, b groupdproc.Backend, raw bool) (f figures, err error) {
 	root, err := os.MkdirTemp("", "smtpbench")
 	if err != nil {
 		return f, err
@@ -106,24 +130,25 @@ func run(bin string, rcpts, posts, sessions int) (f figures, err error) {
 		return f, err
 	}
 	defer s.stop()
-	source := func(to, addr string) *exec.Cmd {
-		return exec.Command("smtp-source", "-s", fmt.Sprint(sessions), "-m", fmt.Sprint(posts), "-l", "4096",
-			"-f", "bench@example.test", "-t", to, addr)
+	source := func(to string, addrs ...string) (time.Duration, error) {
+		return sources(to, addrs, posts, sessions)
 	}
 	// Raw figures first, on the same machine in the same run.
-	if f.rawFan, err = timed(exec.Command("smtp-source", "-s", "1", "-m", "1", "-r", fmt.Sprint(rcpts),
-		"-f", "bench@example.test", "-t", "r@sink.example", s.addr)); err != nil {
-		return f, fmt.Errorf("raw fan-out: %w", err)
-	}
-	if f.rawAccept, err = timed(source("r@sink.example", s.addr)); err != nil {
-		return f, fmt.Errorf("raw acceptance: %w", err)
+	if raw {
+		if f.rawFan, err = timed(exec.Command("smtp-source", "-s", "1", "-m", "1", "-r", fmt.Sprint(rcpts),
+			"-f", "bench@example.test", "-t", "r@sink.example", s.addr)); err != nil {
+			return f, fmt.Errorf("raw fan-out: %w", err)
+		}
+		if f.rawAccept, err = source("r@sink.example", s.addr); err != nil {
+			return f, fmt.Errorf("raw acceptance: %w", err)
+		}
 	}
 
-	g, err := startGroupd(bin, root, s.addr)
+	g, err := startGroupd(bin, root, s.addr, b)
 	if err != nil {
 		return f, err
 	}
-	defer g.Stop()
+	defer g.Close()
 	if err := g.seed("big", rcpts); err != nil {
 		return f, err
 	}
@@ -133,26 +158,48 @@ func run(bin string, rcpts, posts, sessions int) (f figures, err error) {
 	if f.fan, err = fanOut(g, s, rcpts); err != nil {
 		return f, err
 	}
-	if f.live, err = timed(source("small@lists.example.test", g.Addr("smtp"))); err != nil {
+	if f.live, err = source("small@lists.example.test", g.smtpAddrs()...); err != nil {
 		return f, fmt.Errorf("acceptance while delivering: %w", err)
 	}
 	if err := s.pause(); err != nil {
 		return f, err
 	}
 	defer s.resume()
-	cpu0 := cpuTime(g.Cmd.Process.Pid)
-	if f.held, err = timed(source("small@lists.example.test", g.Addr("smtp"))); err != nil {
+	cpu0 := g.cpu()
+	if f.held, err = source("small@lists.example.test", g.smtpAddrs()...); err != nil {
 		return f, fmt.Errorf("acceptance: %w", err)
 	}
-	f.heldCPU = cpuTime(g.Cmd.Process.Pid) - cpu0
+	f.heldCPU = g.cpu() - cpu0
 	return f, nil
+}
+
+// sources sends posts 4 KB posts to `to` with smtp-source in sessions
+// sessions, split evenly between addrs (one smtp-source per address, all
+// at once), and returns how long the slowest took.
+func sources(to string, addrs []string, posts, sessions int) (time.Duration, error) {
+	n := len(addrs)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, addr := range addrs {
+		m, ss := posts/n, max(sessions/n, 1)
+		if i == 0 {
+			m += posts % n
+		}
+		cmd := exec.Command("smtp-source", "-s", fmt.Sprint(ss), "-m", fmt.Sprint(m), "-l", "4096",
+			"-f", "bench@example.test", "-t", to, addr)
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = timed(cmd) }()
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
 }
 
 // fanOut posts to the big list and returns the time from its 250 until
 // the relay received the last message of the fan-out, once groupd has
 // recorded every recipient as handed over.
 func fanOut(g *groupd, s *sink, rcpts int) (time.Duration, error) {
-	t0, err := post(g.Addr("smtp"), "big@lists.example.test")
+	t0, err := post(g.Node(0).Addr("smtp"), "big@lists.example.test")
 	if err != nil {
 		return 0, fmt.Errorf("post to big: %w", err)
 	}

@@ -3,7 +3,9 @@
 //
 //	calbench -n 2000 -server groupd=URL,USER,PASS -server radicale=URL,,[,DIR]
 //
-// URL is a calendar collection. N events are written, 10% of them
+// URL is a calendar collection; URL1|URL2 names the same collection on
+// two nodes of one database: PUTs alternate between them, the queries go
+// to the first. N events are written, 10% of them
 // weekly-recurring without end: the first -puts sequentially (timed, PUT
 // per event), the rest by 4 workers, or, when DIR (the collection's
 // folder on disk) is given, as files written there (Radicale reads them
@@ -28,6 +30,7 @@ import (
 
 type server struct {
 	name, url, user, pass, dir string
+	puts                       []string // where PUT i goes: puts[i%len]
 	res                        map[string]float64
 }
 
@@ -37,7 +40,12 @@ func (s *servers) String() string { return "" }
 func (s *servers) Set(v string) error {
 	name, rest, _ := strings.Cut(v, "=")
 	f := append(strings.Split(rest, ","), "", "", "")
-	*s = append(*s, &server{name: name, url: strings.TrimSuffix(f[0], "/") + "/", user: f[1], pass: f[2], dir: f[3], res: map[string]float64{}})
+	sv := &server{name: name, user: f[1], pass: f[2], dir: f[3], res: map[string]float64{}}
+	for _, u := range strings.Split(f[0], "|") {
+		sv.puts = append(sv.puts, strings.TrimSuffix(u, "/")+"/")
+	}
+	sv.url = sv.puts[0]
+	*s = append(*s, sv)
 	return nil
 }
 
@@ -112,7 +120,7 @@ func (s *server) do(method, url, body string, h map[string]string) (int, string,
 }
 
 func (s *server) put(i int, summary string) error {
-	code, body, err := s.do("PUT", s.url+name(i), ics(i, summary), map[string]string{"Content-Type": "text/calendar"})
+	code, body, err := s.do("PUT", s.puts[i%len(s.puts)]+name(i), ics(i, summary), map[string]string{"Content-Type": "text/calendar"})
 	if err == nil && code/100 != 2 {
 		err = fmt.Errorf("PUT %s: %d %.200s", name(i), code, body)
 	}

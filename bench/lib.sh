@@ -1,0 +1,68 @@
+# bench/lib.sh — sourced by the bench scripts: which store the daemons use.
+#   DB=sqlite (default) | postgres   the store
+#   NODES=1 (default) | 2            daemons on one PostgreSQL database
+#   GROUPD_BENCH_POSTGRES=<dsn>      a server to use (its user may CREATE
+#                                    DATABASE); without it DB=postgres
+#                                    starts a throwaway PostgreSQL with
+#                                    scripts/pgtest.sh, PGTEST_DURABLE=1
+#                                    (fsync and synchronous_commit on, as
+#                                    SQLite's synchronous=FULL), and
+#                                    removes it at the end.
+# bench_backend_start sets BENCH_FLAGS (-db, -dsn, -nodes for the Go
+# drivers); bench_fresh_db sets BENCH_DSN_RUN to a new database for a
+# shell driver (nothing on SQLite); bench_db_toml NODE prints a [database] table for a config;
+# bench_backend_stop drops the databases made and stops the server.
+DB=${DB:-sqlite}
+NODES=${NODES:-1}
+BENCH_PG_DIR=""
+BENCH_DBS=()
+case "$DB/$NODES" in
+sqlite/1 | postgres/*) ;;
+*) echo "DB=$DB NODES=$NODES: want DB=sqlite (one node) or DB=postgres" >&2; exit 2 ;;
+esac
+
+bench_psql() {
+	local d
+	for d in /usr/lib/postgresql/*/bin; do [ -x "$d/psql" ] && echo "$d/psql"; done | tail -1
+}
+
+bench_backend_start() {
+	BENCH_FLAGS=(-db "$DB" -nodes "$NODES")
+	[ "$DB" = postgres ] || return 0
+	if [ -z "${GROUPD_BENCH_POSTGRES:-}" ]; then
+		BENCH_PG_DIR=$(mktemp -d /tmp/groupd-benchpg.XXXXXX)
+		local port
+		port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+		GROUPD_BENCH_POSTGRES=$(PGTEST_DURABLE=1 PGTEST_DIR="$BENCH_PG_DIR" PGTEST_PORT="$port" bash scripts/pgtest.sh start)
+		export GROUPD_BENCH_POSTGRES
+	fi
+	BENCH_FLAGS+=(-dsn "$GROUPD_BENCH_POSTGRES")
+}
+
+bench_fresh_db() {
+	[ "$DB" = postgres ] || return 0
+	local name dsn=$GROUPD_BENCH_POSTGRES
+	name=groupd_bench_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	"$(bench_psql)" -q "$dsn" -c "CREATE DATABASE $name TEMPLATE template0 ENCODING 'UTF8'" >&2
+	BENCH_DBS+=("$name")
+	case $dsn in
+	postgres://* | postgresql://*) BENCH_DSN_RUN="${dsn%/*}/$name" ;;
+	*) BENCH_DSN_RUN="$dsn dbname=$name" ;;
+	esac
+}
+
+bench_db_toml() {
+	[ "$DB" = postgres ] || return 0
+	printf '[database]\ndriver = "postgres"\ndsn = "%s"\nnode_id = "node-%s"\n' "$BENCH_DSN_RUN" "$1"
+}
+
+bench_backend_stop() {
+	local name
+	if [ -n "$BENCH_PG_DIR" ]; then
+		PGTEST_DIR="$BENCH_PG_DIR" bash scripts/pgtest.sh stop
+		return
+	fi
+	for name in "${BENCH_DBS[@]}"; do
+		"$(bench_psql)" -q "$GROUPD_BENCH_POSTGRES" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true
+	done
+}

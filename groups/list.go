@@ -77,45 +77,71 @@ func (s *Store) ListGroups(ctx context.Context, a Actor, lq ListQuery) ([]Summar
 // and stops reading once it holds limit+offset distinct groups. A group
 // that several terms match counts once, at its first (smallest) term, so
 // groups come ordered by the term that matched, then by creation; the
-// cost is bounded by the rows read, not by how many groups match.
+// cost is bounded by the rows read, not by how many groups match. The
+// rows are read a page at a time (keyset on term, gid): SQLite steps
+// lazily, but PostgreSQL sends a statement's whole result, and a
+// one-letter prefix matches every group.
 func (s *Store) search(ctx context.Context, uid int64, vis string, mine bool, q string, limit, offset int) ([]Summary, error) {
 	p := fold(strings.TrimLeftFunc(q, unicode.IsSpace))
 	if p == "" {
 		return []Summary{}, nil
 	}
+	w := &termWalk{seen: map[int64]bool{}, out: []Summary{}, want: limit + offset, offset: offset,
+		page: max(64, 2*(limit+offset)), term: p}
+	for {
+		n, err := w.next(ctx, s, uid, vis, mine, s.d.afterPrefix(p))
+		if err != nil || n < w.page || len(w.seen) >= w.want {
+			return w.out, err
+		}
+	}
+}
+
+// termWalk is a search's place in the terms it walks.
+type termWalk struct {
+	seen         map[int64]bool
+	out          []Summary
+	want, offset int
+	page         int    // rows read per statement
+	term         string // the last row read (term, gid); gid 0 before the first
+	gid          int64
+}
+
+// next reads the next page of terms from w's place up to end, and says
+// how many rows it read.
+func (w *termWalk) next(ctx context.Context, s *Store, uid int64, vis string, mine bool, end string) (int, error) {
 	// Among the actor's own groups, an inner join lets the plan start
 	// from their few memberships rather than from every matching term.
 	join := "LEFT JOIN"
 	if mine {
 		join = "JOIN"
 	}
-	// Every string starting with p sorts at or after p and before
-	// afterPrefix(p), so the range is an index seek.
-	rows, err := s.rdb.QueryContext(ctx, `SELECT t.gid, g.id, g.name, g.description, g.public, g.list_address,
+	// Every string starting with the query sorts at or after it and
+	// before end, so the range is an index seek.
+	rows, err := s.rdb.QueryContext(ctx, `SELECT t.term, t.gid, g.id, g.name, g.description, g.public, g.list_address,
 		COALESCE(m.role, '') FROM group_terms t JOIN groups g ON g.gid = t.gid
 		`+join+` memberships m ON m.gid = t.gid AND m.uid = ?
-		WHERE t.term >= ? AND t.term < ? AND `+vis+` ORDER BY t.term, t.gid`, uid, p, s.d.afterPrefix(p))
+		WHERE (t.term, t.gid) > (?, ?) AND t.term < ? AND `+vis+`
+		ORDER BY t.term, t.gid LIMIT ?`, uid, w.term, w.gid, end, w.page)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
-	seen := map[int64]bool{}
-	out := []Summary{}
-	for len(seen) < limit+offset && rows.Next() {
-		var gid int64
+	n := 0
+	for len(w.seen) < w.want && rows.Next() {
+		n++
 		var x Summary
-		if err := rows.Scan(&gid, &x.ID, &x.Name, &x.Description, &x.Public, &x.Address, &x.Role); err != nil {
-			return nil, err
+		if err := rows.Scan(&w.term, &w.gid, &x.ID, &x.Name, &x.Description, &x.Public, &x.Address, &x.Role); err != nil {
+			return n, err
 		}
-		if seen[gid] {
+		if w.seen[w.gid] {
 			continue
 		}
-		seen[gid] = true
-		if len(seen) > offset {
-			out = append(out, x)
+		w.seen[w.gid] = true
+		if len(w.seen) > w.offset {
+			w.out = append(w.out, x)
 		}
 	}
-	return out, rows.Err()
+	return n, rows.Err()
 }
 
 // Autocomplete returns up to limit (default 10) groups that q finds as

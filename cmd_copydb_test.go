@@ -14,7 +14,7 @@ import (
 )
 
 // TestCopyDBServesTheSame: a SQLite deployment (users, a group with a
-// member, a note, a post, a folder file) is stopped and copied with
+// member, a note with an attachment, a post, a folder file) is stopped and copied with
 // copy-db into an empty PostgreSQL database; a daemon on that database,
 // with an empty data_dir of its own, answers the API and WebDAV requests
 // with the same JSON, bytes and ETag. The DSN's password is never
@@ -32,6 +32,7 @@ func TestCopyDBServesTheSame(t *testing.T) {
 	alice := api
 	alice.user = "alice@example.test"
 	alice.do("POST", "/api/v1/groups/team/notes", `{"title":"Minutes","body":"We met."}`, 201)
+	alice.do("POST", "/api/v1/groups/team/notes/1/attachments?name=minutes.txt", "the minutes, attached", 201)
 	uploadFile(t, cfg, "report.bin", bytes.Repeat([]byte("0123456789"), 300000)) // 3 MB: several chunks
 	want := served(t, api.base)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -67,7 +68,8 @@ func TestCopyDBServesTheSame(t *testing.T) {
 func served(t *testing.T, base string) string {
 	t.Helper()
 	var b strings.Builder
-	for _, p := range []string{"/api/v1/groups/team", "/api/v1/groups/team/members", "/api/v1/groups/team/notes", "/dav/files/team/report.bin"} {
+	for _, p := range []string{"/api/v1/groups/team", "/api/v1/groups/team/members", "/api/v1/groups/team/notes",
+		"/api/v1/groups/team/notes/1/attachments/1", "/dav/files/team/report.bin"} {
 		req, _ := http.NewRequest("GET", base+p, nil)
 		req.SetBasicAuth("alice@example.test", "password1")
 		res, err := http.DefaultClient.Do(req)

@@ -25,6 +25,9 @@ type Options struct {
 	// as the WebDAV handler applies it (GET .../quota reports it).
 	// Default 10 GiB.
 	DefaultFolderQuota int64
+	// MaxAttachmentBytes bounds one file attached to a note
+	// (notes.max_attachment_bytes). Default 25 MiB.
+	MaxAttachmentBytes int64
 }
 
 // server holds what every handler needs; it has no mutable state.
@@ -35,6 +38,7 @@ type server struct {
 	maxBody    int64
 	maxConvert int64
 	defQuota   int64
+	maxAttach  int64
 	mux        *http.ServeMux
 	csrf       *http.CrossOriginProtection
 }
@@ -54,6 +58,9 @@ func New(opts Options) (http.Handler, error) {
 	if opts.DefaultFolderQuota <= 0 {
 		opts.DefaultFolderQuota = 10 << 30
 	}
+	if opts.MaxAttachmentBytes <= 0 {
+		opts.MaxAttachmentBytes = 25 << 20
+	}
 	if opts.MaxConvertBytes <= 0 {
 		opts.MaxConvertBytes = 25 << 20
 	}
@@ -64,6 +71,7 @@ func New(opts Options) (http.Handler, error) {
 		maxBody:    opts.MaxBodyBytes,
 		maxConvert: opts.MaxConvertBytes,
 		defQuota:   opts.DefaultFolderQuota,
+		maxAttach:  opts.MaxAttachmentBytes,
 		mux:        http.NewServeMux(),
 		csrf:       http.NewCrossOriginProtection(),
 	}
@@ -107,6 +115,11 @@ func (s *server) routes() {
 	h("GET /api/v1/groups/{id}/notes/{note}", s.getNote)
 	h("PATCH /api/v1/groups/{id}/notes/{note}", s.updateNote)
 	h("DELETE /api/v1/groups/{id}/notes/{note}", s.deleteNote)
+	h("GET /api/v1/groups/{id}/notes/{note}/attachments", s.listAttachments)
+	h("POST /api/v1/groups/{id}/notes/{note}/attachments", s.postAttachment)
+	h("GET /api/v1/groups/{id}/notes/{note}/attachments/{a}", s.getAttachment)
+	h("GET /api/v1/groups/{id}/notes/{note}/attachments/{a}/thumbnail", s.getThumbnail)
+	h("DELETE /api/v1/groups/{id}/notes/{note}/attachments/{a}", s.deleteAttachment)
 
 	h("GET /api/v1/groups/{id}/quota", s.getQuota)
 	h("PUT /api/v1/groups/{id}/quota", s.putQuota)

@@ -35,6 +35,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, "conflict"
 	case errors.Is(err, groups.ErrThrottled):
 		return http.StatusTooManyRequests, "throttled"
+	case errors.Is(err, groups.ErrTooLarge) && groups.Message(err) == groups.QuotaExceeded:
+		return http.StatusInsufficientStorage, "quota_exceeded" // as WebDAV (RFC 4918 §11.5)
 	case errors.Is(err, groups.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "too_large"
 	case errors.Is(err, groups.ErrInvalid):

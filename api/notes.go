@@ -28,6 +28,9 @@ func (s *server) listNotes(w http.ResponseWriter, r *http.Request, a groups.Acto
 	if err != nil {
 		return err
 	}
+	for i := range notes {
+		dressNote(r.PathValue("id"), &notes[i])
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"notes": notes})
 	return nil
 }
@@ -44,7 +47,7 @@ func (s *server) createNote(w http.ResponseWriter, r *http.Request, a groups.Act
 	if err != nil {
 		return err
 	}
-	created(w, notePath(id, n.ID), n)
+	created(w, notePath(id, n.ID), dressNote(id, n))
 	return nil
 }
 
@@ -54,7 +57,7 @@ func (s *server) getNote(w http.ResponseWriter, r *http.Request, a groups.Actor)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, n)
+	writeJSON(w, http.StatusOK, dressNote(r.PathValue("id"), n))
 	return nil
 }
 
@@ -69,7 +72,7 @@ func (s *server) updateNote(w http.ResponseWriter, r *http.Request, a groups.Act
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, n)
+	writeJSON(w, http.StatusOK, dressNote(r.PathValue("id"), n))
 	return nil
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestNotes(t *testing.T) {
 		t.Errorf("notes %+v", list.Notes)
 	}
 	got := decodeAs[groups.Note](t, e.want(200, e.do(carol, "GET", path, nil)))
-	if got != n {
+	if !reflect.DeepEqual(got, n) {
 		t.Errorf("read %+v, want %+v", got, n)
 	}
 

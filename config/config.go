@@ -41,6 +41,7 @@ type Config struct {
 	Submission Submission `toml:"submission"`
 	IMAP       IMAP       `toml:"imap"`
 	DAV        DAV        `toml:"dav"`
+	Notes      Notes      `toml:"notes"`
 	Limits     Limits     `toml:"limits"`
 	Web        Web        `toml:"web"`
 }
@@ -110,7 +111,7 @@ func Defaults() Config {
 			IMAP:       "127.0.0.1:2143",
 			HTTP:       "127.0.0.1:8080",
 		},
-		DAV: davDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
+		DAV: davDefaults(), Notes: notesDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
 		Database: databaseDefaults(),
 	}
 }

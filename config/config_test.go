@@ -75,7 +75,7 @@ http = ":8081"
 			Delivery: Delivery{FromRewrite: "external", SubjectPrefix: true, ListRate: 600, BounceLimit: 3,
 				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour, HoldDays: 7}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
-		DAV:    davDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
+		DAV:    davDefaults(), Notes: notesDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
 		Database: databaseDefaults(),
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -118,6 +118,8 @@ func TestLoadBad(t *testing.T) {
 		{"public_url http", `public_url = "http://groups.example.test"`, `public_url: "http://groups.example.test" must be https`},
 		{"public_url relative", `public_url = "/groups"`, `public_url: "/groups" is not an absolute URL`},
 		{"public_url query", `public_url = "https://g.example.test/?a=1"`, `public_url: "https://g.example.test/?a=1" is not an absolute URL`},
+		{"attachment bytes zero", `[notes]` + "\n" + `max_attachment_bytes = 0`, `notes.max_attachment_bytes: 0 is not a positive number of bytes`},
+		{"attachment bytes text", `[notes]` + "\n" + `max_attachment_bytes = "big"`, `notes.max_attachment_bytes`},
 		{"hold_days zero", `[mail]` + "\n" + `hold_days = 0`, `mail.hold_days: 0 is not a positive number of days`},
 		{"log level", `log_level = "loud"`, `log_level: "loud" is not one of debug, info, warn, error`},
 		{"shutdown negative", `shutdown_timeout = "-1s"`, `shutdown_timeout: -1s is not a positive duration`},

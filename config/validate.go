@@ -49,6 +49,7 @@ func (c Config) problems() []error {
 	errs = append(errs, c.Web.problems()...)
 	errs = append(errs, c.tlsProblems()...)
 	errs = append(errs, c.DAV.problems()...)
+	errs = append(errs, c.Notes.problems()...)
 	errs = append(errs, c.Limits.problems()...)
 	return errs
 }

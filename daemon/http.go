@@ -20,7 +20,8 @@ func (d *Daemon) httpListener() (Listener, error) {
 	m := newMetrics()
 	m.watchQueue(d.store)
 	apiHandler, err := api.New(api.Options{Store: d.store, AdminToken: d.token, Logger: d.log,
-		MaxBodyBytes: d.cfg.Limits.MaxRequestBytes, DefaultFolderQuota: d.cfg.DAV.FolderQuota})
+		MaxBodyBytes: d.cfg.Limits.MaxRequestBytes, DefaultFolderQuota: d.cfg.DAV.FolderQuota,
+		MaxAttachmentBytes: d.cfg.Notes.MaxAttachmentBytes})
 	if err != nil {
 		return Listener{}, err
 	}

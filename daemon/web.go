@@ -29,6 +29,7 @@ func (d *Daemon) webConsole() (http.Handler, error) {
 		Sessions:           groups.SessionLimits{Idle: c.Web.SessionIdle, Absolute: c.Web.SessionMax},
 		SecureCookies:      c.TLS.HTTP,
 		DefaultFolderQuota: c.DAV.FolderQuota,
+		MaxAttachmentBytes: c.Notes.MaxAttachmentBytes,
 		Connect:            d.connectInfo(),
 	})
 }

@@ -107,7 +107,7 @@ func snapshotBlobs(ctx context.Context, path string) ([]string, error) {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT blob FROM files WHERE blob <> '' ORDER BY blob`)
+	rows, err := db.QueryContext(ctx, referencedBlobsSQL+` ORDER BY 1`)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func snapshotBlobs(ctx context.Context, path string) ([]string, error) {
 			return nil, err
 		}
 		if !isBlobName(n) {
-			return nil, fmt.Errorf("files references a blob named %q", n)
+			return nil, fmt.Errorf("the database references a blob named %q", n)
 		}
 		out = append(out, n)
 	}

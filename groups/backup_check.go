@@ -12,12 +12,13 @@ type CheckReport struct {
 	Integrity string
 	// ForeignKeys counts rows that PRAGMA foreign_key_check reports.
 	ForeignKeys int
-	// Blobs counts the blobs that folder entries reference.
+	// Blobs counts the blobs that folder entries and note attachments
+	// (with their thumbnails) reference.
 	Blobs int
 	// Missing are referenced blobs absent from the blob directory.
 	Missing []string
 	// Orphans are blob files that nothing references (neither a folder
-	// entry nor the blob trash): what a crash between an upload's rename
+	// entry, a note attachment nor the blob trash): what a crash between an upload's rename
 	// and its commit leaves until SweepFolderBlobs removes it.
 	Orphans []string
 }
@@ -29,7 +30,8 @@ func (r CheckReport) OK() bool {
 }
 
 // Check verifies the store: PRAGMA integrity_check and foreign_key_check
-// on the database, then the blob directory against the folder entries.
+// on the database, then the blob directory against the folder entries
+// and note attachments.
 // Backup restores and the crash-safety suite rely on it.
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var r CheckReport
@@ -67,7 +69,7 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 
 func (s *Store) checkBlobs(ctx context.Context, r *CheckReport) error {
 	var refs []string
-	rows, err := s.rdb.QueryContext(ctx, `SELECT DISTINCT blob FROM files WHERE blob <> ''`)
+	rows, err := s.rdb.QueryContext(ctx, referencedBlobsSQL)
 	if err != nil {
 		return err
 	}

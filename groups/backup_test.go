@@ -127,3 +127,39 @@ func TestBackupMissingBlob(t *testing.T) {
 		t.Fatalf("orphan not reported: %+v", rep)
 	}
 }
+
+// A backup holds the blobs of note attachments and their thumbnails too,
+// and its check counts them as referenced, not as orphans.
+func TestBackupHoldsAttachments(t *testing.T) {
+	t.Parallel()
+	s := backupFixture(t)
+	ctx, alice := context.Background(), user("alice@example.test")
+	n, err := s.CreateNote(ctx, alice, "team", NoteSpec{Title: str("Photos")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := s.BeginAttachment(ctx, alice, "team", n.ID, "p.png", AttachLimits{MaxBytes: 1 << 20, DefaultQuota: 1 << 30, TempDir: t.TempDir()})
+	if err == nil {
+		_, err = up.ReadFrom(bytes.NewReader(testPNG(t, 50, 50)))
+	}
+	if err == nil {
+		_, err = up.Commit(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "snap")
+	info, err := s.Backup(ctx, dir)
+	if err != nil || len(info.Blobs) != 4 {
+		t.Fatalf("backup: %+v %v, want the 2 files, the image and its thumbnail", info, err)
+	}
+	c, err := Open(Options{Path: info.DB, BlobDir: filepath.Join(dir, BackupBlobDir),
+		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if rep, err := c.Check(ctx); err != nil || !rep.OK() || rep.Blobs != 4 || len(rep.Orphans) != 0 {
+		t.Fatalf("check of the copy: %+v %v", rep, err)
+	}
+}

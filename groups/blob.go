@@ -17,7 +17,8 @@ const (
 	BlobsPostgres = "postgres" // chunks in the database (the default with PostgreSQL)
 )
 
-// BlobStore holds the contents of folder files, each under a name of 32
+// BlobStore holds the contents of folder files and note attachments
+// (with their thumbnails), each under a name of 32
 // hex digits that never changes once committed. The store reaches folder
 // contents through it alone: the fs implementation keeps today's blob
 // directory (blob_fs.go), the postgres one keeps 1 MiB chunks in the

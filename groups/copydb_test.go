@@ -1,8 +1,10 @@
 package groups
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +20,8 @@ type copyFixture struct {
 // fillDeployment gives a SQLite store every kind of data: users, groups,
 // memberships, archived posts with IMAP flags, calendar objects with a
 // change log, folder files (one across several chunks) with dead
-// properties and a lock, notes, an app password and a session.
+// properties and a lock, notes with attachments (an image, its
+// thumbnail, a PDF), an app password and a session.
 func fillDeployment(t *testing.T, s *Store) copyFixture {
 	t.Helper()
 	ctx, alice, bob := context.Background(), user("alice@example.test"), user("bob@example.test")
@@ -66,8 +69,21 @@ func fillDeployment(t *testing.T, s *Store) copyFixture {
 	if _, _, err := f.CreateLock(ctx, Lock{Path: "big.bin", Creator: "alice@example.test", Timeout: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateNote(ctx, alice, "team", NoteSpec{Title: str("Minutes"), Body: str("We met.")}); err != nil {
+	n, err := s.CreateNote(ctx, alice, "team", NoteSpec{Title: str("Minutes"), Body: str("We met.")})
+	if err != nil {
 		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"board.png": testPNG(t, 40, 30), "minutes.pdf": []byte("%PDF-1.4")} {
+		up, err := s.BeginAttachment(ctx, alice, "team", n.ID, name, AttachLimits{MaxBytes: 1 << 20, DefaultQuota: 1 << 30, TempDir: t.TempDir()})
+		if err == nil {
+			_, err = up.ReadFrom(bytes.NewReader(body))
+		}
+		if err == nil {
+			_, err = up.Commit(ctx)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	ap, err := s.CreateAppPassword(ctx, alice, "alice@example.test", "phone")
 	if err != nil {
@@ -141,6 +157,14 @@ func answers(t *testing.T, s *Store) string {
 	put("locks", locks, err)
 	notes, err := s.Notes(ctx, alice, "team")
 	put("notes", notes, err)
+	for _, n := range notes {
+		for _, at := range n.Attachments {
+			out["attachment "+at.Name] = readAttachment(t, s, n.ID, at.ID, false)
+			if at.HasThumbnail {
+				out["thumbnail "+at.Name] = readAttachment(t, s, n.ID, at.ID, true)
+			}
+		}
+	}
 	aps, err := s.AppPasswords(ctx, alice, "alice@example.test")
 	put("app passwords", aps, err)
 	b, err := json.MarshalIndent(out, "", " ")
@@ -172,7 +196,7 @@ func TestCopyDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Blobs != 2 || rep.BlobBytes != 5+3<<20+80 || len(rep.Tables) < 20 {
+	if rep.Blobs != 5 || rep.BlobBytes < 5+3<<20+80+8 || len(rep.Tables) < 20 {
 		t.Fatalf("report: %d blobs, %d bytes, %d tables", rep.Blobs, rep.BlobBytes, len(rep.Tables))
 	}
 	dst, err := Open(to)
@@ -220,4 +244,19 @@ func checkIdsContinue(t *testing.T, s *Store) {
 	if _, err := s.CreateNote(ctx, alice, "team", NoteSpec{Title: str("Next")}); err != nil {
 		t.Errorf("a new note: %v", err)
 	}
+}
+
+// readAttachment is the bytes of a note's attachment (or thumbnail).
+func readAttachment(t *testing.T, s *Store, nid, aid int64, thumb bool) string {
+	t.Helper()
+	_, r, err := s.OpenAttachment(context.Background(), user("alice@example.test"), "team", nid, aid, thumb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

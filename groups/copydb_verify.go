@@ -82,10 +82,11 @@ func canonical(v any) []byte {
 	}
 }
 
-// copyBlobs copies every blob that a folder entry references from the
+// copyBlobs copies every blob that a folder entry or a note attachment
+// (or its thumbnail) references from the
 // blob directory into the postgres BlobStore, keeping each one's SHA-256.
 func (c *copier) copyBlobs(ctx context.Context) error {
-	names, err := queryStrings(ctx, c.stx, `SELECT DISTINCT blob FROM files WHERE blob <> '' ORDER BY blob`)
+	names, err := queryStrings(ctx, c.stx, referencedBlobsSQL+` ORDER BY 1`)
 	if err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func (c *copier) copyBlobs(ctx context.Context) error {
 	for _, n := range names {
 		sum, size, err := c.copyBlob(ctx, n)
 		if errors.Is(err, ErrBlobGone) {
-			return fmt.Errorf("blob %s, which a folder entry references, is missing from %s", n, c.src.opts.BlobDir)
+			return fmt.Errorf("blob %s, which the database references, is missing from %s", n, c.src.opts.BlobDir)
 		}
 		if err != nil {
 			return fmt.Errorf("blob %s: %w", n, err)

@@ -50,21 +50,35 @@ func (f *Folder) Usage(ctx context.Context) (used, quota int64, err error) {
 }
 
 func (f *Folder) usage(ctx context.Context, q querier) (used, quota int64, err error) {
+	return groupUsage(ctx, q, f.gid, f.defQuota)
+}
+
+// groupUsage gives the bytes a group holds against its quota: its
+// folder's files, entries and properties, and its notes' attachments
+// with their thumbnails; and the quota (defQuota without its own).
+func groupUsage(ctx context.Context, q querier, gid, defQuota int64) (used, quota int64, err error) {
 	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE((SELECT SUM(size) + ? * COUNT(*) FROM files WHERE gid = ? AND path != ''), 0) +
-		COALESCE((SELECT SUM(`+propBytesSQL+`) FROM file_props p JOIN files f ON f.fid = p.fid WHERE f.gid = ?), 0),
+		COALESCE((SELECT SUM(`+propBytesSQL+`) FROM file_props p JOIN files f ON f.fid = p.fid WHERE f.gid = ?), 0) +
+		COALESCE((SELECT SUM(size + thumb_size) FROM note_attachments WHERE gid = ?), 0),
 		COALESCE((SELECT bytes FROM folder_quota WHERE gid = ?), ?)`,
-		FolderEntryBytes, f.gid, f.gid, f.gid, f.defQuota).Scan(&used, &quota)
+		FolderEntryBytes, gid, gid, gid, gid, defQuota).Scan(&used, &quota)
 	return used, quota, err
 }
 
-// QuotaExceeded is the sentence of every refusal for want of quota.
+// QuotaExceeded is the sentence of every refusal for want of quota
+// (folder files and note attachments alike).
 const QuotaExceeded = "the group's folder is full (quota exceeded)"
 
 // checkQuota fails with ErrTooLarge when adding more bytes would take the
 // folder over its quota.
 func (f *Folder) checkQuota(ctx context.Context, q querier, more int64) error {
-	used, quota, err := f.usage(ctx, q)
+	return checkGroupQuota(ctx, q, f.gid, f.defQuota, more)
+}
+
+// checkGroupQuota is checkQuota for any of the group's data.
+func checkGroupQuota(ctx context.Context, q querier, gid, defQuota, more int64) error {
+	used, quota, err := groupUsage(ctx, q, gid, defQuota)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 // SweepFolderBlobs removes blobs that no folder entry references and
-// that are older than minAge: what a crash between an upload's commit of
+// (nor note attachment, nor thumbnail) and that are older than minAge: what a crash between an upload's commit of
 // its blob and the commit of its row leaves behind. It returns how many
 // it removed. Only names of folder blobs (32 hex digits) are considered.
 // On PostgreSQL one node sweeps at a time (an advisory lock): another
@@ -50,8 +50,7 @@ func (s *Store) sweepOrphans(ctx context.Context, minAge time.Duration) (int, er
 }
 
 func (s *Store) usedBlobs(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT blob FROM files WHERE blob <> ''
-		UNION ALL SELECT blob FROM blob_trash`)
+	rows, err := s.rdb.QueryContext(ctx, referencedBlobsSQL+` UNION ALL SELECT blob FROM blob_trash`)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +65,13 @@ func (s *Store) usedBlobs(ctx context.Context) (map[string]bool, error) {
 	}
 	return used, rows.Err()
 }
+
+// referencedBlobsSQL selects the name of every blob the data references
+// (once each): folder files, note attachments and their thumbnails.
+// The sweep, backups, their check and copy-db all go by it.
+const referencedBlobsSQL = `SELECT blob FROM files WHERE blob <> ''
+	UNION SELECT blob FROM note_attachments WHERE blob <> ''
+	UNION SELECT thumb_blob FROM note_attachments WHERE thumb_blob <> ''`
 
 func isBlobName(s string) bool {
 	if len(s) != 32 {

@@ -180,4 +180,6 @@ type Note struct {
 	Editable bool      `json:"editable"`
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
+	// Attachments are the note's photos and files, in the order added.
+	Attachments []Attachment `json:"attachments"`
 }

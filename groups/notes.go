@@ -51,7 +51,11 @@ func (s *Store) Notes(ctx context.Context, a Actor, id string) ([]Note, error) {
 		n.Editable = mayChangeNote(a, acc.Role, n.Author)
 		out = append(out, *n)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, withAttachments(ctx, s.rdb, acc.gid, out, 0)
 }
 
 type scanner interface{ Scan(...any) error }
@@ -73,10 +77,15 @@ func (s *Store) GetNote(ctx context.Context, a Actor, id string, nid int64) (*No
 		return nil, err
 	}
 	n, err := getNote(ctx, s.rdb, acc.gid, nid)
-	if err == nil {
-		n.Editable = mayChangeNote(a, acc.Role, n.Author)
+	if err != nil {
+		return nil, err
 	}
-	return n, err
+	n.Editable = mayChangeNote(a, acc.Role, n.Author)
+	one := []Note{*n}
+	if err := withAttachments(ctx, s.rdb, acc.gid, one, nid); err != nil {
+		return nil, err
+	}
+	return &one[0], nil
 }
 
 // mayChangeNote: a note is edited and deleted by its author, a master of
@@ -119,6 +128,9 @@ func (s *Store) CreateNote(ctx context.Context, a Actor, id string, spec NoteSpe
 		}
 		tx.emit(Change{Kind: ChangeData, GroupID: id, Feature: FeatureNote, Ref: nid})
 		n, err = getNote(ctx, tx, acc.gid, nid)
+		if err == nil {
+			n.Attachments = []Attachment{}
+		}
 		return err
 	})
 	return n, err
@@ -146,7 +158,12 @@ func (s *Store) UpdateNote(ctx context.Context, a Actor, id string, nid int64, s
 			return err
 		}
 		tx.emit(Change{Kind: ChangeData, GroupID: id, Feature: FeatureNote, Ref: nid})
-		n, err = getNote(ctx, tx, acc.gid, nid)
+		if n, err = getNote(ctx, tx, acc.gid, nid); err != nil {
+			return err
+		}
+		one := []Note{*n}
+		err = withAttachments(ctx, tx, acc.gid, one, nid)
+		n = &one[0]
 		return err
 	})
 	return n, err
@@ -158,6 +175,9 @@ func (s *Store) DeleteNote(ctx context.Context, a Actor, id string, nid int64) e
 		if _, _, err := s.ownNote(ctx, tx, a, id, nid); err != nil {
 			return err
 		}
+		if err := trashAttachments(ctx, tx, "nid = ?", nid); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM notes WHERE nid = ?`, nid); err != nil {
 			return err
 		}
@@ -167,8 +187,8 @@ func (s *Store) DeleteNote(ctx context.Context, a Actor, id string, nid int64) e
 }
 
 // ownNote checks that a may change note nid: a member who wrote it, or a
-// master (or admin).
-func (s *Store) ownNote(ctx context.Context, tx *wtx, a Actor, id string, nid int64) (*Access, *Note, error) {
+// master (or admin). Its attachments follow the same rule.
+func (s *Store) ownNote(ctx context.Context, tx querier, a Actor, id string, nid int64) (*Access, *Note, error) {
 	acc, err := s.authorizeQ(ctx, tx, a, id, ActWrite, FeatureNote)
 	if err != nil && !(a.Admin && errors.Is(err, ErrDenied)) {
 		return nil, nil, err

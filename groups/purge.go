@@ -60,7 +60,9 @@ func purgeFeature(ctx context.Context, tx *wtx, gid int64, feature string) error
 	var err error
 	switch feature {
 	case FeatureNote:
-		_, err = tx.ExecContext(ctx, `DELETE FROM notes WHERE gid = ?`, gid)
+		if err = trashAttachments(ctx, tx, "gid = ?", gid); err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM notes WHERE gid = ?`, gid)
+		}
 	case FeatureMessage:
 		_, err = tx.ExecContext(ctx, `DELETE FROM messages WHERE gid = ?`, gid)
 	case FeatureEvent, FeatureTask:
@@ -103,6 +105,9 @@ func (s *Store) DeleteGroup(ctx context.Context, a Actor, id string) error {
 			}
 		}
 		if err := trashGroupBlobs(ctx, tx, acc.gid); err != nil {
+			return err
+		}
+		if err := trashAttachments(ctx, tx, "gid = ?", acc.gid); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO retired_ids (id) VALUES (?)`, id); err != nil {

@@ -90,6 +90,7 @@ type Store struct {
 	auth     *authCache
 	throttle *throttle
 	notices  *notice.Catalog // notice texts in the organisation's language
+	thumbs   chan struct{}   // one image decode at a time (notes_attach_image.go)
 	close    sync.Once
 	// PostgreSQL: this run's id on the change feed and in claims
 	// (Options.NodeID, "/", random), and its listener (feed_pg.go).
@@ -125,7 +126,7 @@ func Open(opts Options) (*Store, error) {
 		}
 	}
 	s := &Store{opts: opts, log: opts.Logger, d: newDialect(opts.Driver), feed: newFeed(), auth: newAuthCache(),
-		throttle: newThrottle(opts.Throttle), notices: notices, node: opts.NodeID + "/" + newNodeID()}
+		throttle: newThrottle(opts.Throttle), notices: notices, thumbs: make(chan struct{}, 1), node: opts.NodeID + "/" + newNodeID()}
 	var pgCfg *pgx.ConnConfig
 	if s.d.pg {
 		s.wdb, s.rdb, pgCfg, err = openPostgres(opts, s.d)

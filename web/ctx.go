@@ -123,11 +123,13 @@ var noticeKeys = map[string]string{
 	"app_revoked":    "notice.app.revoked",
 	"quota":          "notice.quota",
 	// notes, events and tasks tabs
-	"notesaved":    "notice.note.saved",
-	"notedeleted":  "notice.note.deleted",
-	"eventsaved":   "notice.event.saved",
-	"eventdeleted": "notice.event.deleted",
-	"tasksaved":    "notice.task.saved",
+	"notesaved":     "notice.note.saved",
+	"notedeleted":   "notice.note.deleted",
+	"attached":      "notice.note.attached",
+	"attachdeleted": "notice.note.attachdeleted",
+	"eventsaved":    "notice.event.saved",
+	"eventdeleted":  "notice.event.deleted",
+	"tasksaved":     "notice.task.saved",
 	// held posts (held.go)
 	"approve": "notice.held.approve",
 	"reject":  "notice.held.reject",

@@ -21,6 +21,7 @@ func (s *server) noteRoutes() {
 	m.Handle("GET /g/{id}/notes/{nid}/edit", s.signedIn(s.noteEditForm))
 	m.Handle("POST /g/{id}/notes/{nid}/edit", s.signedIn(s.noteUpdate))
 	m.Handle("POST /g/{id}/notes/{nid}/delete", s.signedIn(s.noteDelete))
+	s.attachRoutes() // its photos and files (notes_attach.go)
 }
 
 // noteItem is a note as the pages show it.
@@ -37,6 +38,18 @@ type notesPage struct {
 	*groupView
 	Notes []noteItem
 	One   *noteItem
+	// On one note's page: whether the user may add a file now, the
+	// largest file and the refusal of an upload.
+	CanAttach bool
+	MaxAttach int64
+	MaxFiles  int
+	AttachErr string
+}
+
+// notePage is the page of one note.
+func (s *server) notePage(v *groupView, it *noteItem) *notesPage {
+	return &notesPage{groupView: v, One: it, MaxAttach: s.opts.MaxAttachmentBytes, MaxFiles: groups.MaxNoteAttachments,
+		CanAttach: it.CanEdit && len(it.Attachments) < groups.MaxNoteAttachments}
 }
 
 // noteForm is the write and edit form, with what the user typed and the
@@ -125,7 +138,7 @@ func (s *server) noteRead(c *reqCtx) error {
 	if err != nil {
 		return err
 	}
-	return c.render(http.StatusOK, "note", it.Title, &notesPage{groupView: v, One: it})
+	return c.render(http.StatusOK, "note", it.Title, s.notePage(v, it))
 }
 
 func (s *server) noteNewForm(c *reqCtx) error {

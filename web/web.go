@@ -44,6 +44,9 @@ type Options struct {
 	// DefaultFolderQuota is the folder quota of a group without its own.
 	// Default 10 GiB.
 	DefaultFolderQuota int64
+	// MaxAttachmentBytes bounds a file attached to a note
+	// (notes.max_attachment_bytes). Default 25 MiB.
+	MaxAttachmentBytes int64
 	// MaxUploadBytes bounds a form upload that is not a folder file (a
 	// profile image, an mbox). Default 25 MiB.
 	MaxUploadBytes int64
@@ -99,6 +102,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if opts.DefaultFolderQuota <= 0 {
 		opts.DefaultFolderQuota = 10 << 30
+	}
+	if opts.MaxAttachmentBytes <= 0 {
+		opts.MaxAttachmentBytes = 25 << 20
 	}
 	if opts.MaxUploadBytes <= 0 {
 		opts.MaxUploadBytes = 25 << 20

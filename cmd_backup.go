@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"groupd/config"
+	"groupd/daemon"
 	"groupd/groups"
 )
 
@@ -176,11 +177,11 @@ func openStore(cfg config.Config) (*groups.Store, error) {
 	if fi, err := os.Stat(filepath.Join(cfg.DataDir, groups.BackupDBName)); err != nil || fi.Size() == 0 {
 		return nil, errors.New("no database in " + cfg.DataDir + " (is data_dir right?)")
 	}
-	return groups.Open(groups.Options{
+	return groups.Open(daemon.StoreOptions(groups.Options{
 		Path:            filepath.Join(cfg.DataDir, groups.BackupDBName),
 		BlobDir:         filepath.Join(cfg.DataDir, groups.BackupBlobDir),
 		MailDomains:     cfg.Mail.Domains,
 		InternalDomains: cfg.Mail.InternalDomains,
 		Hostname:        cfg.Hostname,
-	})
+	}))
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"groupd/config"
+	"groupd/daemon"
 	"groupd/groups"
 )
 
@@ -57,7 +58,7 @@ func copyDB(ctx context.Context, cfg config.Config, target config.Database, w io
 	fmt.Fprintf(w, "groupd copy-db: %s (stop groupd first) -> %s, blobs %s\n", db, target.Redacted(), target.Blobs)
 	opts := func(o groups.Options) groups.Options {
 		o.MailDomains, o.InternalDomains, o.Hostname = cfg.Mail.Domains, cfg.Mail.InternalDomains, cfg.Hostname
-		return o
+		return daemon.StoreOptions(o)
 	}
 	rep, err := groups.CopyDatabase(ctx,
 		opts(groups.Options{Path: db, BlobDir: filepath.Join(cfg.DataDir, groups.BackupBlobDir)}),

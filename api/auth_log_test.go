@@ -14,6 +14,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // logSink is a log buffer safe for concurrent writes.
@@ -43,10 +44,10 @@ func TestFailedLoginLogsNoSecret(t *testing.T) {
 	var logs logSink
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	db := testdb.New(t)
-	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"},
 		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}, Logger: logger,
-		Throttle: groups.ThrottleOptions{Delay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})
+		Throttle: groups.ThrottleOptions{Delay: time.Millisecond, MaxDelay: 5 * time.Millisecond}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 const testToken = "test-admin-token-0123456789"
@@ -29,13 +30,13 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, Options{}) }
 func newEnvWith(t *testing.T, opts Options) *env {
 	t.Helper()
 	db := testdb.New(t)
-	st, err := groups.Open(groups.Options{
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
 		Throttle:        groups.ThrottleOptions{Delay: time.Millisecond, MaxDelay: 5 * time.Millisecond},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

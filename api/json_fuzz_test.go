@@ -11,6 +11,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // fuzzRoutes are the JSON-reading routes a fuzzed body is sent to.
@@ -74,13 +75,13 @@ func FuzzAPIJSON(f *testing.F) {
 func fuzzHandler(f *testing.F) http.Handler {
 	f.Helper()
 	db := testdb.New(f)
-	st, err := groups.Open(groups.Options{
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
 		Throttle:        groups.ThrottleOptions{Delay: time.Millisecond, MaxDelay: 5 * time.Millisecond},
-	})
+	}))
 	if err != nil {
 		f.Fatal(err)
 	}

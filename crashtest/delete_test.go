@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
 // TestCrashGroupDeletion fills a group (members, notes, archived posts, a
@@ -72,8 +73,8 @@ func fillGroup(t *testing.T, e *env, id string) int64 {
 			t.Fatalf("post to %s: %v", id, err)
 		}
 	}
-	st, err := groups.Open(groups.Options{Path: filepath.Join(e.dir, "groupd.db"), BlobDir: filepath.Join(e.dir, "blobs"),
-		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{Path: filepath.Join(e.dir, "groupd.db"), BlobDir: filepath.Join(e.dir, "blobs"),
+		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}}))
 	if err != nil {
 		t.Fatal(err)
 	}

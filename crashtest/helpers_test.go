@@ -24,6 +24,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
 // points is the number of kill points per workload.
@@ -227,8 +228,8 @@ func (e *env) db() *sql.DB {
 // sweep) and returns its integrity and blob problems as violations.
 func (e *env) checkStore() []string {
 	e.t.Helper()
-	st, err := groups.Open(groups.Options{Path: filepath.Join(e.dir, "groupd.db"), BlobDir: filepath.Join(e.dir, "blobs"),
-		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{Path: filepath.Join(e.dir, "groupd.db"), BlobDir: filepath.Join(e.dir, "blobs"),
+		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}}))
 	if err != nil {
 		return []string{"open after crash: " + err.Error()}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"groupd/groups"
+	"groupd/internal/testkit"
 )
 
 // content is version v of a file: its size and every byte derive from v.
@@ -127,8 +128,8 @@ func writeVersions(e *env, put version, next int, stop <-chan struct{}, acked ma
 
 // openData opens the store of a writer's data dir, as a restart would.
 func openData(data string) (*groups.Store, error) {
-	return groups.Open(groups.Options{Path: filepath.Join(data, "groupd.db"), BlobDir: filepath.Join(data, "blobs"),
-		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
+	return groups.Open(testkit.StoreOptions(groups.Options{Path: filepath.Join(data, "groupd.db"), BlobDir: filepath.Join(data, "blobs"),
+		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}}))
 }
 
 // checkEvents checks every calendar object and the change log.

@@ -115,7 +115,7 @@ func (d *Daemon) open(ctx context.Context) error {
 		}
 		node = id
 	}
-	st, err := groups.Open(groups.Options{
+	st, err := groups.Open(StoreOptions(groups.Options{
 		Driver:          db.Driver,
 		DSN:             db.DSN,
 		Path:            filepath.Join(dir, "groupd.db"),
@@ -129,7 +129,7 @@ func (d *Daemon) open(ctx context.Context) error {
 		Language:        d.cfg.Language,
 		NodeID:          node,
 		Lease:           db.Lease,
-	})
+	}))
 	if err != nil {
 		return fmt.Errorf("daemon: store: %w", err)
 	}

@@ -13,6 +13,16 @@
 // deadline (forcing them closed after it), then cancels and awaits the
 // workers, then closes the store.
 //
+// Every store opened for real use (here, groupd's commands, the test
+// daemon) takes its options through StoreOptions (wiring.go): the search
+// text decoder, the grammar of list addresses and the notices' words,
+// which the groups store is given rather than holds.
+//
+// Workers: the outbound queue (smtp.Queue), the expiry of held posts
+// (moderation.go), and the indexer (index.go), which writes the IMAP
+// search text of newly archived posts (groups.Store.IndexArchive) when a
+// post is archived and every 5 s.
+//
 // The HTTP listener (http.go) serves GET /healthz (200 when the database
 // answers), GET /metrics (Prometheus text format from a registry of this
 // daemon's own, metrics.go) and the JSON API under /api/; every request

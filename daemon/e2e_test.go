@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -139,5 +140,21 @@ func TestPostTravelsEveryProtocol(t *testing.T) {
 	msgs, err := c.Fetch(imap.SeqSetNum(1), &imap.FetchOptions{Envelope: true}).Collect()
 	if err != nil || len(msgs) != 1 || msgs[0].Envelope.Subject != "hello team" {
 		t.Fatalf("fetch: %v %v", msgs, err)
+	}
+	waitIndexed(t, d)
+}
+
+// waitIndexed waits until the daemon's indexer has written the search
+// text of every archived post (nothing is left in imap_text_todo).
+func waitIndexed(t *testing.T, d *Daemon) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		sizes, err := d.store.IndexTodoSizes(context.Background(), 10)
+		if err == nil && len(sizes) == 0 {
+			return
+		}
+		if time.Now().After(end) {
+			t.Fatalf("posts still waiting for their search text: %d (%v)", len(sizes), err)
+		}
 	}
 }

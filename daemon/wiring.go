@@ -3,8 +3,13 @@ package daemon
 import (
 	"context"
 	"net"
+	"time"
 
+	"groupd/groups"
 	"groupd/imap"
+	"groupd/internal/listaddr"
+	"groupd/internal/notice"
+	"groupd/internal/searchtext"
 	"groupd/smtp"
 )
 
@@ -90,7 +95,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	ws = append(ws, Worker{Name: "queue", Run: q.Run},
+	idx := &indexer{store: d.store, log: d.logger("index"), mem: d.mem, poll: 5 * time.Second}
+	ws = append(ws, Worker{Name: "queue", Run: q.Run}, Worker{Name: "index", Run: idx.Run},
 		Worker{Name: "moderation", Run: d.expireHeld})
 	for i := range ls {
 		ls[i] = d.limitConns(ls[i], tlsConf)
@@ -106,4 +112,24 @@ func (d *Daemon) mailOptions() smtp.Options {
 		MaxCommands: d.cfg.Limits.MaxSMTPCommands, FromRewrite: d.cfg.Mail.FromRewrite,
 		SubjectPrefix: d.cfg.Mail.SubjectPrefix, BounceLimit: d.cfg.Mail.BounceLimit,
 		MaxInviteBytes: d.cfg.DAV.MaxObjectBytes, Budget: d.mem, SpoolDir: d.spoolDir()}
+}
+
+// StoreOptions gives o the protocol semantics that the store calls but
+// does not hold (see groups/doc.go): every place that opens a Store for
+// real use (the daemon, groupd's commands) passes its options through
+// it, so that they all index, parse and word alike.
+func StoreOptions(o groups.Options) groups.Options {
+	o.SearchText = searchtext.Extract
+	o.Addresses = listaddr.Grammar{}
+	o.Notices = Notices
+	return o
+}
+
+// Notices is groups.Options.Notices: internal/notice's catalog in lang.
+func Notices(lang string) (groups.Notices, error) {
+	c, err := notice.Load(lang)
+	if err != nil {
+		return nil, err // not a nil *Catalog in a non-nil interface
+	}
+	return c, nil
 }

@@ -11,13 +11,13 @@ import (
 // group exists and has the feature on. The change feed announces it.
 func (s *Store) ArchiveMessage(ctx context.Context, groupID string, received time.Time, messageID string, data []byte) (uid int64, err error) {
 	err = s.write(ctx, func(tx *wtx) error {
-		uid, err = archiveTx(ctx, tx, groupID, received, messageID, data)
+		uid, err = s.archiveTx(ctx, tx, groupID, received, messageID, data)
 		return err
 	})
 	return uid, err
 }
 
-func archiveTx(ctx context.Context, tx *wtx, groupID string, received time.Time, messageID string, data []byte) (int64, error) {
+func (s *Store) archiveTx(ctx context.Context, tx *wtx, groupID string, received time.Time, messageID string, data []byte) (int64, error) {
 	var gid int64
 	var on bool
 	err := tx.QueryRowContext(ctx, `SELECT gid, f_message FROM groups WHERE id = ?`, groupID).Scan(&gid, &on)
@@ -39,7 +39,7 @@ func archiveTx(ctx context.Context, tx *wtx, groupID string, received time.Time,
 	if err != nil {
 		return 0, err
 	}
-	if err := imapIndex(ctx, tx, gid, uid, data); err != nil {
+	if err := s.imapIndex(ctx, tx, gid, uid, data); err != nil {
 		return 0, err
 	}
 	tx.emit(Change{Kind: ChangeData, GroupID: groupID, Feature: FeatureMessage, Ref: uid})

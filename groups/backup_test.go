@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"groupd/internal/listaddr"
 	"groupd/internal/testdb"
 )
 
@@ -81,7 +82,7 @@ func TestBackupSnapshot(t *testing.T) {
 			t.Fatalf("blob %s differs in the backup: %v", n, err)
 		}
 	}
-	c, err := Open(Options{Path: info.DB, BlobDir: filepath.Join(dir, BackupBlobDir),
+	c, err := Open(Options{Addresses: listaddr.Grammar{}, Notices: loadNotices, Path: info.DB, BlobDir: filepath.Join(dir, BackupBlobDir),
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +154,7 @@ func TestBackupHoldsAttachments(t *testing.T) {
 	if err != nil || len(info.Blobs) != 4 {
 		t.Fatalf("backup: %+v %v, want the 2 files, the image and its thumbnail", info, err)
 	}
-	c, err := Open(Options{Path: info.DB, BlobDir: filepath.Join(dir, BackupBlobDir),
+	c, err := Open(Options{Addresses: listaddr.Grammar{}, Notices: loadNotices, Path: info.DB, BlobDir: filepath.Join(dir, BackupBlobDir),
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ func (s *Store) FillBenchmarkFixture(ctx context.Context, nGroups, nUsers, perUs
 	err = s.write(ctx, func(tx *wtx) error {
 		for i := range nGroups {
 			names[i] = fmt.Sprintf("%s %s %d", words[r.IntN(len(words))], words[r.IntN(len(words))], i)
-			id := fmt.Sprintf("%s-%d", deriveID(names[i]), i)
+			id := fmt.Sprintf("%s-%d", deriveID(names[i], s.reserved()), i)
 			ids[i] = id
 			if _, err := tx.ExecContext(ctx, `INSERT INTO groups (gid, id, name, name_fold, public, list_address,
 				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, 0)`,

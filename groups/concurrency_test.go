@@ -233,17 +233,17 @@ func TestRaceFlags(t *testing.T) {
 		uid := []uint32{uint32(i + 1)}
 		errA, errB := race(
 			func() error {
-				_, err := a.ImapStoreFlags(ctx, alice, "team", uid, ImapFlagsAdd, []string{`\Seen`, "ka"})
+				_, err := a.ImapStoreFlags(ctx, alice, "team", uid, addFlags(`\Seen`, "ka"))
 				return err
 			},
 			func() error {
-				_, err := b.ImapStoreFlags(ctx, alice, "team", uid, ImapFlagsAdd, []string{`\Flagged`, "kb"})
+				_, err := b.ImapStoreFlags(ctx, alice, "team", uid, addFlags(`\Flagged`, "kb"))
 				return err
 			})
 		if errA != nil || errB != nil {
 			t.Fatalf("round %d: %v %v", i, errA, errB)
 		}
-		got, err := a.ImapStoreFlags(ctx, alice, "team", uid, ImapFlagsAdd, nil)
+		got, err := a.ImapStoreFlags(ctx, alice, "team", uid, addFlags())
 		if err != nil || len(got[uid[0]]) != 4 {
 			t.Fatalf("round %d: flags %v (%v), want \\Seen \\Flagged ka kb", i, got[uid[0]], err)
 		}

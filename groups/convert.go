@@ -60,7 +60,7 @@ func (s *Store) ConvertConversation(ctx context.Context, a Actor, spec GroupSpec
 			return errorf(ErrInvalid, "a converted group needs the message feature to hold the conversation")
 		}
 		for _, m := range sorted {
-			if _, err := archiveTx(ctx, tx, id, m.Date, m.MessageID, m.Data); err != nil {
+			if _, err := s.archiveTx(ctx, tx, id, m.Date, m.MessageID, m.Data); err != nil {
 				return err
 			}
 		}

@@ -37,7 +37,7 @@ func fillDeployment(t *testing.T, s *Store) copyFixture {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.ImapStoreFlags(ctx, bob, "team", []uint32{1, 3}, ImapFlagsSet, []string{`\Seen`, `\Flagged`, "$Work"}); err != nil {
+	if _, err := s.ImapStoreFlags(ctx, bob, "team", []uint32{1, 3}, setFlags(`\Seen`, `\Flagged`, "$Work")); err != nil {
 		t.Fatal(err)
 	}
 	cal, err := s.Calendar(ctx, alice, "team", FeatureEvent)

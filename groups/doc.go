@@ -51,4 +51,25 @@
 // removed member) are published on the change feed ([Store.Subscribe]) after
 // they commit. Mail that groupd itself sends (notifications) is written to
 // the durable outbound queue, which the smtp package delivers.
+//
+// What the store keeps and what it is given. The store keeps tables,
+// transactions and the rules of SPEC §1; it imports no other groupd
+// package (imports_test.go checks). Protocol semantics are given to it
+// through Options, which the daemon sets (daemon.StoreOptions; tests:
+// internal/testkit.StoreOptions):
+//   - Options.SearchText: the MIME and RFC 2047 decoding of IMAP SEARCH
+//     text (internal/searchtext); the store keeps what it returns in
+//     imap_text.
+//   - Options.Addresses: the grammar of a list's companion, VERP bounce
+//     and request addresses (internal/listaddr); the store stores and
+//     looks up the parts (outbound.mail_from and salt, held_posts.token).
+//   - Options.Notices: the words and message format of notices
+//     (internal/notice); the store decides when one goes, to whom and
+//     which sentences it says, and queues it in the same transaction.
+//
+// Elsewhere: the IMAP flag grammar is imap's (imap/flags.go; the store
+// keeps flags as strings, ImapStoreFlags taking the change to make), the
+// spelling of each transaction's VERP envelope sender is smtp's, and the
+// daemon schedules the indexing of new posts for search
+// (daemon/index.go calling IndexArchive).
 package groups

@@ -31,9 +31,9 @@ func (s *Store) CreateGroup(ctx context.Context, a Actor, spec GroupSpec) (*Grou
 // (see freeID in preview.go). Every collision answers in the same words.
 func (s *Store) chooseID(ctx context.Context, q querier, want *string, name string) (string, error) {
 	if want == nil {
-		return s.freeID(ctx, q, derivedBase(name))
+		return s.freeID(ctx, q, derivedBase(name, s.reserved()))
 	}
-	if err := checkID(*want); err != nil {
+	if err := checkID(*want, s.reserved()); err != nil {
 		return "", err
 	}
 	taken, err := idTaken(ctx, q, *want)

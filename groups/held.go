@@ -161,7 +161,7 @@ func (s *Store) approveHeld(ctx context.Context, tx *wtx, h *heldRow) error {
 		return err
 	}
 	a := &acceptTx{tx: tx, q: tx, archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
-		lists: map[string]*listRow{}}
+		lists: map[string]*listRow{}, addrs: s.opts.Addresses}
 	p := &Post{List: h.list.address, Sender: h.sender, Data: h.data, MessageID: h.msgID, Subject: h.subject, Received: tx.now}
 	if err := a.deliver(ctx, h.list, p); err != nil {
 		return err

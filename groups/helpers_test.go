@@ -3,8 +3,12 @@ package groups
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
+	"groupd/internal/listaddr"
+	"groupd/internal/notice"
+	"groupd/internal/searchtext"
 	"groupd/internal/testdb"
 )
 
@@ -23,6 +27,9 @@ func dbOptions(db testdb.DB) Options {
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      cheap(),
+		SearchText:      searchtext.Extract, // as the daemon sets it
+		Addresses:       listaddr.Grammar{},
+		Notices:         loadNotices,
 	}
 	if db.Driver == DriverPostgres {
 		o.BlobDir = db.BlobDir
@@ -78,4 +85,31 @@ func ids(list []Summary) []string {
 		out = append(out, x.ID)
 	}
 	return out
+}
+
+// setFlags and addFlags are the changes STORE FLAGS and +FLAGS make
+// (the IMAP server's are in imap/flags.go), with flags spelled as the
+// store keeps them, for ImapStoreFlags.
+func setFlags(flags ...string) func([]string) []string {
+	return func([]string) []string { return flags }
+}
+
+func addFlags(flags ...string) func([]string) []string {
+	return func(cur []string) []string {
+		for _, f := range flags {
+			if !slices.Contains(cur, f) {
+				cur = append(cur, f)
+			}
+		}
+		return cur
+	}
+}
+
+// loadNotices is Options.Notices as the daemon sets it (internal/notice).
+func loadNotices(lang string) (Notices, error) {
+	c, err := notice.Load(lang)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }

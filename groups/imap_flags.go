@@ -6,31 +6,18 @@ import (
 	"strings"
 )
 
-// ImapFlagOp is how ImapStoreFlags combines flags (RFC 3501 §6.4.6).
-type ImapFlagOp int
-
-const (
-	ImapFlagsSet ImapFlagOp = iota // FLAGS: replace
-	ImapFlagsAdd                   // +FLAGS
-	ImapFlagsDel                   // -FLAGS
-)
-
 // MaxImapKeywords caps the keywords one user keeps on one message.
 const MaxImapKeywords = 32
 
 // ImapStoreFlags changes a's own flags on the listed messages of the
 // group's archive and returns the resulting flags by UID; UIDs that do not
-// exist are skipped. Other users' flags are untouched. \Deleted is refused
-// (ErrDenied): the archive is read-only.
-func (s *Store) ImapStoreFlags(ctx context.Context, a Actor, groupID string, uids []uint32, op ImapFlagOp, flags []string) (map[uint32][]string, error) {
-	for _, f := range flags {
-		if strings.EqualFold(f, `\Deleted`) {
-			return nil, errorf(ErrDenied, "the group archive is read-only: messages cannot be deleted")
-		}
-		if strings.HasPrefix(f, `\`) && imapSystemFlag(f) == "" {
-			return nil, errorf(ErrInvalid, "flag %s cannot be set", f)
-		}
-	}
+// exist are skipped. Other users' flags are untouched. change gets a
+// message's flags (as ImapMessage.Flags lists them) and returns the new
+// ones, inside the write transaction, so that no other change comes
+// between the read and the write; the IMAP server's flag grammar makes
+// it (imap/flags.go). What the store keeps of them: see imapFlagRowOf.
+// \Deleted is refused (ErrDenied): the archive is read-only.
+func (s *Store) ImapStoreFlags(ctx context.Context, a Actor, groupID string, uids []uint32, change func(flags []string) []string) (map[uint32][]string, error) {
 	out := map[uint32][]string{}
 	err := s.write(ctx, func(tx *wtx) error {
 		acc, err := s.authorizeQ(ctx, tx, a, groupID, ActRead, FeatureMessage)
@@ -55,7 +42,9 @@ func (s *Store) ImapStoreFlags(ctx context.Context, a Actor, groupID string, uid
 			if !ok {
 				continue
 			}
-			fl = fl.apply(op, flags)
+			if fl, err = imapFlagRowOf(change(fl.list())); err != nil {
+				return err
+			}
 			if err := imapSaveFlags(ctx, tx, acc.gid, uid, user, fl); err != nil {
 				return err
 			}
@@ -95,54 +84,32 @@ func imapSaveFlags(ctx context.Context, tx *wtx, gid int64, uid uint32, user int
 	return err
 }
 
-// imapSystemFlag canonicalises a system flag kept per user, or "".
-func imapSystemFlag(f string) string {
-	for _, s := range []string{ImapSeen, ImapAnswered, ImapFlagged, ImapDraft} {
-		if strings.EqualFold(f, s) {
-			return s
-		}
-	}
-	return ""
-}
-
-// apply combines flags into r by op. Keywords compare case-insensitively
-// (RFC 3501 §2.3.2) and keep their first spelling.
-func (r imapFlagRow) apply(op ImapFlagOp, flags []string) imapFlagRow {
-	kw := strings.Fields(r.keywords)
-	if op == ImapFlagsSet {
-		r = imapFlagRow{}
-		kw = nil
-	}
-	on := op != ImapFlagsDel
+// imapFlagRowOf is what the store keeps of flags: ImapSeen, ImapAnswered,
+// ImapFlagged and ImapDraft, spelled so, and up to MaxImapKeywords other
+// flags as keywords, in a column that separates them with spaces (so
+// none empty or holding white space).
+func imapFlagRowOf(flags []string) (imapFlagRow, error) {
+	var r imapFlagRow
+	var kw []string
 	for _, f := range flags {
-		switch imapSystemFlag(f) {
+		switch f {
 		case ImapSeen:
-			r.seen = on
+			r.seen = true
 		case ImapAnswered:
-			r.answered = on
+			r.answered = true
 		case ImapFlagged:
-			r.flagged = on
+			r.flagged = true
 		case ImapDraft:
-			r.draft = on
+			r.draft = true
 		default:
-			kw = imapKeyword(kw, f, on)
+			if strings.EqualFold(f, `\Deleted`) {
+				return r, errorf(ErrDenied, "the group archive is read-only: messages cannot be deleted")
+			}
+			if len(kw) < MaxImapKeywords && f != "" && !strings.ContainsAny(f, " \t\r\n") {
+				kw = append(kw, f)
+			}
 		}
 	}
 	r.keywords = strings.Join(kw, " ")
-	return r
-}
-
-func imapKeyword(kw []string, f string, on bool) []string {
-	for i, k := range kw {
-		if strings.EqualFold(k, f) {
-			if on {
-				return kw
-			}
-			return append(kw[:i:i], kw[i+1:]...)
-		}
-	}
-	if on && len(kw) < MaxImapKeywords && f != "" && !strings.ContainsAny(f, " \t\r\n") {
-		return append(kw, f)
-	}
-	return kw
+	return r, nil
 }

@@ -1,15 +1,16 @@
 package groups
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
 )
 
-// imapIndex writes the search text of a newly archived message (see
-// imapSearchText), in the archiving transaction.
-func imapIndex(ctx context.Context, tx querier, gid, uid int64, data []byte) error {
-	header, body := imapSearchText(data)
+// imapIndex writes the search text of a newly archived message
+// (Options.SearchText), in the archiving transaction.
+func (s *Store) imapIndex(ctx context.Context, tx querier, gid, uid int64, data []byte) error {
+	header, body := s.opts.SearchText(data)
 	_, err := tx.ExecContext(ctx, `INSERT INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (gid, uid) DO UPDATE SET header = excluded.header, body = excluded.body`,
 		gid, uid, header, body)
@@ -78,7 +79,7 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 			}
 			rows.Close()
 			for _, m := range todo {
-				if err := imapIndex(ctx, tx, gid, m.uid, m.data); err != nil {
+				if err := s.imapIndex(ctx, tx, gid, m.uid, m.data); err != nil {
 					return err
 				}
 			}
@@ -93,9 +94,9 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 
 // IndexArchive writes the search text of up to limit archived posts
 // still waiting for it (imap_text_todo, filled by the mail server) and
-// returns how many it took off the list. The outbound queue calls it when
-// idle; a search does not wait for it (ImapTextMatches indexes what its
-// group still misses first). The posts are read and their text extracted
+// returns how many it took off the list. The daemon's indexer calls it
+// when a post is archived; a search does not wait for it
+// (ImapTextMatches indexes what its group still misses first). The posts are read and their text extracted
 // outside the writer, so the write transaction that stores the text is
 // short and posts arriving meanwhile are not kept waiting.
 func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
@@ -163,10 +164,25 @@ func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
 			return nil, err
 		}
 		if data != nil {
-			m.header, m.body = imapSearchText(data)
+			m.header, m.body = s.opts.SearchText(data)
 			m.text = true
 		}
 		todo = append(todo, m)
 	}
 	return todo, rows.Err()
+}
+
+// rawSearchText is Options.SearchText when none is given: the header
+// (through the first blank line) and the body as they are, lower-cased.
+// The store knows no MIME; the daemon gives it a decoder
+// (internal/searchtext).
+func rawSearchText(raw []byte) (header, body []byte) {
+	end := len(raw)
+	if i := bytes.Index(raw, []byte("\r\n\r\n")); i >= 0 {
+		end = i + 4
+	}
+	if j := bytes.Index(raw, []byte("\n\n")); j >= 0 && j+2 <= end {
+		end = j + 2
+	}
+	return bytes.ToLower(raw[:end]), bytes.ToLower(raw[end:])
 }

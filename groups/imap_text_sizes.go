@@ -4,7 +4,7 @@ import "context"
 
 // IndexTodoSizes is the size in bytes of each of the next limit posts
 // waiting for their search text, in IndexArchive's order (0 for one that
-// is gone), read without loading them: the queue indexes the archive
+// is gone), read without loading them: the daemon indexes the archive
 // by as many posts as its memory budget allows, not by a fixed count.
 func (s *Store) IndexTodoSizes(ctx context.Context, limit int) ([]int64, error) {
 	free, args := s.indexTodoFree() // PostgreSQL: not those another node is indexing

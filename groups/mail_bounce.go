@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-
-	"groupd/internal/notice"
 )
 
 // DefaultBounceLimit is how many hard bounces disable an external member.
@@ -28,7 +26,7 @@ func IsHardBounce(code string) bool {
 // recipient) means the transaction's recipient when it carried one alone,
 // and nobody otherwise. A bounce that is not hard is ignored.
 func (s *Store) RecordBounce(ctx context.Context, token, rcpt, code, diag string, bounceLimit int) error {
-	rid, salt, ok := ParseVERPToken(token)
+	rid, salt, ok := s.opts.Addresses.ParseVERPToken(token)
 	if !ok {
 		return errorf(ErrNotFound, "no such bounce token")
 	}
@@ -134,7 +132,7 @@ func (s *Store) countBounce(ctx context.Context, tx *wtx, gid int64, rcpt, code,
 		return err
 	}
 	c := s.notices
-	var b notice.Body
+	b := s.notices.NewBody()
 	b.Para(c.T("bounce.disabled.intro", list, rcpt, hard))
 	b.Lines("  " + code + " " + diag)
 	b.Para(c.T("bounce.disabled.outro", rcpt))

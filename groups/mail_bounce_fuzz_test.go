@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"groupd/internal/listaddr"
 )
 
 // bounceFixture is a post to three external members, each sent in a
@@ -41,7 +43,7 @@ func newBounceFixture(t testing.TB) *bounceFixture {
 			if err := s.rdb.QueryRow(`SELECT salt FROM outbound WHERE oid = ?`, it.OID).Scan(&salt); err != nil {
 				t.Fatal(err)
 			}
-			f.tokens = append(f.tokens, VERPToken(it.RID, salt))
+			f.tokens = append(f.tokens, listaddr.VERPToken(it.RID, salt))
 			d.Sent = append(d.Sent, it.RID)
 			d.Carried = append(d.Carried, Carried{First: it.RID, Rows: []int64{it.RID}})
 		}

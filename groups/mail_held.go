@@ -8,8 +8,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-
-	"groupd/internal/notice"
 )
 
 // Moderation (issue 13): a list whose moderation holds a post (see
@@ -63,7 +61,7 @@ func newHeldToken() string {
 func (s *Store) noticeHeld(ctx context.Context, tx *wtx, l *listRow, hid int64, token string, p *Post) error {
 	c := s.notices
 	n := strconv.FormatInt(hid, 10)
-	var b notice.Body
+	b := s.notices.NewBody()
 	b.Para(c.T("held.intro", p.Sender, l.name, l.address))
 	b.Lines(c.T("held.subject.line", p.Subject))
 	if !p.Verified {
@@ -79,25 +77,13 @@ func (s *Store) noticeHeld(ctx context.Context, tx *wtx, l *listRow, hid int64, 
 	if err != nil {
 		return err
 	}
-	replyTo := &mail.Address{Address: RequestAddress(l.address, token)}
+	replyTo := &mail.Address{Address: s.opts.Addresses.RequestAddress(l.address, token)}
 	msg, err := s.composeNotice(tx, c.T("held.subject", l.address, p.Sender), b.String(), replyTo, p.Data)
 	if err != nil {
 		return err
 	}
 	_, err = enqueueFor(ctx, tx, outboundRow{from: s.NoReplyAddress(), gid: l.gid, kind: "notice"}, rcpts, msg)
 	return err
-}
-
-// RequestAddress is the address a master's decision on a held post goes
-// to, <list>-request+<token>@<domain>, the list's local part shortened so
-// that the whole stays within 64 characters (RFC 5321 §4.5.3.1.1): the
-// token alone finds the post.
-func RequestAddress(list, token string) string {
-	local, domain, _ := strings.Cut(list, "@")
-	if room := 64 - len("-request+") - len(token); len(local) > room {
-		local = local[:max(room, 1)]
-	}
-	return local + "-request+" + token + "@" + domain
 }
 
 // noticeAuthor tells the author of a held post what became of it, when
@@ -109,7 +95,7 @@ func (s *Store) noticeAuthor(ctx context.Context, tx *wtx, h *heldRow, event, re
 		return nil
 	}
 	c := s.notices
-	var b notice.Body
+	b := s.notices.NewBody()
 	b.Para(c.T("held."+event+".body", h.list.address, h.subject))
 	if reason != "" {
 		b.Quote(reason)

@@ -5,8 +5,6 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
-
-	"groupd/internal/notice"
 )
 
 // MaxJoinText bounds the words of a join request quoted to the masters:
@@ -44,7 +42,7 @@ func (s *Store) JoinRequest(ctx context.Context, list string, r JoinMail) error 
 			return err
 		}
 		c := s.notices
-		who := notice.Person(r.Name, r.Address)
+		who := s.notices.Person(r.Name, r.Address)
 		replyTo := &mail.Address{Name: r.Name, Address: r.Address}
 		if err := s.noticeMasters(ctx, tx, l.gid, c.T("join.subject", l.name, who), s.joinBody(l, who, r), replyTo); err != nil {
 			return err
@@ -60,7 +58,7 @@ func (s *Store) JoinRequest(ctx context.Context, list string, r JoinMail) error 
 // subject and words quoted, and what a master can do.
 func (s *Store) joinBody(l *listRow, who string, r JoinMail) string {
 	c := s.notices
-	var b notice.Body
+	b := s.notices.NewBody()
 	b.Para(c.T("join.intro", who, l.name, l.address))
 	b.Para(c.T("join.words"))
 	b.Lines(c.T("join.words.subject", c.Value(r.Subject)))
@@ -105,7 +103,7 @@ func (s *Store) acknowledgeJoin(ctx context.Context, tx *wtx, l *listRow, reques
 	if !l.public {
 		what = c.T("join.ack.list", l.address)
 	}
-	var b notice.Body
+	b := s.notices.NewBody()
 	b.Para(c.T("join.ack.body", what))
 	msg, err := s.composeNotice(tx, c.T("join.ack.subject", what), b.String(), nil)
 	if err != nil {

@@ -39,7 +39,7 @@ func (s *Store) ForwardToMasters(ctx context.Context, list string, data []byte) 
 		if err != nil {
 			return err
 		}
-		_, err = enqueueFor(ctx, tx, outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "forward"}, rcpts, data)
+		_, err = enqueueFor(ctx, tx, outboundRow{from: s.opts.Addresses.BounceBase(l.address), gid: l.gid, kind: "forward"}, rcpts, data)
 		return err
 	})
 }

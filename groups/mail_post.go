@@ -61,7 +61,7 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 		return err
 	}
 	a := &acceptTx{tx: tx, q: tx, archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
-		lists: map[string]*listRow{}}
+		lists: map[string]*listRow{}, addrs: s.opts.Addresses}
 	for i, p := range posts {
 		p.Err, p.Recipients, p.ArchiveUID, p.Held = nil, 0, 0, 0
 		if !savepoints {
@@ -103,6 +103,7 @@ type acceptTx struct {
 	// instead of being worked out again from the membership tables.
 	fanout map[int64]int64
 	lists  map[string]*listRow // by address, read once per transaction
+	addrs  AddressGrammar      // Options.Addresses: bounce addresses and salts
 }
 
 func (a *acceptTx) list(ctx context.Context, addr string) (*listRow, error) {
@@ -151,7 +152,8 @@ func (a *acceptTx) deliver(ctx context.Context, l *listRow, p *Post) error {
 			return err
 		}
 	}
-	row, data := outboundRow{from: BounceBase(l.address), gid: l.gid, kind: "post", verp: true, subject: p.Subject, mid: mid}, p.Data
+	row, data := outboundRow{from: a.addrs.BounceBase(l.address), gid: l.gid, kind: "post", verp: true, salt: a.addrs.NewSalt(),
+		subject: p.Subject, mid: mid}, p.Data
 	if mid != 0 {
 		data = []byte{}
 	}
@@ -223,6 +225,7 @@ type outboundRow struct {
 	gid     int64 // 0 for none
 	kind    string
 	verp    bool
+	salt    string // with verp: the post's salt (AddressGrammar.NewSalt)
 	subject string
 	mid     int64 // the archived copy holding the data; 0 for none
 }
@@ -242,13 +245,9 @@ func insertOutboundQ(ctx context.Context, tx *wtx, q querier, o outboundRow, dat
 	if o.mid != 0 {
 		mid = o.mid
 	}
-	salt := ""
-	if o.verp {
-		salt = newSalt()
-	}
 	var oid int64
 	err := q.QueryRowContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING oid`, o.from, data, tx.unix(), gid, o.kind, o.verp, salt, o.subject, mid).Scan(&oid)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING oid`, o.from, data, tx.unix(), gid, o.kind, o.verp, o.salt, o.subject, mid).Scan(&oid)
 	if err != nil {
 		return 0, err
 	}

@@ -77,34 +77,6 @@ func TestAcceptPostNoArchiveWhenFeatureOff(t *testing.T) {
 	}
 }
 
-// TestVERPAddress: the local part stays within 64 characters and the
-// token comes back out.
-func TestVERPAddress(t *testing.T) {
-	long := "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl"
-	tok := VERPToken(123456789, "abc123")
-	a := VERPAddress(BounceBase(long+"@lists.example.test"), tok)
-	local, _, _ := cutAt(a)
-	if len(local) > 64 {
-		t.Fatalf("%s: local part %d", a, len(local))
-	}
-	rid, salt, ok := ParseVERPToken(tok)
-	if !ok || rid != 123456789 || salt != "abc123" {
-		t.Fatalf("parse %q: %d %q %v", tok, rid, salt, ok)
-	}
-	if got := VERPAddress("team-bounces@l.example", tok); got != "team-bounces+"+tok+"@l.example" {
-		t.Fatalf("short list: %s", got)
-	}
-}
-
-func cutAt(a string) (string, string, bool) {
-	for i := len(a) - 1; i >= 0; i-- {
-		if a[i] == '@' {
-			return a[:i], a[i+1:], true
-		}
-	}
-	return a, "", false
-}
-
 // TestPruneOutbound: finished messages older than the cut go with their
 // rows; those with a queued row stay.
 func TestPruneOutbound(t *testing.T) {

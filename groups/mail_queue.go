@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"groupd/internal/notice"
 )
 
 // OutboundItem is one recipient row of the outbound queue, claimed for
@@ -142,20 +140,11 @@ func sortItems(items []OutboundItem) {
 // OutboundMessage is a queued message as the queue sends it.
 type OutboundMessage struct {
 	OID      int64
-	MailFrom string // with VERP, the bounce base: see VERPAddress
+	MailFrom string // with VERP, the bounce base (AddressGrammar.BounceBase)
 	VERP     bool
 	Salt     string
 	Kind     string // "post", "forward" or "notice"
 	Data     []byte
-}
-
-// Envelope is the envelope sender for a transaction whose first recipient
-// row is rid.
-func (m *OutboundMessage) Envelope(rid int64) string {
-	if !m.VERP {
-		return m.MailFrom
-	}
-	return VERPAddress(m.MailFrom, VERPToken(rid, m.Salt))
 }
 
 // LoadOutbound reads queued message oid.
@@ -306,7 +295,7 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 	}
 	for _, oid := range order {
 		p := byOID[oid]
-		var b notice.Body
+		b := s.notices.NewBody()
 		b.Para(s.notices.T("undeliverable.intro", s.notices.Value(p.subject)))
 		b.Lines(p.lines...)
 		if err := s.noticeMasters(ctx, tx, p.gid, s.notices.T("undeliverable.subject"), b.String(), nil); err != nil {

@@ -177,18 +177,13 @@ func (s *Store) ResolveMailAddress(ctx context.Context, addr string, from Sender
 	if !ok || !s.IsHosted(domain) {
 		return nil, errorf(ErrNotFound, "%s is not an address of this server", addr)
 	}
-	if i := strings.LastIndex(local, "-bounces+"); i >= 0 {
-		return s.resolveBounce(ctx, addr, local[i+len("-bounces+"):])
-	}
-	if i := strings.LastIndex(local, "-request+"); i >= 0 {
-		return s.resolveHeld(ctx, addr, local[i+len("-request+"):])
-	}
-	kind, base := MailList, local
-	for _, c := range []struct{ suffix, kind string }{{"-owner", MailOwner}, {"-join", MailJoin}, {"-bounces", MailBounces}} {
-		if b, found := strings.CutSuffix(local, c.suffix); found {
-			kind, base = c.kind, b
+	if kind, token, ok := s.opts.Addresses.Token(local); ok {
+		if kind == MailBounces {
+			return s.resolveBounce(ctx, addr, token)
 		}
+		return s.resolveHeld(ctx, addr, token)
 	}
+	kind, base := s.opts.Addresses.Companion(local)
 	l, err := loadListRow(ctx, s.rdb, base+"@"+domain)
 	if err != nil {
 		var r *Refusal
@@ -207,7 +202,7 @@ func (s *Store) ResolveMailAddress(ctx context.Context, addr string, from Sender
 }
 
 func (s *Store) resolveBounce(ctx context.Context, addr, token string) (*MailTarget, error) {
-	rid, salt, ok := ParseVERPToken(token)
+	rid, salt, ok := s.opts.Addresses.ParseVERPToken(token)
 	var id, name, list string
 	var archive bool
 	err := s.rdb.QueryRowContext(ctx, `SELECT g.id, g.name, g.list_address, g.f_message

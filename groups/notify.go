@@ -3,8 +3,6 @@ package groups
 import (
 	"context"
 	"errors"
-
-	"groupd/internal/notice"
 )
 
 // The Group notification (SPEC §1 Notifications): when a group with
@@ -47,7 +45,7 @@ func (s *Store) notifyGroup(ctx context.Context, tx *wtx, gid int64, a Actor, n 
 		return err
 	}
 	c := s.notices
-	var b notice.Body
+	b := s.notices.NewBody()
 	b.Para(c.T("group."+n.event+".intro", n.name, who))
 	b.Lines(n.lines...)
 	for _, p := range n.sentences {
@@ -75,21 +73,21 @@ func (s *Store) notifyEdit(ctx context.Context, tx *wtx, gid int64, a Actor, sen
 }
 
 // person names the user email as notices do: "Alice <alice@example.test>"
-// (notice.Person), the address alone for someone without an account.
-func person(ctx context.Context, q querier, email string) (string, error) {
+// (Notices.Person), the address alone for someone without an account.
+func (s *Store) person(ctx context.Context, q querier, email string) (string, error) {
 	var name string
 	err := q.QueryRowContext(ctx, `SELECT name FROM users WHERE email = ?`, email).Scan(&name)
 	if errors.Is(err, errNoRows) {
 		return email, nil
 	}
-	return notice.Person(name, email), err
+	return s.notices.Person(name, email), err
 }
 
 // people names each of emails as person does.
-func people(ctx context.Context, q querier, emails []string) ([]string, error) {
+func (s *Store) people(ctx context.Context, q querier, emails []string) ([]string, error) {
 	out := make([]string, 0, len(emails))
 	for _, e := range emails {
-		p, err := person(ctx, q, e)
+		p, err := s.person(ctx, q, e)
 		if err != nil {
 			return nil, err
 		}
@@ -104,13 +102,13 @@ func (s *Store) actorName(ctx context.Context, q querier, a Actor) (string, erro
 	if a.Email == "" {
 		return s.notices.T("actor.admin"), nil
 	}
-	return person(ctx, q, a.Email)
+	return s.person(ctx, q, a.Email)
 }
 
 // memberLine is the notification sentence for email's membership going from
 // role before to role after ("" for none), both never equal.
 func (s *Store) memberLine(ctx context.Context, q querier, email, before, after string) (string, error) {
-	who, err := person(ctx, q, email)
+	who, err := s.person(ctx, q, email)
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +130,7 @@ func (s *Store) memberLine(ctx context.Context, q querier, email, before, after 
 // whose name cannot be read stays an address.
 func (s *Store) namer(ctx context.Context, q querier) func([]string) []string {
 	return func(emails []string) []string {
-		out, err := people(ctx, q, emails)
+		out, err := s.people(ctx, q, emails)
 		if err != nil {
 			return emails
 		}

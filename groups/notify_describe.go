@@ -3,8 +3,6 @@ package groups
 import (
 	"context"
 	"strings"
-
-	"groupd/internal/notice"
 )
 
 // describeGroup is the body of a creation notice: the new group's
@@ -20,10 +18,10 @@ func (s *Store) describeGroup(ctx context.Context, q querier, gid int64, g *Grou
 	if err != nil {
 		return nil, err
 	}
-	if masters, err = people(ctx, q, masters); err != nil {
+	if masters, err = s.people(ctx, q, masters); err != nil {
 		return nil, err
 	}
-	if members, err = people(ctx, q, members); err != nil {
+	if members, err = s.people(ctx, q, members); err != nil {
 		return nil, err
 	}
 	c := s.notices
@@ -42,7 +40,7 @@ func (s *Store) describeGroup(ctx context.Context, q querier, gid int64, g *Grou
 // for the notification mail; none when nothing a member cares about did.
 // Empty values read as "(none)"; the list's member addresses are named
 // by named.
-func diffGroups(c *notice.Catalog, a, b *Group, named func([]string) []string) []string {
+func diffGroups(c Notices, a, b *Group, named func([]string) []string) []string {
 	var out []string
 	change := func(label, from, to string) {
 		if from != to {
@@ -70,14 +68,14 @@ func diffGroups(c *notice.Catalog, a, b *Group, named func([]string) []string) [
 	return out
 }
 
-func yesNo(c *notice.Catalog, v bool) string {
+func yesNo(c Notices, v bool) string {
 	if v {
 		return c.T("value.yes")
 	}
 	return c.T("value.no")
 }
 
-func onOff(c *notice.Catalog, v bool) string {
+func onOff(c Notices, v bool) string {
 	if v {
 		return c.T("value.on")
 	}
@@ -85,7 +83,7 @@ func onOff(c *notice.Catalog, v bool) string {
 }
 
 // sendText is a send restriction in words; an unknown one as it is.
-func sendText(c *notice.Catalog, v string) string {
+func sendText(c Notices, v string) string {
 	switch v {
 	case SendAnyone, SendMembers, SendListed:
 		return c.T("send." + v)

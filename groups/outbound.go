@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/mail"
-
-	"groupd/internal/notice"
 )
 
 // Enqueue durably queues a message for delivery through the relay to each
@@ -42,23 +40,16 @@ const ChangeOutbound = "outbound.queued"
 func (s *Store) NoReplyAddress() string { return "groupd-noreply@" + s.opts.MailDomains[0] }
 
 // composeNotice writes a notice from groupd's no-reply address in the
-// organisation's language (internal/notice: RFC 2047 headers, folded,
+// organisation's language (Options.Notices: RFC 2047 headers, folded,
 // long lines quoted-printable). replyTo, when not nil, is whom a reply
 // goes to; attached, when not nil, a message sent along (message/rfc822).
 func (s *Store) composeNotice(tx *wtx, subject, body string, replyTo *mail.Address, attached ...[]byte) ([]byte, error) {
 	id := make([]byte, 12)
 	rand.Read(id)
-	m := notice.Message{
-		From:      &mail.Address{Name: "groupd", Address: s.NoReplyAddress()},
-		ReplyTo:   replyTo,
-		Subject:   subject,
-		Date:      tx.now,
-		MessageID: hex.EncodeToString(id) + "@" + s.opts.Hostname,
-		Language:  s.notices.Lang(),
-		Body:      body,
-	}
+	var att []byte
 	if len(attached) > 0 {
-		m.Attached = attached[0]
+		att = attached[0]
 	}
-	return m.Bytes()
+	return s.notices.Compose(&mail.Address{Name: "groupd", Address: s.NoReplyAddress()}, replyTo, subject,
+		hex.EncodeToString(id)+"@"+s.opts.Hostname, tx.now, body, att)
 }

@@ -41,7 +41,7 @@ func (s *Store) PreviewGroupID(ctx context.Context, a Actor, name, wantID string
 	base := wantID
 	switch {
 	case wantID != "":
-		if err := checkID(wantID); err != nil {
+		if err := checkID(wantID, s.reserved()); err != nil {
 			return nil, err
 		}
 	case name == "":
@@ -50,7 +50,7 @@ func (s *Store) PreviewGroupID(ctx context.Context, a Actor, name, wantID string
 		if err := checkName(name); err != nil {
 			return nil, err
 		}
-		base = derivedBase(name)
+		base = derivedBase(name, s.reserved())
 	}
 	id, err := s.freeID(ctx, s.rdb, base)
 	if err != nil {
@@ -64,8 +64,8 @@ func (s *Store) PreviewGroupID(ctx context.Context, a Actor, name, wantID string
 // base32 letters of the name's hash, so that such groups get short
 // distinct ids rather than group, group-2, …. The same name always asks
 // for the same id, so a preview and the creation after it agree.
-func derivedBase(name string) string {
-	if id := deriveID(name); id != "" {
+func derivedBase(name string, reserved []string) string {
+	if id := deriveID(name, reserved); id != "" {
 		return id
 	}
 	sum := sha256.Sum256([]byte(name))
@@ -82,7 +82,7 @@ func (s *Store) freeID(ctx context.Context, q querier, base string) (string, err
 		if n > 1 {
 			id = fmt.Sprintf("%s-%d", base, n)
 		}
-		if checkID(id) != nil {
+		if checkID(id, s.reserved()) != nil {
 			continue // base ends in a companion suffix: base-2 does not
 		}
 		taken, err := idTaken(ctx, q, id)

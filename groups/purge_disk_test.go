@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"groupd/internal/listaddr"
 )
 
 // TestPurgedNoteLeavesNoTrace: after a purge of notes, the note's text is
@@ -82,7 +84,7 @@ func TestDeletedGroupLeavesNoTrace(t *testing.T) {
 func newStoreInDir(t *testing.T) (*Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	s, err := Open(Options{Path: filepath.Join(dir, "groupd.db"), MailDomains: []string{"lists.example.test"},
+	s, err := Open(Options{Addresses: listaddr.Grammar{}, Notices: loadNotices, Path: filepath.Join(dir, "groupd.db"), MailDomains: []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"}, HashParams: cheap()})
 	if err != nil {
 		t.Fatal(err)

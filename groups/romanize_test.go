@@ -4,6 +4,8 @@ import (
 	"context"
 	"regexp"
 	"testing"
+
+	"groupd/internal/listaddr"
 )
 
 // TestDeriveIDScripts: names in Korean and other scripts give readable
@@ -31,7 +33,7 @@ func TestDeriveIDScripts(t *testing.T) {
 		"🎉":                 "",
 	}
 	for name, want := range cases {
-		if got := deriveID(name); got != want {
+		if got := deriveID(name, listaddr.Suffixes()); got != want {
 			t.Errorf("deriveID(%q) = %q, want %q", name, got, want)
 		}
 	}
@@ -43,8 +45,9 @@ func TestDerivedIDsAreValid(t *testing.T) {
 	names := []string{"개발팀", "開発", "Team Join", "a-owner", "---", "ÆØÅ", "Ωmega", "x", "한글 ㅋㅋ",
 		"가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사", "Ŋ ĳ", "٣٤٥ عربى"}
 	for _, n := range names {
-		base := derivedBase(n)
-		if checkID(base) != nil && checkID(base+"-2") != nil {
+		reserved := listaddr.Suffixes()
+		base := derivedBase(n, reserved)
+		if checkID(base, reserved) != nil && checkID(base+"-2", reserved) != nil {
 			t.Errorf("derivedBase(%q) = %q: not a valid id", n, base)
 		}
 	}

@@ -8,73 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"groupd/internal/notice"
 )
 
 var errNoRows = sql.ErrNoRows
-
-// Options configure a Store.
-type Options struct {
-	// Driver is the database: DriverSQLite ("sqlite", the default) or
-	// DriverPostgres ("postgres").
-	Driver string
-	// Path of the SQLite database file. Required with SQLite; unused with
-	// PostgreSQL.
-	Path string
-	// DSN is the PostgreSQL connection string (a URL or key=value pairs).
-	// Required with PostgreSQL; unused with SQLite.
-	DSN string
-	// Blobs is where folder contents are kept (the BlobStore): BlobsFS,
-	// files in BlobDir, or BlobsPostgres, chunks in the PostgreSQL
-	// database. Default: BlobsFS with SQLite, BlobsPostgres with
-	// PostgreSQL.
-	Blobs string
-	// BlobDir holds folder contents with the fs BlobStore (and the
-	// upload temporaries under it). Default with SQLite: "blobs" beside
-	// Path. With PostgreSQL and the fs BlobStore it is required: every
-	// node must see the same directory.
-	BlobDir string
-	// MailDomains are the domains whose addresses groupd hosts; the first
-	// is used for default list addresses. Required.
-	MailDomains []string
-	// InternalDomains are the organisation's own mail domains. Required.
-	InternalDomains []string
-	// Hostname names this server in notification mail. Default: the
-	// first mail domain.
-	Hostname string
-	// Logger. Default: discard.
-	Logger *slog.Logger
-	// Now returns the current time. Default: time.Now.
-	Now func() time.Time
-	// BusyTimeout is how long a statement waits for a lock (SQLite's
-	// busy_timeout, PostgreSQL's lock_timeout). Default 5s.
-	BusyTimeout time.Duration
-	// HashParams set the argon2id cost. Default: DefaultHashParams().
-	HashParams *HashParams
-	// Throttle bounds failed logins (see ThrottleOptions for defaults).
-	Throttle ThrottleOptions
-	// Language is the organisation's language, in which notices are
-	// written: "en" or "ko". Default: "en".
-	Language string
-	// PublicURL is the daemon's public base URL (config public_url,
-	// without a trailing slash), for console links in notices; "" for
-	// none.
-	PublicURL string
-	// NodeID names this Store among the nodes on one PostgreSQL
-	// database: on the change feed and in the claims of queue rows.
-	// Default: random at Open.
-	NodeID string
-	// Lease is how long a claim of queue rows (or of posts to index)
-	// lasts without renewal (RenewClaims) before another node may take
-	// them over (PostgreSQL). Default 1 minute.
-	Lease time.Duration
-}
 
 // Store is the groups model on SQLite or PostgreSQL. It is safe for
 // concurrent use.
@@ -89,8 +29,8 @@ type Store struct {
 	feed     *feed
 	auth     *authCache
 	throttle *throttle
-	notices  *notice.Catalog // notice texts in the organisation's language
-	thumbs   chan struct{}   // one image decode at a time (notes_attach_image.go)
+	notices  Notices       // notice texts in the organisation's language (Options.Notices)
+	thumbs   chan struct{} // one image decode at a time (notes_attach_image.go)
 	close    sync.Once
 	// PostgreSQL: this run's id on the change feed and in claims
 	// (Options.NodeID, "/", random), and its listener (feed_pg.go).
@@ -116,7 +56,7 @@ func Open(opts Options) (*Store, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
-	notices, err := notice.Load(opts.Language)
+	notices, err := opts.Notices(opts.Language)
 	if err != nil {
 		return nil, fmt.Errorf("groups: Options.Language: %w", err)
 	}
@@ -155,53 +95,6 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.sweepBlobTrash(context.Background())
 	return s, nil
-}
-
-func (o *Options) fill() error {
-	if err := o.fillDB(); err != nil {
-		return err
-	}
-	if err := o.fillBlobs(); err != nil {
-		return err
-	}
-	if len(o.MailDomains) == 0 || len(o.InternalDomains) == 0 {
-		return errors.New("groups: MailDomains and InternalDomains are required")
-	}
-	if o.Hostname == "" {
-		o.Hostname = o.MailDomains[0]
-	}
-	if o.Language == "" {
-		o.Language = "en"
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.NodeID == "" {
-		o.NodeID = newNodeID()
-	}
-	if strings.ContainsAny(o.NodeID, "/\\") || strings.Trim(o.NodeID, ".") == "" {
-		return fmt.Errorf("groups: Options.NodeID %q: no slashes, not only dots", o.NodeID)
-	}
-	if o.Lease <= 0 {
-		o.Lease = time.Minute
-	}
-	if o.BusyTimeout == 0 {
-		o.BusyTimeout = 5 * time.Second
-	}
-	if o.HashParams == nil {
-		p := DefaultHashParams()
-		o.HashParams = &p
-	}
-	for i, d := range o.MailDomains {
-		o.MailDomains[i] = strings.ToLower(d)
-	}
-	for i, d := range o.InternalDomains {
-		o.InternalDomains[i] = strings.ToLower(d)
-	}
-	return nil
 }
 
 // fillDB checks the database options and fills their defaults.

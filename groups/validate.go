@@ -19,9 +19,9 @@ const (
 	MinPasswordLength   = 8
 )
 
-// reservedSuffixes are local-part suffixes of a list's companion addresses;
-// no list address or group id may end in one.
-func reservedSuffixes() []string { return []string{"-owner", "-join", "-bounces", "-request"} }
+// reserved are the local-part suffixes of a list's companion addresses
+// (AddressGrammar.Suffixes); no list address or group id may end in one.
+func (s *Store) reserved() []string { return s.opts.Addresses.Suffixes() }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$`)
 
@@ -155,11 +155,11 @@ func checkName(s string) error {
 	return checkText("name", s, 1, MaxNameChars)
 }
 
-func checkID(id string) error {
+func checkID(id string, reserved []string) error {
 	if len(id) > MaxIDLength || !idPattern.MatchString(id) {
 		return errorf(ErrInvalid, "id %q must be 1 to %d lower-case letters, digits, '.', '-' or '_', starting and ending with a letter or digit", id, MaxIDLength)
 	}
-	for _, suf := range reservedSuffixes() {
+	for _, suf := range reserved {
 		if strings.HasSuffix(id, suf) {
 			return errorf(ErrInvalid, "id %q must not end in %q: that address belongs to a list's companion", id, suf)
 		}
@@ -178,7 +178,7 @@ func (s *Store) checkListAddress(addr string) (string, error) {
 	if !s.IsHosted(domain) {
 		return "", errorf(ErrInvalid, "mailing_list.address %q must be in one of the hosted mail domains (%s)", a, strings.Join(s.opts.MailDomains, ", "))
 	}
-	if err := checkID(local); err != nil {
+	if err := checkID(local, s.reserved()); err != nil {
 		return "", errorf(ErrInvalid, "mailing_list.address %q: its local part must be lower-case letters, digits, '.', '-' or '_' and not end in -owner, -join, -bounces or -request", a)
 	}
 	return a, nil
@@ -190,7 +190,7 @@ func (s *Store) checkListAddress(addr string) (string, error) {
 // accented Latin, Greek, Cyrillic), the rest folded to '-'. Empty for
 // names with nothing to spell (CJK ideographs, say): chooseID then makes
 // a short unique id.
-func deriveID(name string) string {
+func deriveID(name string, reserved []string) string {
 	var b strings.Builder
 	dash := false
 	rs := []rune(name)
@@ -213,7 +213,7 @@ func deriveID(name string) string {
 		}
 	}
 	id := strings.Trim(b.String(), "-")
-	for _, suf := range reservedSuffixes() {
+	for _, suf := range reserved {
 		id = strings.TrimSuffix(id, suf)
 	}
 	return id

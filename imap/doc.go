@@ -20,7 +20,10 @@
 // dispatch, are rewritten by the command guard into a marked SEARCH that
 // the session answers (sortcmd.go); LIST … RETURN (STATUS …) (RFC 5819)
 // counts every group in one store query per hundred groups.
-// Flags (\Seen, \Answered, \Flagged, \Draft, keywords) are kept per user.
+// Flags (\Seen, \Answered, \Flagged, \Draft, keywords) are kept per user;
+// their grammar (which system flags a user keeps, how STORE combines
+// flags, which keywords are kept: RFC 3501 §2.3.2, §6.4.6, §9) is this
+// package's (flags.go), and the store keeps the result as strings.
 // APPEND, EXPUNGE, COPY, MOVE, CREATE, DELETE and RENAME answer NO.
 //
 // The server follows groups' change feed for IDLE, and after every other
@@ -55,8 +58,8 @@
 // What it stores: nothing on disk of its own. The groups store keeps, for
 // this package, imap_mailboxes (per-group UID counters), imap_flags
 // (per-user flags) and imap_text (each post's decoded, lower-cased search
-// text, written by the outbound queue when it is idle; a search first
-// indexes what its group still lacks), reached through groups.Store's
+// text, extracted by internal/searchtext and written by the daemon's
+// indexer; a search first indexes what its group still lacks), reached through groups.Store's
 // Imap* methods, which ask groups.Store.Authorize. In memory the server
 // keeps a bounded cache of parsed envelopes (posts never change).
 package imap

@@ -161,7 +161,7 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 	if len(uids) == 0 {
 		return nil
 	}
-	got, err := s.srv.store.ImapStoreFlags(s.ctx, s.actor, s.sel.mb.groupID, uids, groups.ImapFlagsAdd, []string{groups.ImapSeen})
+	got, err := s.srv.store.ImapStoreFlags(s.ctx, s.actor, s.sel.mb.groupID, uids, changeFlags(flagsAdd, []string{groups.ImapSeen}))
 	if err != nil {
 		return s.lost(err)
 	}

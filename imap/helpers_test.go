@@ -16,6 +16,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 const password = "password1"
@@ -37,13 +38,13 @@ func newEnv(t testing.TB, opts ...func(*Options)) *env {
 func newEnvThrottle(t testing.TB, th groups.ThrottleOptions, opts ...func(*Options)) *env {
 	t.Helper()
 	db := testdb.New(t)
-	st, err := groups.Open(groups.Options{
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
 		Throttle:        th,
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

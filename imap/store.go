@@ -1,12 +1,8 @@
 package imap
 
 import (
-	"strings"
-
 	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
-
-	"groupd/groups"
 )
 
 // Store answers STORE and UID STORE (RFC 3501 §6.4.6) on the user's own
@@ -22,24 +18,22 @@ func (s *session) Store(w *imapserver.FetchWriter, numSet goimap.NumSet, flags *
 	if sel.mb.groupID == "" {
 		return nil // INBOX is empty
 	}
-	for _, f := range flags.Flags {
-		if f == goimap.FlagDeleted || strings.EqualFold(string(f), string(goimap.FlagDeleted)) {
-			return errNoDeleted
-		}
+	if err := checkStoreFlags(fromFlags(flags.Flags)); err != nil {
+		return err
 	}
-	op := groups.ImapFlagsSet
+	op := flagsSet
 	switch flags.Op {
 	case goimap.StoreFlagsAdd:
-		op = groups.ImapFlagsAdd
+		op = flagsAdd
 	case goimap.StoreFlagsDel:
-		op = groups.ImapFlagsDel
+		op = flagsDel
 	}
 	pos := sel.indices(numSet)
 	uids := make([]uint32, len(pos))
 	for i, p := range pos {
 		uids[i] = sel.uids[p]
 	}
-	got, err := s.srv.store.ImapStoreFlags(s.ctx, s.actor, sel.mb.groupID, uids, op, fromFlags(flags.Flags))
+	got, err := s.srv.store.ImapStoreFlags(s.ctx, s.actor, sel.mb.groupID, uids, changeFlags(op, fromFlags(flags.Flags)))
 	if err != nil {
 		return s.lost(err)
 	}

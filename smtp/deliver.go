@@ -10,6 +10,7 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 
 	"groupd/groups"
+	"groupd/internal/listaddr"
 )
 
 // worker runs one SMTP transaction at a time with the relay, keeping its
@@ -131,7 +132,7 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 		o.failAll(items, err)
 		return err
 	}
-	from := msg.Envelope(items[0].RID)
+	from := envelopeFrom(msg, items[0].RID)
 	rcpts := make([]string, len(items))
 	for i, it := range items {
 		rcpts[i] = it.Rcpt
@@ -220,4 +221,13 @@ func describe(err error) (code, text string) {
 		return "4.4.1", "relay unreachable: " + err.Error()
 	}
 	return "4.0.0", err.Error()
+}
+
+// envelopeFrom is the envelope sender for a transaction of msg whose first
+// recipient row is rid: with VERP, the bounce address naming that row.
+func envelopeFrom(msg *groups.OutboundMessage, rid int64) string {
+	if !msg.VERP {
+		return msg.MailFrom
+	}
+	return listaddr.VERPAddress(msg.MailFrom, listaddr.VERPToken(rid, msg.Salt))
 }

@@ -76,8 +76,8 @@
 // SQLite, records permanent ones per recipient (reported to the masters),
 // and resumes after a restart or a crash: a row is due until its outcome
 // is recorded, so at most the transactions in flight at a crash are
-// repeated. When it has nothing to send it writes the IMAP search text of
-// newly archived posts (groups.Store.IndexArchive).
+// repeated. (The IMAP search text of archived posts is written by a
+// worker of the daemon, not by the queue.)
 // Outcomes of concurrent transactions are recorded in shared SQLite
 // transactions; a worker waits for its outcome to be on disk before it
 // takes the next batch. QueueOptions.ListRate caps the posts per list and
@@ -85,6 +85,10 @@
 // a post is <list>-bounces+<token>@<domain>, the token naming the first
 // recipient row of the transaction (the DSN's Final-Recipient names the
 // recipient when a transaction holds several).
+//
+// The grammar of those addresses (companions, VERP tokens, request
+// addresses) is internal/listaddr's; the queue spells each transaction's
+// envelope sender with it (deliver.go), the store stores the parts.
 //
 // What it stores: nothing of its own; everything goes through the groups
 // store (tables outbound, outbound_rcpts, messages, list_bounces).

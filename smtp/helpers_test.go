@@ -16,6 +16,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // Test world: lists.example.test is hosted, example.test is internal.
@@ -37,12 +38,12 @@ func newStore(t testing.TB) *groups.Store {
 // newStoreAt opens a test store on the database db.
 func newStoreAt(t testing.TB, db testdb.DB) *groups.Store {
 	t.Helper()
-	st, err := groups.Open(groups.Options{
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{listDomain},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

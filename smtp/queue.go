@@ -39,8 +39,7 @@ type batch struct {
 
 // Run delivers until ctx is done, then waits for the transactions in
 // flight to finish and be recorded. It wakes on the change feed when mail
-// is queued and polls every PollInterval for retries that fall due. When
-// nothing is due it indexes the archive for search.
+// is queued and polls every PollInterval for retries that fall due.
 func (q *Queue) Run(ctx context.Context) error {
 	sub := q.store.Subscribe()
 	defer sub.Close()
@@ -82,7 +81,7 @@ func (q *Queue) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if n > 0 || q.indexArchive(ctx) {
+		if n > 0 {
 			continue
 		}
 		var ok bool
@@ -90,42 +89,6 @@ func (q *Queue) Run(ctx context.Context) error {
 			return nil
 		}
 	}
-}
-
-// indexBatch is how many archived posts the idle queue indexes for IMAP
-// SEARCH in one store transaction (short, so that posts are not kept
-// waiting for the writer).
-const indexBatch = 100
-
-// indexBytes bounds the bytes of posts indexed in one batch (at least
-// one post): IndexArchive loads them all at once.
-const indexBytes = 4 << 20
-
-// indexArchive writes the search text of archived posts while there is
-// no mail to send (groups.Store.IndexArchive), as many as indexBytes and
-// the memory budget allow; true when it did some.
-func (q *Queue) indexArchive(ctx context.Context) bool {
-	sizes, err := q.store.IndexTodoSizes(ctx, indexBatch)
-	if err != nil || len(sizes) == 0 {
-		return false
-	}
-	limit, total := 0, int64(0)
-	for _, n := range sizes {
-		if limit > 0 && total+n > indexBytes {
-			break
-		}
-		limit, total = limit+1, total+n
-	}
-	release, err := q.opts.Budget.Take(ctx, 3*total) // SQLite's copy, the driver's, database/sql's
-	if err != nil {
-		return false
-	}
-	defer release()
-	n, err := q.store.IndexArchive(ctx, limit)
-	if err != nil && ctx.Err() == nil {
-		q.log.Error("indexing the archive", "err", err)
-	}
-	return n > 0
 }
 
 // wait blocks until mail is queued (groups.ChangeOutbound on the change

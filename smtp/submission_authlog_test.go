@@ -12,6 +12,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // lockedBuffer is a log sink safe for concurrent writes.
@@ -39,9 +40,9 @@ func TestSubmissionAuthLogsNoSecret(t *testing.T) {
 	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	db := testdb.New(t)
-	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{listDomain}, InternalDomains: []string{"example.test"},
-		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}, Logger: logger})
+		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}, Logger: logger}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -60,11 +61,11 @@ func TestBruteForce(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	const delay = 20 * time.Millisecond
 	db := testdb.New(t)
-	st, err := groups.Open(groups.Options{
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir, MailDomains: []string{listDomain},
 		InternalDomains: []string{"example.test"}, HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
 		Logger: log, Throttle: groups.ThrottleOptions{SlowAfter: 5, RefuseAfter: 20, Delay: delay, MaxDelay: 2 * delay},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // BenchmarkPages renders the console's pages at the listing benchmark's
@@ -24,8 +25,8 @@ import (
 //	go test ./web -run XXX -bench Pages -benchtime 2000x
 func BenchmarkPages(b *testing.B) {
 	db := testdb.New(b)
-	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
-		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}})
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
+		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"}}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"groupd/groups"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // testEnv is a console on a real store in a temporary directory, served
@@ -29,9 +30,9 @@ type testEnv struct {
 func newTestEnv(t *testing.T, mod ...func(*Options)) *testEnv {
 	t.Helper()
 	db := testdb.New(t)
-	st, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
+	st, err := groups.Open(testkit.StoreOptions(groups.Options{Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains: []string{"lists.example.test"}, InternalDomains: []string{"example.test"},
-		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}})
+		HashParams: &groups.HashParams{Time: 1, Memory: 64, Threads: 1}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,13 +38,13 @@ func newEnv(t testing.TB, opts Options) *env {
 func newEnvIn(t testing.TB, opts Options, lang string) *env {
 	t.Helper()
 	db := testdb.New(t)
-	s, err := groups.Open(groups.Options{
+	s, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Language: lang,
 		Driver:   db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

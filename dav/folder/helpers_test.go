@@ -28,12 +28,12 @@ type env struct {
 
 func openStore(t testing.TB, db testdb.DB) *groups.Store {
 	t.Helper()
-	s, err := groups.Open(groups.Options{
+	s, err := groups.Open(testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"groupd/groups"
 	"groupd/internal/groupdproc"
 	"groupd/internal/testdb"
+	"groupd/internal/testkit"
 )
 
 // TestRecurrenceBudget is issue 16's first finding through the groupd
@@ -133,9 +134,9 @@ func storeBefore(t *testing.T, dataDir, group, name, uid, body string) {
 	// The daemon's database: data_dir's file, or its PostgreSQL one
 	// (testdb.For of the run's root, data_dir's parent).
 	db := testdb.For(t, filepath.Dir(dataDir))
-	s, err := groups.Open(groups.Options{Driver: db.Driver, DSN: db.DSN,
+	s, err := groups.Open(testkit.StoreOptions(groups.Options{Driver: db.Driver, DSN: db.DSN,
 		Path: filepath.Join(dataDir, "groupd.db"), BlobDir: filepath.Join(dataDir, "blobs"),
-		MailDomains: cfg.Mail.Domains, InternalDomains: cfg.Mail.InternalDomains})
+		MailDomains: cfg.Mail.Domains, InternalDomains: cfg.Mail.InternalDomains}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@
 // folded, and a body whose long lines are quoted-printable (RFC 2045
 // §6.7), so that no line exceeds RFC 5322 §2.1.1's limits.
 //
-// The package imports no other groupd package: the groups store, which
-// decides when a notice goes and to whom, imports it.
+// The package imports no other groupd package, and the groups store does
+// not import it: the store, which decides when a notice goes, to whom
+// and which sentences it says, is given a *Catalog (message.go) as
+// groups.Options.Notices by the daemon.
 package notice

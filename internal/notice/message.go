@@ -114,3 +114,30 @@ func TransferEncoding(body string) string {
 	}
 	return "7bit"
 }
+
+// The groups store takes a *Catalog as its notices (groups.Notices,
+// Options.Notices): it decides when a notice goes, to whom and which
+// sentences it says; these methods give the words and the message. Their
+// types are the standard library's, so that neither package imports the
+// other.
+
+// Person is the package's Person.
+func (c *Catalog) Person(name, addr string) string { return Person(name, addr) }
+
+// NewBody starts the text of a notice (a *Body).
+func (c *Catalog) NewBody() interface {
+	Para(text string)
+	Lines(lines ...string)
+	Quote(text string)
+	String() string
+} {
+	return &Body{}
+}
+
+// Compose is Message.Bytes for a notice in the catalog's language
+// (Content-Language); replyTo and attached may be nil.
+func (c *Catalog) Compose(from, replyTo *mail.Address, subject, messageID string, date time.Time, body string, attached []byte) ([]byte, error) {
+	m := Message{From: from, ReplyTo: replyTo, Subject: subject, Date: date, MessageID: messageID,
+		Language: c.lang, Body: body, Attached: attached}
+	return m.Bytes()
+}

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"groupd/daemon"
 	"groupd/groups"
 	"groupd/smtp"
 )
@@ -76,7 +77,7 @@ func run(log *slog.Logger, dbOpts groups.Options, listen, addrFile, relay string
 	o.MailDomains, o.InternalDomains = []string{"lists.example.test"}, []string{"example.test"}
 	o.Hostname, o.Logger = "lists.example.test", log
 	o.HashParams = &groups.HashParams{Time: 1, Memory: 64, Threads: 1}
-	st, err := groups.Open(o)
+	st, err := groups.Open(daemon.StoreOptions(o)) // the daemon's protocol semantics
 	if err != nil {
 		return err
 	}

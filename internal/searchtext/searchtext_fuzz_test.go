@@ -1,4 +1,4 @@
-package groups
+package searchtext
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 // FuzzIMAPSearchText feeds raw messages to the SEARCH text indexer and to
 // its decoders without the indexer's recover, so that a panic in them is
 // found rather than hidden. Properties: no panic; the body text stays
-// within imapMaxText (plus lower-casing growth); a message without MIME
+// within MaxText (plus lower-casing growth); a message without MIME
 // fields is indexed as it is, lower-cased.
 func FuzzIMAPSearchText(f *testing.F) {
 	for _, s := range []string{
@@ -25,15 +25,15 @@ func FuzzIMAPSearchText(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		header, body := imapSearchText(data)
-		if len(body) > 3*imapMaxText {
+		header, body := Extract(data)
+		if len(body) > 3*MaxText {
 			t.Fatalf("search body of %d bytes", len(body))
 		}
-		if !bytes.Contains(data, []byte("=?")) && !bytes.Equal(header, bytes.ToLower(data[:imapHeaderEnd(data)])) {
-			t.Fatalf("plain header %q indexed as %q", data[:imapHeaderEnd(data)], header)
+		if !bytes.Contains(data, []byte("=?")) && !bytes.Equal(header, bytes.ToLower(data[:headerEnd(data)])) {
+			t.Fatalf("plain header %q indexed as %q", data[:headerEnd(data)], header)
 		}
-		imapDecodeSinglePart(data)
-		imapDecodeParts(data)
+		decodeSinglePart(data)
+		decodeParts(data)
 	})
 }
 
@@ -44,7 +44,7 @@ func FuzzIMAPDecodeQP(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if out := imapDecodeQP(in); len(out) > len(in) {
+		if out := decodeQP(in); len(out) > len(in) {
 			t.Fatalf("decoding %q grew it to %q", in, out)
 		}
 		var enc bytes.Buffer
@@ -52,7 +52,7 @@ func FuzzIMAPDecodeQP(f *testing.F) {
 		w.Binary = true
 		w.Write(in)
 		w.Close()
-		if got := imapDecodeQP(enc.Bytes()); !bytes.Equal(got, in) {
+		if got := decodeQP(enc.Bytes()); !bytes.Equal(got, in) {
 			t.Fatalf("round trip of %q: encoded %q, decoded %q", in, enc.Bytes(), got)
 		}
 	})

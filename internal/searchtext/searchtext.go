@@ -1,4 +1,4 @@
-package groups
+package searchtext
 
 import (
 	"bytes"
@@ -10,36 +10,36 @@ import (
 	gomessage "github.com/emersion/go-message"
 )
 
-// imapMaxText caps the search text kept per message.
-const imapMaxText = 1 << 20
+// MaxText caps the body text extracted per message.
+const MaxText = 1 << 20
 
-// imapSearchText is what SEARCH TEXT and BODY look in (RFC 3501 §6.4.4):
+// Extract gives what SEARCH TEXT and BODY look in (RFC 3501 §6.4.4):
 // the header with RFC 2047 words decoded, and the body's text decoded from
 // its transfer encoding (every text part of a multipart message), both
 // lower-cased with Unicode rules.
-func imapSearchText(data []byte) (header, body []byte) {
-	end := imapHeaderEnd(data)
+func Extract(data []byte) (header, body []byte) {
+	end := headerEnd(data)
 	defer func() {
 		// Hostile MIME must never fail the post that carries it: index it raw.
 		if recover() != nil {
 			header, body = bytes.ToLower(data[:end]), bytes.ToLower(data[end:])
 		}
 	}()
-	header = bytes.ToLower(imapDecodeWords(data[:end]))
-	if _, b, ok := imapDecodeSinglePart(data); ok {
+	header = bytes.ToLower(decodeWords(data[:end]))
+	if _, b, ok := decodeSinglePart(data); ok {
 		body = b
 	} else {
-		body = imapDecodeParts(data)
+		body = decodeParts(data)
 	}
-	if len(body) > imapMaxText {
-		body = body[:imapMaxText]
+	if len(body) > MaxText {
+		body = body[:MaxText]
 	}
 	return header, bytes.ToLower(body)
 }
 
-// imapHeaderEnd is the offset just past the blank line ending the header,
+// headerEnd is the offset just past the blank line ending the header,
 // or len(data) when there is none.
-func imapHeaderEnd(data []byte) int {
+func headerEnd(data []byte) int {
 	i := bytes.Index(data, []byte("\r\n\r\n"))
 	j := bytes.Index(data, []byte("\n\n"))
 	switch {
@@ -51,14 +51,14 @@ func imapHeaderEnd(data []byte) int {
 	return len(data)
 }
 
-// imapDecodeSinglePart decodes the body of a message that is not
+// decodeSinglePart decodes the body of a message that is not
 // multipart (most list posts) without a full MIME parse; ok is false when
-// the message needs imapDecodeParts.
-func imapDecodeSinglePart(data []byte) (header, body []byte, ok bool) {
-	end := imapHeaderEnd(data)
+// the message needs decodeParts.
+func decodeSinglePart(data []byte) (header, body []byte, ok bool) {
+	end := headerEnd(data)
 	header, body = data[:end], data[end:]
-	ctype := imapHeaderValue(header, "content-type")
-	cte := strings.ToLower(strings.TrimSpace(imapHeaderValue(header, "content-transfer-encoding")))
+	ctype := headerValue(header, "content-type")
+	cte := strings.ToLower(strings.TrimSpace(headerValue(header, "content-transfer-encoding")))
 	if ctype != "" {
 		mt, _, err := mime.ParseMediaType(ctype)
 		if err != nil || !strings.HasPrefix(mt, "text/") {
@@ -69,7 +69,7 @@ func imapDecodeSinglePart(data []byte) (header, body []byte, ok bool) {
 	case "", "7bit", "8bit", "binary":
 		return header, body, true
 	case "quoted-printable":
-		return header, imapDecodeQP(body), true
+		return header, decodeQP(body), true
 	case "base64":
 		clean := bytes.Map(func(r rune) rune {
 			if r == '\r' || r == '\n' || r == ' ' || r == '\t' {
@@ -84,17 +84,17 @@ func imapDecodeSinglePart(data []byte) (header, body []byte, ok bool) {
 	return nil, nil, false
 }
 
-// imapDecodeParts walks a MIME message and joins its decoded text parts,
+// decodeParts walks a MIME message and joins its decoded text parts,
 // with the decoded header values of every part; an unparsable message
 // gives its raw body.
-func imapDecodeParts(data []byte) []byte {
+func decodeParts(data []byte) []byte {
 	e, _ := gomessage.Read(bytes.NewReader(data)) // unknown charsets still give an entity
 	if e == nil {
-		return data[imapHeaderEnd(data):]
+		return data[headerEnd(data):]
 	}
 	var out bytes.Buffer
 	e.Walk(func(path []int, part *gomessage.Entity, err error) error {
-		if err != nil || out.Len() > imapMaxText {
+		if err != nil || out.Len() > MaxText {
 			return nil
 		}
 		if len(path) > 0 {
@@ -110,16 +110,16 @@ func imapDecodeParts(data []byte) []byte {
 		if part.MultipartReader() != nil || (t != "" && !strings.HasPrefix(t, "text/") && !strings.HasPrefix(t, "message/")) {
 			return nil
 		}
-		io.Copy(&out, io.LimitReader(part.Body, imapMaxText))
+		io.Copy(&out, io.LimitReader(part.Body, MaxText))
 		out.WriteByte('\n')
 		return nil
 	})
 	return out.Bytes()
 }
 
-// imapDecodeQP decodes quoted-printable (RFC 2045 §6.7) leniently: soft
+// decodeQP decodes quoted-printable (RFC 2045 §6.7) leniently: soft
 // line breaks go, =XX becomes its byte, anything malformed stays as is.
-func imapDecodeQP(b []byte) []byte {
+func decodeQP(b []byte) []byte {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -131,8 +131,8 @@ func imapDecodeQP(b []byte) []byte {
 			case i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n':
 				i += 2
 				continue
-			case i+2 < len(b) && imapIsHex(b[i+1]) && imapIsHex(b[i+2]):
-				out = append(out, imapUnhex(b[i+1])<<4|imapUnhex(b[i+2]))
+			case i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]):
+				out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
 				i += 2
 				continue
 			}
@@ -142,11 +142,11 @@ func imapDecodeQP(b []byte) []byte {
 	return out
 }
 
-func imapIsHex(c byte) bool {
+func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-func imapUnhex(c byte) byte {
+func unhex(c byte) byte {
 	switch {
 	case c <= '9':
 		return c - '0'
@@ -156,9 +156,9 @@ func imapUnhex(c byte) byte {
 	return c - 'a' + 10
 }
 
-// imapHeaderValue returns the first field named key with its folded lines
+// headerValue returns the first field named key with its folded lines
 // joined, from a raw header.
-func imapHeaderValue(header []byte, key string) string {
+func headerValue(header []byte, key string) string {
 	lines := bytes.Split(header, []byte("\n"))
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
@@ -176,9 +176,9 @@ func imapHeaderValue(header []byte, key string) string {
 	return ""
 }
 
-// imapDecodeWords decodes RFC 2047 encoded words in a raw header; an
+// decodeWords decodes RFC 2047 encoded words in a raw header; an
 // undecodable header stays as it is.
-func imapDecodeWords(header []byte) []byte {
+func decodeWords(header []byte) []byte {
 	if !bytes.Contains(header, []byte("=?")) {
 		return header
 	}

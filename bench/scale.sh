@@ -58,26 +58,30 @@ measure() {
 # that matches it, as V[COL.KEY] ("failed" when none does).
 grab() {
 	local v
-	v=$(sed -n "$4" "$LOGS/${1/\//_}.$2.log" 2>/dev/null | head -1)
+	v=$(sed -n "$4" "$LOGS/${1/\//_}.$2.log" 2>/dev/null | head -1) || true
 	V[$1.$3]=${v:-failed}
 }
 
+# want NAME: whether SCALE_ONLY (names, space-separated: smtp caldav
+# webdav imap ac) leaves NAME in; every one without it.
+want() { [[ -z ${SCALE_ONLY:-} || " $SCALE_ONLY " == *" $1 "* ]]; }
+
 for col in "${COLS[@]}"; do
 	nodes=${col#*/}
-	measure "$col" smtp bench/smtp.sh -runs 1 -raw=false -rcpts "$FANOUT" -posts "$ACCEPT_POSTS" -sessions "$SESSIONS"
+	want smtp && measure "$col" smtp bench/smtp.sh -runs 1 -raw=false -rcpts "$FANOUT" -posts "$ACCEPT_POSTS" -sessions "$SESSIONS"
 	grab "$col" smtp accept 's/.*relay paused: groupd \([0-9.]*\) posts\/s.*/\1/p'
 	grab "$col" smtp fanout 's/.*at the relay: groupd \([0-9.]*\) s.*/\1/p'
-	measure "$col" caldav env SIZES="$CAL_EVENTS" PEERS=0 bench/caldav.sh
+	want caldav && measure "$col" caldav env SIZES="$CAL_EVENTS" PEERS=0 bench/caldav.sh
 	grab "$col" caldav put 's/^PUT per event *\([0-9.]*\).*/\1/p'
 	grab "$col" caldav query 's/^calendar-query (1 month) *\([0-9.]*\).*/\1/p'
-	measure "$col" webdav env SIZE_MB="$WEBDAV_MB" FILES=0 PEERS=0 ROUNDS=1 bench/webdav.sh
+	want webdav && measure "$col" webdav env SIZE_MB="$WEBDAV_MB" FILES=0 PEERS=0 ROUNDS=1 bench/webdav.sh
 	grab "$col" webdav webdav_put 's/^PUT [0-9]* MiB (MB\/s) *\([0-9.]*\).*/\1/p'
 	grab "$col" webdav webdav_get 's/^GET [0-9]* MiB (MB\/s) *\([0-9.]*\).*/\1/p'
-	measure "$col" imap env POSTS="$IMAP_POSTS" RUNS=1 bench/imap.sh
+	want imap && measure "$col" imap env POSTS="$IMAP_POSTS" RUNS=1 bench/imap.sh
 	grab "$col" imap sync 's/.*posts: first \([0-9.]*\) ms.*/\1/p'
 	bench_flags=(-db "${col%/*}" -nodes "$nodes")
 	[ "${col%/*}" = postgres ] && bench_flags+=(-dsn "$GROUPD_BENCH_POSTGRES")
-	measure "$col" ac "$LOGS/acbench" -groupd "$LOGS/groupd" "${bench_flags[@]}" -groups "$AC_GROUPS" \
+	want ac && measure "$col" ac "$LOGS/acbench" -groupd "$LOGS/groupd" "${bench_flags[@]}" -groups "$AC_GROUPS" \
 		-users "$AC_USERS" -per-user "$AC_PER_USER" -requests "$AC_REQUESTS"
 	grab "$col" ac p99 's/.* p99 \([0-9.]*\) ms.*/\1/p'
 done

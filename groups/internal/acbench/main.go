@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"groupd/config"
+	"groupd/daemon"
 	"groupd/groups"
 	"groupd/internal/groupdproc"
 )
@@ -97,7 +98,7 @@ func load(c *groupdproc.Cluster, f fixture) ([]string, error) {
 	if err := os.MkdirAll(filepath.Dir(c.SQLitePath()), 0o700); err != nil {
 		return nil, err
 	}
-	st, err := groups.Open(o)
+	st, err := groups.Open(daemon.StoreOptions(o)) // as the daemon opens it
 	if err != nil {
 		return nil, err
 	}

@@ -40,12 +40,10 @@ func (x *indexer) Run(ctx context.Context) error {
 	defer sub.Close()
 	tick := time.NewTicker(x.poll)
 	defer tick.Stop()
-	feed := sub.C
 	for {
 		for x.indexArchive(ctx) {
 		}
-		var ok bool
-		if feed, ok = x.wait(ctx, tick.C, feed); !ok {
+		if !sub.Wait(ctx, tick.C, wakesIndexer) {
 			return nil
 		}
 	}
@@ -76,27 +74,6 @@ func (x *indexer) indexArchive(ctx context.Context) bool {
 		x.log.Error("indexing the archive", "err", err)
 	}
 	return n > 0
-}
-
-// wait blocks until there may be posts to index, the poll ticks, or ctx
-// is done (false). It returns the feed to use next: nil once the store
-// closed it.
-func (x *indexer) wait(ctx context.Context, tick <-chan time.Time, feed <-chan groups.Change) (<-chan groups.Change, bool) {
-	for {
-		select {
-		case <-ctx.Done():
-			return feed, false
-		case <-tick:
-			return feed, true
-		case c, ok := <-feed:
-			if !ok {
-				return nil, true // store closed; poll until ctx ends
-			}
-			if wakesIndexer(c) {
-				return feed, true
-			}
-		}
-	}
 }
 
 // wakesIndexer says whether a change may have left posts to index: a

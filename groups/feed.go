@@ -1,6 +1,10 @@
 package groups
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // Change kinds published on the change feed.
 const (
@@ -92,5 +96,28 @@ func (f *feed) close() {
 	for sub := range f.subs {
 		delete(f.subs, sub)
 		close(sub.c)
+	}
+}
+
+// Wait blocks until a change arrives that wakes says may have left work,
+// tick fires, or ctx is done (false): the loop of a background worker
+// that is woken by the feed and polls as well. Once the store has closed
+// the subscription, it waits on tick alone.
+func (sub *Subscription) Wait(ctx context.Context, tick <-chan time.Time, wakes func(Change) bool) bool {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick:
+			return true
+		case c, ok := <-sub.C:
+			if !ok {
+				sub.C = nil // store closed; poll until ctx ends
+				return true
+			}
+			if wakes(c) {
+				return true
+			}
+		}
 	}
 }

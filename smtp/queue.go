@@ -63,7 +63,6 @@ func (q *Queue) Run(ctx context.Context) error {
 	defer close(jobs)
 	tick := time.NewTicker(q.opts.PollInterval)
 	defer tick.Stop()
-	feed := sub.C
 	var pruned time.Time
 	for {
 		if now := q.opts.Now(); now.Sub(pruned) >= time.Hour {
@@ -84,34 +83,16 @@ func (q *Queue) Run(ctx context.Context) error {
 		if n > 0 {
 			continue
 		}
-		var ok bool
-		if feed, ok = q.wait(ctx, tick.C, feed); !ok {
+		if !sub.Wait(ctx, tick.C, wakesQueue) {
 			return nil
 		}
 	}
 }
 
-// wait blocks until mail is queued (groups.ChangeOutbound on the change
-// feed, or groups.ChangeResync), the poll ticks, or ctx is done (false). It returns the feed to
-// use next: nil once the store closed it.
-func (q *Queue) wait(ctx context.Context, tick <-chan time.Time, feed <-chan groups.Change) (<-chan groups.Change, bool) {
-	for {
-		select {
-		case <-ctx.Done():
-			return feed, false
-		case <-tick:
-			return feed, true
-		case c, ok := <-feed:
-			if !ok {
-				return nil, true // store closed; poll until ctx ends
-			}
-			// ChangeResync: another node's queued mail may have
-			// gone unannounced; look now.
-			if c.Kind == groups.ChangeOutbound || c.Kind == groups.ChangeResync {
-				return feed, true
-			}
-		}
-	}
+// wakesQueue says whether a change may have queued mail: mail queued
+// here, or changes of another node that went unannounced (ChangeResync).
+func wakesQueue(c groups.Change) bool {
+	return c.Kind == groups.ChangeOutbound || c.Kind == groups.ChangeResync
 }
 
 // dispatch takes due rows that are not in flight and hands them to the

@@ -106,8 +106,7 @@ func (s *server) uploadFailed(c *reqCtx, name string, err error) (int, string) {
 	switch {
 	case errors.Is(err, groups.ErrTooLarge):
 		return http.StatusInsufficientStorage, c.T("folder.full", name)
-	case errors.Is(err, groups.ErrIncomplete), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, context.Canceled), c.r.Context().Err() != nil:
+	case cutShort(c, err):
 		return http.StatusBadRequest, c.T("folder.upload.interrupted", name)
 	}
 	s.log.Error("upload", "name", name, "err", err)
@@ -121,4 +120,11 @@ func (s *server) uploadRefused(c *reqCtx, f *groups.Folder, dir string, status i
 	io.CopyN(io.Discard, c.r.Body, uploadDrain)
 	pg := &folderPage{Dir: dir, Refusals: map[string]string{"upload": msg}}
 	return s.showFolder(c, f, status, pg)
+}
+
+// cutShort says whether err is the upload's request ending before its
+// body did (the client went away or stopped sending), not a refusal.
+func cutShort(c *reqCtx, err error) bool {
+	return errors.Is(err, groups.ErrIncomplete) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.Canceled) || c.r.Context().Err() != nil
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -97,8 +95,7 @@ func (s *server) attachFailed(c *reqCtx, name string, err error) (int, string) {
 	switch {
 	case groups.Message(err) == groups.QuotaExceeded:
 		return http.StatusInsufficientStorage, c.T("notes.attach.full", name)
-	case errors.Is(err, groups.ErrIncomplete), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, context.Canceled), c.r.Context().Err() != nil:
+	case cutShort(c, err):
 		return http.StatusBadRequest, c.T("folder.upload.interrupted", name)
 	}
 	if status := statusOf(err); status != http.StatusInternalServerError {

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,7 +68,7 @@ func shootForReview(t *testing.T, p *browserTab, dir string) {
 		{"notes", "/g/sales/notes"}, {"events", "/g/sales/events/month"}, {"tasks", "/g/sales/tasks"},
 		{"folder", "/g/sales/folder"}, {"connect", "/g/sales/connect"}, {"admin", "/admin"},
 		{"account", "/account"}, {"convert", "/groups/convert"}, {"missing", "/g/no-such-group"},
-		{"held", "/g/sales/held"},
+		{"held", "/g/sales/held"}, {"note", "/g/sales/notes/1"},
 	}
 	for _, lang := range []string{"en", "ko"} {
 		p.open(t, "/lang?l="+lang+"&back=/groups")
@@ -135,6 +136,14 @@ func seedShowcase(t *testing.T, d *consoleDaemon) {
 	for _, n := range [][2]string{{"Pricing 2025", "The new price list applies from the first of next month."},
 		{"Onboarding checklist", "Accounts, CRM access, the shared folder, the weekly review."}} {
 		d.asJSON(t, userAlice, "POST", "/api/v1/groups/sales/notes", map[string]string{"title": n[0], "body": n[1]}, nil, 201)
+	}
+	// The first note carries a photo and a file (its page is reviewed).
+	for _, f := range []struct{ name, ctype, body string }{{"shelf.png", "image/png", string(png)},
+		{"Price list.pdf", "application/pdf", "%PDF-1.4\n" + strings.Repeat("x", 40<<10)}} {
+		if code, b := d.as(t, userAlice, "POST", "/api/v1/groups/sales/notes/1/attachments?name="+url.QueryEscape(f.name),
+			strings.NewReader(f.body), f.ctype); code != 201 {
+			t.Fatalf("attach %s: %d %s", f.name, code, b)
+		}
 	}
 	day := time.Now().AddDate(0, 0, 3)
 	for i, ev := range []string{"Pipeline review", "Customer visit: Hanil Motors", "Quarterly planning"} {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,8 +41,11 @@ type tarpit struct {
 	stop  chan struct{} // closed at Shutdown
 	close sync.Once
 
-	mu        sync.Mutex
-	pits      map[netip.Addr]*pit
+	mu   sync.Mutex
+	pits map[netip.Addr]*pit
+	// slowed is len(pits), read without the lock: every read of every
+	// SMTP connection asks delay, and almost always nobody is slowed.
+	slowed    atomic.Int32
 	bulk      bucket // message data past memBytes, every session's
 	bulkRate  int64
 	bulkBurst time.Duration
@@ -128,6 +132,7 @@ func (t *tarpit) punish(a net.Addr) {
 		t.prune(now)
 	}
 	t.pits[key] = &pit{until: now.Add(t.dur), b: bucket{free: now}}
+	t.slowed.Store(int32(len(t.pits)))
 }
 
 // prune forgets the addresses whose slowing has ended, and if none has,
@@ -144,12 +149,13 @@ func (t *tarpit) prune(now time.Time) {
 	if len(t.pits) >= maxPits {
 		delete(t.pits, first)
 	}
+	t.slowed.Store(int32(len(t.pits)))
 }
 
 // delay is how long a reader of n bytes from key waits before it reads
 // again: nothing unless key is slowed.
 func (t *tarpit) delay(key netip.Addr, n int) time.Duration {
-	if t == nil || n <= 0 {
+	if t == nil || n <= 0 || t.slowed.Load() == 0 {
 		return 0
 	}
 	now := t.now()
@@ -161,6 +167,7 @@ func (t *tarpit) delay(key netip.Addr, n int) time.Duration {
 	}
 	if now.After(p.until) {
 		delete(t.pits, key)
+		t.slowed.Store(int32(len(t.pits)))
 		return 0
 	}
 	return p.b.take(now, n, t.rate, 0)

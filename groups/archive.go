@@ -34,9 +34,14 @@ func (s *Store) archiveTx(ctx context.Context, tx *wtx, groupID string, received
 	if err != nil {
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
-		VALUES (?, ?, ?, ?, ?, ?)`, gid, uid, messageID, received.Unix(), len(data), data)
+	head, pieces := splitPieces(data)
+	var mid int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING mid`, gid, uid, messageID, received.Unix(), len(data), head).Scan(&mid)
 	if err != nil {
+		return 0, err
+	}
+	if err := insertPieces(ctx, tx, mid, pieces); err != nil {
 		return 0, err
 	}
 	if err := s.imapIndex(ctx, tx, gid, uid, data); err != nil {

@@ -77,13 +77,16 @@ func (s *Store) ArchivedMessage(ctx context.Context, a Actor, groupID string, ui
 		return nil, err
 	}
 	p := &ArchivedPost{UID: uid}
-	var received int64
-	err = s.rdb.QueryRowContext(ctx, `SELECT received, size, data FROM messages WHERE gid = ? AND uid = ?`,
-		acc.gid, uid).Scan(&received, &p.Size, &p.Data)
+	var received, mid int64
+	err = s.rdb.QueryRowContext(ctx, `SELECT mid, received, size, data FROM messages WHERE gid = ? AND uid = ?`,
+		acc.gid, uid).Scan(&mid, &received, &p.Size, &p.Data)
 	if errors.Is(err, errNoRows) {
 		return nil, errorf(ErrNotFound, "that message is not in the archive")
 	}
 	if err != nil {
+		return nil, err
+	}
+	if p.Data, err = wholeMessage(ctx, s.rdb, mid, p.Data, p.Size); err != nil {
 		return nil, err
 	}
 	p.Received = time.Unix(received, 0).UTC()

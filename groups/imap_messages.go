@@ -29,6 +29,11 @@ type ImapMessage struct {
 	Size     int64
 	Flags    []string // \Seen, \Answered, \Flagged, \Draft, then keywords
 	Data     []byte   // per ImapQuery.Data
+	// Stored is how many of its bytes the message's row holds: Size, or
+	// for a message kept in pieces its head (archive_pieces.go). Reading
+	// any range of it loads that many bytes, plus the pieces it covers.
+	Stored int64
+	mid    int64
 }
 
 // imapDataExpr is the SQL for the data column at each ImapData level. The
@@ -64,7 +69,7 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT m.uid, m.received, m.size,
 		COALESCE(f.seen, 0), COALESCE(f.answered, 0), COALESCE(f.flagged, 0), COALESCE(f.draft, 0),
-		COALESCE(f.keywords, ''), `+s.imapDataExpr(q.Data)+`
+		COALESCE(f.keywords, ''), m.mid, length(m.data), `+s.imapDataExpr(q.Data)+`
 		FROM messages m LEFT JOIN imap_flags f ON f.gid = m.gid AND f.uid = m.uid AND f.user_id = ?
 		WHERE m.gid = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid LIMIT ?`,
 		user, acc.gid, q.Min, hi, q.Limit)
@@ -78,14 +83,25 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 		var received int64
 		var fl imapFlagRow
 		if err := rows.Scan(&m.UID, &received, &m.Size, &fl.seen, &fl.answered, &fl.flagged, &fl.draft,
-			&fl.keywords, &m.Data); err != nil {
+			&fl.keywords, &m.mid, &m.Stored, &m.Data); err != nil {
 			return nil, err
 		}
 		m.Received = time.Unix(received, 0).UTC()
 		m.Flags = fl.list()
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if q.Data == ImapFullData {
+		for i := range out {
+			if out[i].Data, err = wholeMessage(ctx, s.rdb, out[i].mid, out[i].Data, out[i].Size); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // System flags kept per user (RFC 3501 §2.3.2). \Deleted and \Recent are

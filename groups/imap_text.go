@@ -59,19 +59,19 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 		}
 		var n int
 		err = s.write(ctx, func(tx *wtx) error {
-			rows, err := tx.QueryContext(ctx, `SELECT m.uid, m.data FROM messages m WHERE m.gid = ?
+			rows, err := tx.QueryContext(ctx, `SELECT m.uid, m.mid, m.size, m.data FROM messages m WHERE m.gid = ?
 				AND NOT EXISTS (SELECT 1 FROM imap_text t WHERE t.gid = m.gid AND t.uid = m.uid) LIMIT 200`, gid)
 			if err != nil {
 				return err
 			}
 			type msg struct {
-				uid  int64
-				data []byte
+				uid, mid, size int64
+				data           []byte
 			}
 			var todo []msg
 			for rows.Next() {
 				var m msg
-				if err := rows.Scan(&m.uid, &m.data); err != nil {
+				if err := rows.Scan(&m.uid, &m.mid, &m.size, &m.data); err != nil {
 					rows.Close()
 					return err
 				}
@@ -79,7 +79,11 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 			}
 			rows.Close()
 			for _, m := range todo {
-				if err := s.imapIndex(ctx, tx, gid, m.uid, m.data); err != nil {
+				data, err := wholeMessage(ctx, tx, m.mid, m.data, m.size)
+				if err != nil {
+					return err
+				}
+				if err := s.imapIndex(ctx, tx, gid, m.uid, data); err != nil {
 					return err
 				}
 			}
@@ -149,7 +153,7 @@ func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid,
+	rows, err := s.rdb.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid, COALESCE(m.size, 0),
 		CASE WHEN EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid) THEN NULL ELSE m.data END
 		FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid `+mine+` ORDER BY t.mid LIMIT ?`, append(args, limit)...)
 	if err != nil {
@@ -157,19 +161,34 @@ func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
 	}
 	defer rows.Close()
 	var todo []indexItem
+	var raw [][]byte
+	var sizes []int64
 	for rows.Next() {
 		var m indexItem
 		var data []byte
-		if err := rows.Scan(&m.mid, &m.gid, &m.uid, &data); err != nil {
+		var size int64
+		if err := rows.Scan(&m.mid, &m.gid, &m.uid, &size, &data); err != nil {
 			return nil, err
 		}
-		if data != nil {
-			m.header, m.body = s.opts.SearchText(data)
-			m.text = true
-		}
-		todo = append(todo, m)
+		todo, raw, sizes = append(todo, m), append(raw, data), append(sizes, size)
 	}
-	return todo, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range todo {
+		if raw[i] == nil {
+			continue
+		}
+		data, err := wholeMessage(ctx, s.rdb, todo[i].mid, raw[i], sizes[i])
+		if err != nil {
+			return nil, err
+		}
+		todo[i].header, todo[i].body = s.opts.SearchText(data)
+		todo[i].text = true
+		raw[i] = nil
+	}
+	return todo, nil
 }
 
 // rawSearchText is Options.SearchText when none is given: the header

@@ -8,7 +8,7 @@ import "context"
 // by as many posts as its memory budget allows, not by a fixed count.
 func (s *Store) IndexTodoSizes(ctx context.Context, limit int) ([]int64, error) {
 	free, args := s.indexTodoFree() // PostgreSQL: not those another node is indexing
-	rows, err := s.rdb.QueryContext(ctx, `SELECT COALESCE(length(m.data), 0)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT COALESCE(m.size, 0)
 		FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid `+free+` ORDER BY t.mid LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err

@@ -16,9 +16,13 @@ func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Ti
 	if uid, err = a.nextUID(ctx, l.gid); err != nil {
 		return 0, 0, err
 	}
+	head, pieces := splitPieces(data)
 	err = a.q.QueryRowContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING mid`, l.gid, uid, messageID, received.Unix(), len(data), data).Scan(&mid)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING mid`, l.gid, uid, messageID, received.Unix(), len(data), head).Scan(&mid)
 	if err != nil {
+		return 0, 0, err
+	}
+	if err := insertPieces(ctx, a.q, mid, pieces); err != nil {
 		return 0, 0, err
 	}
 	// The search text is written later (IndexArchive).

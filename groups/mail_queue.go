@@ -3,6 +3,7 @@ package groups
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -151,11 +152,15 @@ type OutboundMessage struct {
 func (s *Store) LoadOutbound(ctx context.Context, oid int64) (*OutboundMessage, error) {
 	m := &OutboundMessage{OID: oid}
 	// An archived post's bytes are in the archive (outbound.mid).
-	err := s.rdb.QueryRowContext(ctx, `SELECT o.mail_from, o.verp, o.salt, o.kind, COALESCE(m.data, o.data)
+	var mid, size sql.NullInt64
+	err := s.rdb.QueryRowContext(ctx, `SELECT o.mail_from, o.verp, o.salt, o.kind, m.mid, m.size, COALESCE(m.data, o.data)
 		FROM outbound o LEFT JOIN messages m ON m.mid = o.mid WHERE o.oid = ?`, oid).
-		Scan(&m.MailFrom, &m.VERP, &m.Salt, &m.Kind, &m.Data)
+		Scan(&m.MailFrom, &m.VERP, &m.Salt, &m.Kind, &mid, &size, &m.Data)
 	if errors.Is(err, errNoRows) {
 		return nil, errorf(ErrNotFound, "no queued message %d", oid)
+	}
+	if err == nil && mid.Valid { // a large post is in pieces (archive_pieces.go)
+		m.Data, err = wholeMessage(ctx, s.rdb, mid.Int64, m.Data, size.Int64)
 	}
 	return m, err
 }

@@ -14,9 +14,9 @@ import (
 
 // A message larger than streamAbove is not loaded whole for FETCH
 // BODY[]: its sections are copied from the store in pieces of streamChunk
-// through one buffer (issue 16 finding 6). Each piece's query takes the
-// message's size from the memory budget for its moment (SQLite reads the
-// blob whole for substr), the buffer is taken for the FETCH. Whatever
+// through one buffer (issue 16 finding 6). Each piece's query takes what
+// it loads from the memory budget for its moment (readCost), the buffer
+// is taken for the FETCH. Whatever
 // cannot be taken within Options.BudgetWait is answered NO [LIMIT]
 // (RFC 5530 §3) before the message's response starts, or ends the
 // session when it is under way. A client that stops reading holds only
@@ -89,7 +89,8 @@ func (st *streamer) head(m *groups.ImapMessage) error {
 		return nil
 	}
 	st.m = m
-	k, err := st.read(0, min(m.Size, int64(len(st.buf))))
+	// The header is whole in the row's head (groups.ImapMessage.Stored).
+	k, err := st.read(0, min(m.Size, m.Stored, int64(len(st.buf))))
 	if err == errLimit {
 		return err
 	}
@@ -148,10 +149,23 @@ func (st *streamer) write(rw *imapserver.FetchResponseWriter, bs *goimap.FetchIt
 	return wc.Close()
 }
 
-// read reads one piece, with the query's cost taken from the budget:
-// SQLite's copy of the whole message and the driver's of the piece.
+// readCost is what reading n bytes of m from off loads, for the budget:
+// the row's head, which SQLite loads whole when the range touches it,
+// and the archive's pieces that the range covers (at most n bytes and
+// two pieces more), in SQLite and in the driver's copy, and the copy in
+// the buffer. A message archived whole before pieces has its size as
+// its head.
+func readCost(m *groups.ImapMessage, off, n int64) int64 {
+	c := 2*n + 3*groups.ArchivePiece
+	if off < m.Stored {
+		c += m.Stored
+	}
+	return c
+}
+
+// read reads one piece, with the query's cost taken from the budget.
 func (st *streamer) read(off, n int64) (int, error) {
-	release, err := st.s.reserve(st.m.Size + n)
+	release, err := st.s.reserve(readCost(st.m, off, n))
 	if err != nil {
 		return 0, err
 	}

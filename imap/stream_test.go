@@ -64,3 +64,30 @@ func TestFetchStreamed(t *testing.T) {
 		t.Errorf("%d bytes of the budget still taken", b.Used())
 	}
 }
+
+// TestFetchStreamedPieces: a 20 MiB message, archived in pieces, streams
+// within a 20 MiB budget of which 3 MiB are taken by other work: each
+// range costs the pieces it covers, not the whole message (which, read
+// whole for every range as before pieces, could not fit beside the
+// other work and was refused NO [LIMIT]).
+func TestFetchStreamedPieces(t *testing.T) {
+	b := budget.New(20 << 20)
+	e := newEnv(t, func(o *Options) { o.Budget = b; o.BudgetWait = 100 * time.Millisecond })
+	data := message("huge", strings.Repeat("a line of a twenty-mebibyte post, read back range by range\r\n", 350000))
+	e.post(t, "team", data)
+	c := e.login(t, "bob@example.test")
+	mustSelect(t, c, "Groups/Team")
+	release, _ := b.TryTake(3 << 20)
+	defer release()
+	bs := &goimap.FetchItemBodySection{Peek: true}
+	msgs, err := c.Fetch(goimap.SeqSetNum(1), &goimap.FetchOptions{BodySection: []*goimap.FetchItemBodySection{bs}}).Collect()
+	if err != nil {
+		t.Fatalf("FETCH of a 20 MiB message beside 3 MiB of other work: %v", err)
+	}
+	if got := msgs[0].FindBodySection(bs); !bytes.Equal(got, data) {
+		t.Fatalf("%d bytes, want %d", len(got), len(data))
+	}
+	if b.Used() != 3<<20 {
+		t.Errorf("%d bytes of the budget taken after the FETCH, want the other work's 3 MiB", b.Used())
+	}
+}

@@ -32,7 +32,11 @@ func fillDeployment(t *testing.T, s *Store) copyFixture {
 		t.Fatal(err)
 	}
 	for i, subj := range []string{"one", "two", "three"} {
-		msg := "Subject: " + subj + "\r\nMessage-ID: <" + subj + "@x>\r\n\r\nbody " + strings.Repeat("x", i*1000) + "\r\n"
+		n := i * 1000
+		if i == 2 {
+			n = 5 << 19 // 2.5 MiB: archived in pieces (archive_pieces.go)
+		}
+		msg := "Subject: " + subj + "\r\nMessage-ID: <" + subj + "@x>\r\n\r\nbody " + strings.Repeat("x", n) + "\r\n"
 		if _, err := s.ArchiveMessage(ctx, "team", time.Unix(1700000000+int64(i), 0), "<"+subj+"@x>", []byte(msg)); err != nil {
 			t.Fatal(err)
 		}

@@ -109,6 +109,9 @@ func (s *server) routes() {
 	h("GET /api/v1/groups/{id}/held", s.listHeld)
 	h("GET /api/v1/groups/{id}/held/{n}", s.getHeld)
 	h("POST /api/v1/groups/{id}/held/{n}", s.decideHeld)
+	h("GET /api/v1/groups/{id}/requests", s.listJoinRequests)
+	h("GET /api/v1/groups/{id}/requests/{n}", s.getJoinRequest)
+	h("POST /api/v1/groups/{id}/requests/{n}", s.decideJoinRequest)
 
 	h("GET /api/v1/groups/{id}/notes", s.listNotes)
 	h("POST /api/v1/groups/{id}/notes", s.createNote)

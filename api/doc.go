@@ -50,6 +50,9 @@
 //	GET    /api/v1/groups/{id}/held               200 {"held": [held post]} (masters, admins)
 //	GET    /api/v1/groups/{id}/held/{n}           200 message/rfc822, the post as it would go out
 //	POST   /api/v1/groups/{id}/held/{n}           204 (body {"action": approve|reject|discard, "reason"})
+//	GET    /api/v1/groups/{id}/requests           200 {"requests": [join request]} (masters, admins)
+//	GET    /api/v1/groups/{id}/requests/{n}       200 join request
+//	POST   /api/v1/groups/{id}/requests/{n}       204 (body {"action": approve|decline, "reason"}); 409 outsider, internal group
 //	GET    /api/v1/groups/{id}/notes              200 {"notes": [note]}
 //	POST   /api/v1/groups/{id}/notes              201 note, Location
 //	GET    /api/v1/groups/{id}/notes/{note}       200 note

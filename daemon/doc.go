@@ -19,7 +19,7 @@
 // which the groups store is given rather than holds.
 //
 // Workers: the outbound queue (smtp.Queue), the expiry of held posts
-// (moderation.go), and the indexer (index.go), which writes the IMAP
+// and join requests (moderation.go), and the indexer (index.go), which writes the IMAP
 // search text of newly archived posts (groups.Store.IndexArchive) when a
 // post is archived and every 5 s.
 //

@@ -9,8 +9,10 @@ import (
 const expireInterval = time.Hour
 
 // expireHeld drops, once an hour and at start, the posts a list's
-// moderation has held for longer than mail.hold_days; the store tells
-// their verified authors (groups.Store.ExpireHeld).
+// moderation has held for longer than mail.hold_days, and the join
+// requests first made longer ago than that; the store tells their
+// verified authors and requesters (groups.Store.ExpireHeld,
+// ExpireJoinRequests).
 func (d *Daemon) expireHeld(ctx context.Context) error {
 	log := d.logger("moderation")
 	t := time.NewTicker(expireInterval)
@@ -20,6 +22,11 @@ func (d *Daemon) expireHeld(ctx context.Context) error {
 			log.Error("expiring held posts", "err", err)
 		} else if n > 0 {
 			log.Info("held posts expired", "count", n)
+		}
+		if n, err := d.store.ExpireJoinRequests(ctx, d.cfg.Mail.HoldDays); err != nil && ctx.Err() == nil {
+			log.Error("expiring join requests", "err", err)
+		} else if n > 0 {
+			log.Info("join requests expired", "count", n)
 		}
 		select {
 		case <-ctx.Done():

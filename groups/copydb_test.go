@@ -18,7 +18,7 @@ type copyFixture struct {
 }
 
 // fillDeployment gives a SQLite store every kind of data: users, groups,
-// memberships, archived posts with IMAP flags, calendar objects with a
+// memberships, a join request, archived posts with IMAP flags, calendar objects with a
 // change log, folder files (one across several chunks) with dead
 // properties and a lock, notes with attachments (an image, its
 // thumbnail, a PDF), an app password and a session.
@@ -30,6 +30,9 @@ func fillDeployment(t *testing.T, s *Store) copyFixture {
 	mustGroup(t, s, alice, GroupSpec{ID: str("gone"), Name: str("Gone")})
 	if err := s.DeleteGroup(ctx, alice, "gone"); err != nil { // its id stays retired
 		t.Fatal(err)
+	}
+	if err := s.JoinRequest(ctx, "team@lists.example.test", JoinMail{Address: "eve@other.example", Subject: "hi", Text: "let me in", Verified: true}); err != nil {
+		t.Fatal(err) // a join request waiting (and its rate row)
 	}
 	for i, subj := range []string{"one", "two", "three"} {
 		n := i * 1000
@@ -136,6 +139,8 @@ func answers(t *testing.T, s *Store) string {
 	put("group", g, err)
 	m, err := s.Members(ctx, alice, "team")
 	put("members", m, err)
+	jr, err := s.ListJoinRequests(ctx, alice, "team")
+	put("join requests", jr, err)
 	mb, err := s.ImapOpen(ctx, bob, "team")
 	put("mailbox", mb, err)
 	msgs, err := s.ImapMessages(ctx, bob, "team", ImapQuery{Min: 1, Data: ImapFullData})

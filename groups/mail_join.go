@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,13 +27,16 @@ type JoinMail struct {
 	Verified bool
 }
 
-// JoinRequest queues, in one transaction, a join request to the masters
-// of the list and an acknowledgement to the requester (SPEC §4, -join@).
-// The masters' notice names the requester by name and address, quotes
-// the request's subject and words, and has the requester as Reply-To, so
-// that a master can simply answer. An unverified requester gets no
-// acknowledgement, so that a forged sender gets no mail from groupd (no
-// backscatter), and the masters are told the address is unproven.
+// JoinRequest takes a join request (SPEC §4, -join@; issue 13): it is
+// stored for the masters' decision (join_requests.go), and the masters
+// get one notice per request, naming the requester by name and address,
+// quoting the request's subject and words, with the requester as
+// Reply-To so that a master can simply answer. A second request from
+// the same address to the same list is merged into the pending one (no
+// second notice); some requests are not taken at all (admitJoin). An
+// unverified requester gets no acknowledgement, so that a forged sender
+// gets no mail from groupd (no backscatter), and the masters are told
+// the address is unproven.
 func (s *Store) JoinRequest(ctx context.Context, list string, r JoinMail) error {
 	r.Address = normAddr(r.Address)
 	r.Text, r.Truncated = joinText(r.Text, r.Truncated)
@@ -41,10 +45,17 @@ func (s *Store) JoinRequest(ctx context.Context, list string, r JoinMail) error 
 		if err != nil {
 			return err
 		}
+		if take, err := s.admitJoin(ctx, tx, l, r); !take || err != nil {
+			return err
+		}
+		rid, merged, err := s.storeJoin(ctx, tx, l, r)
+		if err != nil || merged {
+			return err
+		}
 		c := s.notices
 		who := s.notices.Person(r.Name, r.Address)
 		replyTo := &mail.Address{Name: r.Name, Address: r.Address}
-		if err := s.noticeMasters(ctx, tx, l.gid, c.T("join.subject", l.name, who), s.joinBody(l, who, r), replyTo); err != nil {
+		if err := s.noticeMasters(ctx, tx, l.gid, c.T("join.subject", l.name, who), s.joinBody(l, who, rid, r), replyTo); err != nil {
 			return err
 		}
 		if !r.Verified {
@@ -56,7 +67,7 @@ func (s *Store) JoinRequest(ctx context.Context, list string, r JoinMail) error 
 
 // joinBody is the masters' notice of a join request: who asks, their
 // subject and words quoted, and what a master can do.
-func (s *Store) joinBody(l *listRow, who string, r JoinMail) string {
+func (s *Store) joinBody(l *listRow, who string, rid int64, r JoinMail) string {
 	c := s.notices
 	b := s.notices.NewBody()
 	b.Para(c.T("join.intro", who, l.name, l.address))
@@ -70,6 +81,11 @@ func (s *Store) joinBody(l *listRow, who string, r JoinMail) string {
 		b.Para(c.T("join.unverified"))
 	}
 	b.Para(c.T("join.howto"))
+	if base := s.opts.PublicURL; base != "" {
+		b.Para(c.T("join.console", base+"/g/"+l.id+"/requests"))
+	} else {
+		b.Para(c.T("join.api", "/api/v1/groups/"+l.id+"/requests/"+strconv.FormatInt(rid, 10)))
+	}
 	return b.String()
 }
 
@@ -94,15 +110,11 @@ func joinText(text string, truncated bool) (string, bool) {
 	return strings.Trim(text, "\n"), truncated
 }
 
-// acknowledgeJoin queues the requester's acknowledgement. A private
-// group's is named by the address the requester wrote to, not by the
-// group's name, which only members know.
+// acknowledgeJoin queues the requester's acknowledgement (see joinWhat
+// for how the list is named).
 func (s *Store) acknowledgeJoin(ctx context.Context, tx *wtx, l *listRow, requester string) error {
 	c := s.notices
-	what := c.T("join.ack.group", l.name, l.address)
-	if !l.public {
-		what = c.T("join.ack.list", l.address)
-	}
+	what := s.joinWhat(l)
 	b := s.notices.NewBody()
 	b.Para(c.T("join.ack.body", what))
 	msg, err := s.composeNotice(tx, c.T("join.ack.subject", what), b.String(), nil)
@@ -111,4 +123,14 @@ func (s *Store) acknowledgeJoin(ctx context.Context, tx *wtx, l *listRow, reques
 	}
 	_, err = enqueueFor(ctx, tx, outboundRow{from: s.NoReplyAddress(), gid: l.gid, kind: "notice"}, []string{requester}, msg)
 	return err
+}
+
+// joinWhat names the list in mail to a requester. A private group's is
+// named by the address the requester wrote to, not by the group's name,
+// which only members know.
+func (s *Store) joinWhat(l *listRow) string {
+	if !l.public {
+		return s.notices.T("join.ack.list", l.address)
+	}
+	return s.notices.T("join.ack.group", l.name, l.address)
 }

@@ -22,7 +22,8 @@ func TestJoinRequestKeepsTheRequestersWords(t *testing.T) {
 	if err := s.JoinRequest(ctx, "team@lists.example.test", r); err != nil {
 		t.Fatal(err)
 	}
-	long := r
+	long := r // from another address: the same one's would be merged into the first
+	long.Address = "Eve2@Other.Example"
 	long.Text = strings.Repeat("가", MaxJoinText) // 3 bytes each: cut mid-way
 	if err := s.JoinRequest(ctx, "team@lists.example.test", long); err != nil {
 		t.Fatal(err)

@@ -35,9 +35,12 @@ func TestJoinRequestQuotesPlainTextOnly(t *testing.T) {
 		"Bonjour, je voudrais rejoindre l'=C3=A9quipe.\r\n"+
 		"--b\r\nContent-Type: text/html\r\n\r\n<p onclick=\"x()\">HTML words</p>\r\n--b--",
 		"MIME-Version: 1.0", `Content-Type: multipart/alternative; boundary="b"`)
-	html := post(stranger, "html only", "<b>HTML only</b>", "MIME-Version: 1.0", "Content-Type: text/html")
-	for _, m := range []string{alt, html} {
-		if err := send(t, w.addr, stranger, []string{"team-join@" + listDomain}, m); err != nil {
+	// from another address: a second request of the same one would be
+	// merged into the first, without a second notice (issue 13)
+	other := "other@elsewhere.example"
+	html := post(other, "html only", "<b>HTML only</b>", "MIME-Version: 1.0", "Content-Type: text/html")
+	for from, m := range map[string]string{stranger: alt, other: html} {
+		if err := send(t, w.addr, from, []string{"team-join@" + listDomain}, m); err != nil {
 			t.Fatal(err)
 		}
 	}

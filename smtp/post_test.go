@@ -171,10 +171,13 @@ func TestHeaderInjectionInDisplayName(t *testing.T) {
 	if err := send(t, w.addr, bob, []string{teamList}, post(from, "inject", "x")); err != nil {
 		t.Fatal(err)
 	}
-	if err := send(t, w.addr, bob, []string{"team-join@" + listDomain}, post(from, "join", "x")); err != nil {
+	// the requester is not on the list (bob's own request would be no
+	// request, issue 13)
+	joiner := "=?utf-8?q?Eve=0D=0ABcc=3A_victim=40evil=2Eexample=0D=0A?= <" + stranger + ">"
+	if err := send(t, w.addr, stranger, []string{"team-join@" + listDomain}, post(joiner, "join", "x")); err != nil {
 		t.Fatal(err)
 	}
-	got := w.relay.waitRcpts(t, 5) // 3 list copies, request to alice, ack to bob
+	got := w.relay.waitRcpts(t, 5) // 3 list copies, request to alice, ack to the requester
 	for rc, msgs := range got {
 		for _, m := range msgs {
 			if header(m, "Bcc") != "" {

@@ -134,4 +134,7 @@ var noticeKeys = map[string]string{
 	"approve": "notice.held.approve",
 	"reject":  "notice.held.reject",
 	"discard": "notice.held.discard",
+	// join requests (requests.go)
+	"joinapprove": "notice.join.approve",
+	"joindecline": "notice.join.decline",
 }

@@ -50,6 +50,7 @@ func (s *server) featureRoutes() {
 	s.calendarRoutes() // Events and Tasks tabs: upcoming, month, event form, tick, add
 	s.messageRoutes()  // Messages tab: threads, composer, attachments, live events
 	s.heldRoutes()     // Held posts: the list's moderation queue, for masters (held.go)
+	s.requestRoutes()  // Join requests: mail to -join@ waiting for masters (requests.go)
 }
 
 // notFound is the page for any path the console does not serve. The

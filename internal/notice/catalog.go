@@ -4,13 +4,17 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
 // The catalog: "key": {"en": "...", "ko": "..."}. Arguments are fmt
 // verbs; a translation may reorder them with explicit indices (%[2]s).
+// It is catalog.json and one catalog_<area>.json per feature that adds
+// notices (catalog_join.json: join requests), merged; a key in two files
+// is an error.
 //
-//go:embed catalog.json
+//go:embed catalog*.json
 var catalogFS embed.FS
 
 // Languages are the languages notices are written in; the first is the
@@ -46,15 +50,28 @@ func Load(lang string) (*Catalog, error) {
 // Entries is the whole catalog, read afresh: key -> language -> text.
 // The web console may show notice texts from it; tests check it.
 func Entries() (map[string]map[string]string, error) {
-	b, err := catalogFS.ReadFile("catalog.json")
+	files, err := fs.Glob(catalogFS, "catalog*.json")
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("notice: catalog.json: %w", err)
+	all := map[string]map[string]string{}
+	for _, f := range files {
+		b, err := catalogFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("notice: %s: %w", f, err)
+		}
+		for k, v := range m {
+			if _, dup := all[k]; dup {
+				return nil, fmt.Errorf("notice: %s: key %q is in another catalog file too", f, k)
+			}
+			all[k] = v
+		}
 	}
-	return m, nil
+	return all, nil
 }
 
 // Lang is the catalog's language, for Content-Language (RFC 3282).

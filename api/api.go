@@ -106,6 +106,11 @@ func (s *server) routes() {
 	h("PUT /api/v1/groups/{id}/members/{email}", s.putMember)
 	h("DELETE /api/v1/groups/{id}/members/{email}", s.deleteMember)
 
+	h("GET /api/v1/groups/{id}/delivery", s.getDelivery)
+	h("PUT /api/v1/groups/{id}/delivery", s.putDelivery)
+	h("GET /api/v1/groups/{id}/external/{address}/delivery", s.getExternalDelivery)
+	h("PUT /api/v1/groups/{id}/external/{address}/delivery", s.putExternalDelivery)
+
 	h("GET /api/v1/groups/{id}/held", s.listHeld)
 	h("GET /api/v1/groups/{id}/held/{n}", s.getHeld)
 	h("POST /api/v1/groups/{id}/held/{n}", s.decideHeld)

@@ -57,6 +57,9 @@ relay_concurrency = 2
 retry = ["30s", "10m"]
 give_up = "48h"
 hold_days = 7
+digest_hour = 0
+timezone = "Asia/Seoul"
+digest_max_bytes = 65536
 [listen]
 smtp = "0.0.0.0:25"
 submission = ""
@@ -73,7 +76,8 @@ http = ":8081"
 			InternalDomains: []string{"corp.example"}, Relay: "smtp.corp.example:587", MaxMessageBytes: 1000,
 			TrustedNetworks: []string{"127.0.0.0/8", "::1/128"},
 			Delivery: Delivery{FromRewrite: "external", SubjectPrefix: true, ListRate: 600, BounceLimit: 3,
-				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour, HoldDays: 7}},
+				RelayConcurrency: 2, Retry: []time.Duration{30 * time.Second, 10 * time.Minute}, GiveUp: 48 * time.Hour, HoldDays: 7,
+				DigestHour: 0, Timezone: "Asia/Seoul", DigestMaxBytes: 65536}},
 		Listen: Listen{SMTP: "0.0.0.0:25", Submission: "", IMAP: "[::1]:143", HTTP: ":8081"},
 		DAV:    davDefaults(), Notes: notesDefaults(), Limits: limitsDefaults(), Web: webDefaults(), Language: "en",
 		Database: databaseDefaults(),
@@ -121,6 +125,11 @@ func TestLoadBad(t *testing.T) {
 		{"attachment bytes zero", `[notes]` + "\n" + `max_attachment_bytes = 0`, `notes.max_attachment_bytes: 0 is not a positive number of bytes`},
 		{"attachment bytes text", `[notes]` + "\n" + `max_attachment_bytes = "big"`, `notes.max_attachment_bytes`},
 		{"hold_days zero", `[mail]` + "\n" + `hold_days = 0`, `mail.hold_days: 0 is not a positive number of days`},
+		{"digest_hour 24", `[mail]` + "\n" + `digest_hour = 24`, `mail.digest_hour: 24 is not an hour of the day (0 to 23)`},
+		{"digest_hour negative", `[mail]` + "\n" + `digest_hour = -1`, `mail.digest_hour: -1 is not an hour of the day`},
+		{"timezone unknown", `[mail]` + "\n" + `timezone = "Mars/Olympus"`, `mail.timezone: "Mars/Olympus" is not an IANA time zone name`},
+		{"timezone empty", `[mail]` + "\n" + `timezone = ""`, `mail.timezone: "" is not an IANA time zone name`},
+		{"digest_max_bytes small", `[mail]` + "\n" + `digest_max_bytes = 10`, `mail.digest_max_bytes: 10 is not a number of bytes of at least 1024`},
 		{"log level", `log_level = "loud"`, `log_level: "loud" is not one of debug, info, warn, error`},
 		{"shutdown negative", `shutdown_timeout = "-1s"`, `shutdown_timeout: -1s is not a positive duration`},
 		{"shutdown unparsable", `shutdown_timeout = "soon"`, `shutdown_timeout`},
@@ -160,6 +169,8 @@ bogus = 1
 domains = []
 relay = ":25"
 max_message_bytes = 0
+digest_hour = 25
+timezone = "Nowhere/Else"
 [listen]
 http = "nope"
 `)
@@ -168,7 +179,8 @@ http = "nope"
 		t.Fatal("Load succeeded")
 	}
 	lines := strings.Split(err.Error(), "\n")
-	for _, want := range []string{"bogus: unknown key", "log_level:", "mail.domains:", "mail.relay:", "mail.max_message_bytes:", "listen.http:"} {
+	for _, want := range []string{"bogus: unknown key", "log_level:", "mail.domains:", "mail.relay:", "mail.max_message_bytes:",
+		"mail.digest_hour:", "mail.timezone:", "listen.http:"} {
 		found := false
 		for _, l := range lines {
 			if strings.HasPrefix(l, p+": ") && strings.Contains(l, want) {
@@ -179,8 +191,8 @@ http = "nope"
 			t.Errorf("error lacks a line with %q:\n%s", want, err)
 		}
 	}
-	if len(lines) != 6 {
-		t.Errorf("got %d lines, want 6:\n%s", len(lines), err)
+	if len(lines) != 8 {
+		t.Errorf("got %d lines, want 8:\n%s", len(lines), err)
 	}
 }
 

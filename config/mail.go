@@ -3,6 +3,10 @@ package config
 import (
 	"fmt"
 	"time"
+	// mail.timezone is checked against the time zone database built in,
+	// so that a host without one (a minimal container) takes any IANA
+	// name too.
+	_ "time/tzdata"
 )
 
 // Delivery holds the [mail] keys that shape a list's posts and the
@@ -36,12 +40,33 @@ type Delivery struct {
 	// HoldDays is how many days a post held by a list's moderation waits
 	// for a master's decision before it expires (issue 13). Default 14.
 	HoldDays int `toml:"hold_days"`
+	// DigestHour is the hour of the day (0-23, in Timezone) at which the
+	// digests of digest-mode members go out (issue 13). Default 7.
+	DigestHour int `toml:"digest_hour"`
+	// Timezone is the IANA name of the time zone of DigestHour. Default
+	// "UTC".
+	Timezone string `toml:"timezone"`
+	// DigestMaxBytes: a member's digest goes out before DigestHour once
+	// its posts reach this size, and holds no more than about this much.
+	// Default 1 MiB.
+	DigestMaxBytes int64 `toml:"digest_max_bytes"`
+}
+
+// Location is the time zone of Timezone (UTC if it does not load: the
+// configuration was validated).
+func (d Delivery) Location() *time.Location {
+	loc, err := time.LoadLocation(d.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 func deliveryDefaults() Delivery {
 	return Delivery{FromRewrite: "never", BounceLimit: 5, RelayConcurrency: 8,
 		Retry:  []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour},
-		GiveUp: 5 * 24 * time.Hour, HoldDays: 14}
+		GiveUp: 5 * 24 * time.Hour, HoldDays: 14,
+		DigestHour: 7, Timezone: "UTC", DigestMaxBytes: 1 << 20}
 }
 
 func (d Delivery) problems() []error {
@@ -70,6 +95,15 @@ func (d Delivery) problems() []error {
 	}
 	if d.HoldDays <= 0 {
 		errs = append(errs, fmt.Errorf("mail.hold_days: %d is not a positive number of days", d.HoldDays))
+	}
+	if d.DigestHour < 0 || d.DigestHour > 23 {
+		errs = append(errs, fmt.Errorf("mail.digest_hour: %d is not an hour of the day (0 to 23)", d.DigestHour))
+	}
+	if _, err := time.LoadLocation(d.Timezone); err != nil || d.Timezone == "" || d.Timezone == "Local" {
+		errs = append(errs, fmt.Errorf(`mail.timezone: %q is not an IANA time zone name such as "Asia/Seoul" or "UTC"`, d.Timezone))
+	}
+	if d.DigestMaxBytes < 1024 {
+		errs = append(errs, fmt.Errorf("mail.digest_max_bytes: %d is not a number of bytes of at least 1024", d.DigestMaxBytes))
 	}
 	if d.GiveUp < time.Minute {
 		errs = append(errs, fmt.Errorf(`mail.give_up: %s is not a duration of at least 1m written as a string such as "120h"`, d.GiveUp))

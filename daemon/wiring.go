@@ -95,9 +95,14 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	dg, err := smtp.NewDigester(smtp.DigestOptions{Store: d.store, Logger: d.log, Hostname: d.cfg.Hostname,
+		Hour: m.DigestHour, Location: m.Location(), MaxBytes: m.DigestMaxBytes})
+	if err != nil {
+		return nil, nil, err
+	}
 	idx := &indexer{store: d.store, log: d.logger("index"), mem: d.mem, poll: 5 * time.Second}
 	ws = append(ws, Worker{Name: "queue", Run: q.Run}, Worker{Name: "index", Run: idx.Run},
-		Worker{Name: "moderation", Run: d.expireHeld})
+		Worker{Name: "moderation", Run: d.expireHeld}, Worker{Name: "digest", Run: dg.Run})
 	for i := range ls {
 		ls[i] = d.limitConns(ls[i], tlsConf)
 	}

@@ -132,7 +132,14 @@ func (s *Store) applyList(l *MailingList, spec *ListSpec) error {
 // saveListSets replaces the list's address sets. senders_as must name
 // members of the group.
 func (s *Store) saveListSets(ctx context.Context, tx *wtx, gid int64, l *MailingList) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM list_addresses WHERE gid = ?`, gid); err != nil {
+	// External addresses that stay keep their delivery mode and digest
+	// mark (issue 13): only those that go are deleted.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM list_addresses WHERE gid = ? AND kind <> 'external'`, gid); err != nil {
+		return err
+	}
+	keep := append([]any{gid}, anySlice(l.ExternalMembers)...)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM list_addresses WHERE gid = ? AND kind = 'external'
+		AND address NOT IN (''`+strings.Repeat(", ?", len(l.ExternalMembers))+`)`, keep...); err != nil {
 		return err
 	}
 	for _, addr := range l.SendersAs {
@@ -148,11 +155,20 @@ func (s *Store) saveListSets(ctx context.Context, tx *wtx, gid int64, l *Mailing
 	}
 	for kind, list := range map[string][]string{"external": l.ExternalMembers, "senders_as": l.SendersAs, "allowed": l.Allowed} {
 		for _, addr := range list {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO list_addresses (gid, kind, address) VALUES (?, ?, ?)`,
-				gid, kind, addr); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO list_addresses (gid, kind, address) VALUES (?, ?, ?)
+				ON CONFLICT (gid, kind, address) DO NOTHING`, gid, kind, addr); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// anySlice makes statement arguments of ss.
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -61,7 +61,7 @@ func (s *Store) acceptAll(ctx context.Context, tx *wtx, posts []*Post, savepoint
 		return err
 	}
 	a := &acceptTx{tx: tx, q: tx, archiveOff: pol.disabledSet()[FeatureMessage], fanout: map[int64]int64{},
-		lists: map[string]*listRow{}, addrs: s.opts.Addresses}
+		digests: map[int64]bool{}, lists: map[string]*listRow{}, addrs: s.opts.Addresses}
 	for i, p := range posts {
 		p.Err, p.Recipients, p.ArchiveUID, p.Held = nil, 0, 0, 0
 		if !savepoints {
@@ -102,8 +102,11 @@ type acceptTx struct {
 	// (one snapshot), so their rows are copied from that post's rows
 	// instead of being worked out again from the membership tables.
 	fanout map[int64]int64
-	lists  map[string]*listRow // by address, read once per transaction
-	addrs  AddressGrammar      // Options.Addresses: bounce addresses and salts
+	// digests maps a group to whether it has digest recipients (one
+	// snapshot, as fanout).
+	digests map[int64]bool
+	lists   map[string]*listRow // by address, read once per transaction
+	addrs   AddressGrammar      // Options.Addresses: bounce addresses and salts
 }
 
 func (a *acceptTx) list(ctx context.Context, addr string) (*listRow, error) {
@@ -164,6 +167,9 @@ func (a *acceptTx) deliver(ctx context.Context, l *listRow, p *Post) error {
 	if p.Recipients, err = a.recipients(ctx, l.gid, oid); err != nil {
 		return err
 	}
+	if err := a.keepForDigests(ctx, l.gid, p); err != nil {
+		return err
+	}
 	// Only a post that is kept is copied from (a refused one is rolled
 	// back to its savepoint).
 	if _, ok := a.fanout[l.gid]; !ok {
@@ -193,13 +199,40 @@ func (a *acceptTx) recipients(ctx context.Context, gid, oid int64) (int, error) 
 	return int(n), err
 }
 
-// recipientsSQL selects every member and external member of group ?3,
-// once each, without the external members disabled for bouncing. (The
+// keepForDigests keeps post p of group gid for the group's digest
+// recipients, if it has any (digest.go).
+func (a *acceptTx) keepForDigests(ctx context.Context, gid int64, p *Post) error {
+	has, ok := a.digests[gid]
+	if !ok {
+		var err error
+		if has, err = hasDigestRcpts(ctx, a.q, gid); err != nil {
+			return err
+		}
+		if a.digests == nil {
+			a.digests = map[int64]bool{}
+		}
+		a.digests[gid] = has
+	}
+	if !has {
+		return nil
+	}
+	received := p.Received
+	if received.IsZero() {
+		received = a.tx.now
+	}
+	return keepForDigests(ctx, a.q, gid, p.Data, received)
+}
+
+// recipientsSQL selects every member and external member of group ?3
+// whose delivery mode is each (issue 13: digest recipients get the post
+// in their digest, none gets no mail), once each, without the external
+// members disabled for bouncing. An external address that is also a
+// member goes by the member's mode. (The
 // queue groups a claim's rows by domain; sorting here cost a fifth of a
 // post's time.)
-const recipientsSQL = `SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3
+const recipientsSQL = `SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3 AND m.delivery = 'each'
 	UNION ALL
-	SELECT address FROM list_addresses WHERE gid = ?3 AND kind = 'external'
+	SELECT address FROM list_addresses WHERE gid = ?3 AND kind = 'external' AND delivery = 'each'
 	  AND address NOT IN (SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3)
 	  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?3 AND disabled = 1)`
 

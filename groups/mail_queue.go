@@ -144,7 +144,7 @@ type OutboundMessage struct {
 	MailFrom string // with VERP, the bounce base (AddressGrammar.BounceBase)
 	VERP     bool
 	Salt     string
-	Kind     string // "post", "forward" or "notice"
+	Kind     string // "post", "digest", "forward" or "notice"
 	Data     []byte
 }
 
@@ -278,7 +278,7 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 		var oid, gid int64
 		var rcpt, subject string
 		err := tx.QueryRowContext(ctx, `SELECT r.oid, r.rcpt, o.gid, o.subject FROM outbound_rcpts r
-			JOIN outbound o ON o.oid = r.oid WHERE r.rid = ? AND o.kind = 'post' AND o.gid IS NOT NULL`, a.RID).
+			JOIN outbound o ON o.oid = r.oid WHERE r.rid = ? AND o.kind IN ('post', 'digest') AND o.gid IS NOT NULL`, a.RID).
 			Scan(&oid, &rcpt, &gid, &subject)
 		if errors.Is(err, errNoRows) {
 			continue

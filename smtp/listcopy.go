@@ -43,20 +43,7 @@ func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string
 	var b bytes.Buffer
 	b.Grow(int(m.size) + 4096) // and the list's fields
 	b.WriteString(received)
-	local, domain, _ := strings.Cut(t.List, "@")
-	owner := local + "-owner@" + domain
-	// RFC 2919 §3: List-Id: phrase <local.domain>.
-	b.WriteString("List-Id: " + phrase(t.GroupName) + " <" + local + "." + domain + ">\r\n")
-	// RFC 2369 §3.
-	b.WriteString("List-Post: <mailto:" + t.List + ">\r\n")
-	b.WriteString("List-Owner: <mailto:" + owner + ">\r\n")
-	b.WriteString("List-Help: <mailto:" + owner + "?subject=help>\r\n")
-	b.WriteString("List-Subscribe: <mailto:" + local + "-join@" + domain + ">\r\n")
-	if archive != "" {
-		b.WriteString("List-Archive: <" + archive + ">\r\n")
-	}
-	b.WriteString("Precedence: list\r\n")
-	b.WriteString("X-Loop: " + t.List + "\r\n")
+	listFields(&b, t.List, t.GroupName, archive)
 	if rw != nil {
 		b.WriteString("X-Original-Sender: " + rw.author + "\r\n")
 		if m.h.Get("Reply-To") == "" {
@@ -84,6 +71,25 @@ func listCopy(m *message, t *groups.MailTarget, received, prefix, archive string
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// listFields writes the list's own header fields, those of its copies
+// and of its digests: List-Id, the RFC 2369 fields, Precedence, X-Loop.
+func listFields(b *bytes.Buffer, list, groupName, archive string) {
+	local, domain, _ := strings.Cut(list, "@")
+	owner := local + "-owner@" + domain
+	// RFC 2919 §3: List-Id: phrase <local.domain>.
+	b.WriteString("List-Id: " + phrase(groupName) + " <" + local + "." + domain + ">\r\n")
+	// RFC 2369 §3.
+	b.WriteString("List-Post: <mailto:" + list + ">\r\n")
+	b.WriteString("List-Owner: <mailto:" + owner + ">\r\n")
+	b.WriteString("List-Help: <mailto:" + owner + "?subject=help>\r\n")
+	b.WriteString("List-Subscribe: <mailto:" + local + "-join@" + domain + ">\r\n")
+	if archive != "" {
+		b.WriteString("List-Archive: <" + archive + ">\r\n")
+	}
+	b.WriteString("Precedence: list\r\n")
+	b.WriteString("X-Loop: " + list + "\r\n")
 }
 
 // splitFields cuts a header block into its fields, each with its folded

@@ -111,6 +111,7 @@ var noticeKeys = map[string]string{
 	"password": "notice.password",
 	"posted":   "notice.posted",
 	"heldpost": "notice.posted.held",
+	"delivery": "notice.delivery",
 	"uploaded": "notice.uploaded",
 	"fmkdir":   "folder.notice.mkdir",   // Folder tab
 	"frenamed": "folder.notice.renamed", // Folder tab

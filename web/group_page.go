@@ -21,6 +21,10 @@ type groupView struct {
 	Tab      string // the current tab's key
 	IsMember bool
 	IsMaster bool
+	// Delivery is the member's own delivery mode, Modes the choices
+	// (the About page and the members page only: delivery.go).
+	Delivery string
+	Modes    []string
 }
 
 // loadGroup reads group id for the signed-in user. A private group the
@@ -103,6 +107,9 @@ func (s *server) hasTab(key string) bool {
 func (s *server) groupPage(c *reqCtx) error {
 	v, err := s.loadGroup(c, "about")
 	if err != nil {
+		return err
+	}
+	if err := s.loadDelivery(c, v); err != nil {
 		return err
 	}
 	return c.render(http.StatusOK, "group", v.G.Name, v)

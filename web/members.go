@@ -11,9 +11,10 @@ import (
 // address) come back as sentences on the page.
 type membersPage struct {
 	*groupView
-	Add    string
-	Role   string
-	Errors []string
+	Add      string
+	Role     string
+	Errors   []string
+	External []externalAddr // for a master: the external addresses and their modes
 }
 
 func (s *server) membersPage(c *reqCtx) error {
@@ -26,6 +27,9 @@ func (s *server) showMembers(c *reqCtx, status int, p *membersPage) error {
 		return err
 	}
 	p.groupView = v
+	if err := s.loadExternal(c, p); err != nil {
+		return err
+	}
 	return c.render(status, "members", c.T("members.title", v.G.Name), p)
 }
 

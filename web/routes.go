@@ -51,6 +51,7 @@ func (s *server) featureRoutes() {
 	s.messageRoutes()  // Messages tab: threads, composer, attachments, live events
 	s.heldRoutes()     // Held posts: the list's moderation queue, for masters (held.go)
 	s.requestRoutes()  // Join requests: mail to -join@ waiting for masters (requests.go)
+	s.deliveryRoutes() // Delivery modes: a member's own, a master's for external addresses (delivery.go)
 }
 
 // notFound is the page for any path the console does not serve. The

@@ -12,7 +12,9 @@ const expireInterval = time.Hour
 // moderation has held for longer than mail.hold_days, and the join
 // requests first made longer ago than that; the store tells their
 // verified authors and requesters (groups.Store.ExpireHeld,
-// ExpireJoinRequests).
+// ExpireJoinRequests). The same round sends the masters' daily summaries
+// of unsubscribed external addresses (groups.Store.SummariseUnsubscribes:
+// at most one per list a day).
 func (d *Daemon) expireHeld(ctx context.Context) error {
 	log := d.logger("moderation")
 	t := time.NewTicker(expireInterval)
@@ -27,6 +29,11 @@ func (d *Daemon) expireHeld(ctx context.Context) error {
 			log.Error("expiring join requests", "err", err)
 		} else if n > 0 {
 			log.Info("join requests expired", "count", n)
+		}
+		if n, err := d.store.SummariseUnsubscribes(ctx); err != nil && ctx.Err() == nil {
+			log.Error("summarising unsubscribes", "err", err)
+		} else if n > 0 {
+			log.Info("unsubscribe summaries queued", "lists", n)
 		}
 		select {
 		case <-ctx.Done():

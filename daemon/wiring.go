@@ -91,7 +91,8 @@ func (d *Daemon) components() (ls []Listener, ws []Worker, err error) {
 	m := d.cfg.Mail
 	q, err := smtp.NewQueue(smtp.QueueOptions{Store: d.store, Logger: d.log, Relay: m.Relay,
 		Hostname: d.cfg.Hostname, Concurrency: m.RelayConcurrency, ListRate: m.ListRate,
-		Retry: m.Retry, GiveUp: m.GiveUp, BounceLimit: m.BounceLimit, Budget: d.mem})
+		Retry: m.Retry, GiveUp: m.GiveUp, BounceLimit: m.BounceLimit, Budget: d.mem,
+		PublicURL: d.cfg.PublicBase()})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -60,9 +60,11 @@
 //   - Options.SearchText: the MIME and RFC 2047 decoding of IMAP SEARCH
 //     text (internal/searchtext); the store keeps what it returns in
 //     imap_text.
-//   - Options.Addresses: the grammar of a list's companion, VERP bounce
-//     and request addresses (internal/listaddr); the store stores and
-//     looks up the parts (outbound.mail_from and salt, held_posts.token).
+//   - Options.Addresses: the grammar of a list's companion, VERP bounce,
+//     request and unsubscribe addresses (internal/listaddr); the store
+//     stores and looks up the parts (outbound.mail_from and salt,
+//     held_posts.token) and signs and checks unsubscribe tokens
+//     (unsubscribe_token.go).
 //   - Options.Notices: the words and message format of notices
 //     (internal/notice); the store decides when one goes, to whom and
 //     which sentences it says, and queues it in the same transaction.

@@ -161,7 +161,7 @@ func (s *Store) saveListSets(ctx context.Context, tx *wtx, gid int64, l *Mailing
 			}
 		}
 	}
-	return nil
+	return syncUnsubKeys(ctx, tx, gid)
 }
 
 // anySlice makes statement arguments of ss.

@@ -36,7 +36,8 @@ func (s *Store) claimOutbound(ctx context.Context, now time.Time, limit int, whe
 		rows, err := tx.QueryContext(ctx, `UPDATE outbound_rcpts SET lease = ?, node = ? FROM outbound o
 			WHERE o.oid = outbound_rcpts.oid AND outbound_rcpts.rid IN (SELECT r.rid FROM outbound_rcpts r
 				WHERE `+where+` AND `+claimable+` ORDER BY `+order+` LIMIT ? FOR UPDATE SKIP LOCKED)
-			RETURNING outbound_rcpts.rid, outbound_rcpts.oid, outbound_rcpts.rcpt, outbound_rcpts.attempts, o.created_at`,
+			RETURNING outbound_rcpts.rid, outbound_rcpts.oid, outbound_rcpts.rcpt, outbound_rcpts.attempts, o.created_at,
+				COALESCE(o.gid, 0), COALESCE(`+unsubKidSQL("outbound_rcpts.rcpt")+`, 0)`,
 			args...)
 		if err != nil {
 			return err
@@ -45,7 +46,7 @@ func (s *Store) claimOutbound(ctx context.Context, now time.Time, limit int, whe
 		for rows.Next() {
 			var it OutboundItem
 			var created int64
-			if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created); err != nil {
+			if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created, &it.gid, &it.kid); err != nil {
 				return err
 			}
 			it.Created = unixTime(created)
@@ -57,7 +58,7 @@ func (s *Store) claimOutbound(ctx context.Context, now time.Time, limit int, whe
 		return nil, err
 	}
 	sortItems(out)
-	return out, nil
+	return out, s.signItems(ctx, out)
 }
 
 // RenewClaims extends this node's claims on queue rows in flight by a

@@ -19,6 +19,12 @@ type OutboundItem struct {
 	Rcpt     string
 	Attempts int       // attempts before this one
 	Created  time.Time // when the message was queued
+	// Unsubscribe is the one-click unsubscribe token of an external
+	// address's copy of a list post ("" for every other row): such a
+	// copy carries its own List-Unsubscribe (RFC 8058), so it goes in a
+	// transaction of its own (unsubscribe_token.go).
+	Unsubscribe string
+	kid, gid    int64 // the key row of Unsubscribe, and the post's group
 }
 
 // DueOutbound returns up to limit due rows (state queued, next_try at or
@@ -64,7 +70,8 @@ func (s *Store) DueOutboundAfter(ctx context.Context, now time.Time, after int64
 // dueRows reads queue rows chosen by where (with args), up to limit of
 // them not in busy, sorted by message and recipient domain.
 func (s *Store) dueRows(ctx context.Context, limit int, busy map[int64]bool, where string, args ...any) ([]OutboundItem, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT r.rid, r.oid, r.rcpt, r.attempts, o.created_at
+	rows, err := s.rdb.QueryContext(ctx, `SELECT r.rid, r.oid, r.rcpt, r.attempts, o.created_at,
+		COALESCE(o.gid, 0), COALESCE(`+unsubKidSQL("r.rcpt")+`, 0)
 		FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid `+where, args...)
 	if err != nil {
 		return nil, err
@@ -74,7 +81,7 @@ func (s *Store) dueRows(ctx context.Context, limit int, busy map[int64]bool, whe
 	for rows.Next() && len(out) < limit {
 		var it OutboundItem
 		var created int64
-		if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created); err != nil {
+		if err := rows.Scan(&it.RID, &it.OID, &it.Rcpt, &it.Attempts, &created, &it.gid, &it.kid); err != nil {
 			return nil, err
 		}
 		if busy[it.RID] {
@@ -87,7 +94,7 @@ func (s *Store) dueRows(ctx context.Context, limit int, busy map[int64]bool, whe
 		return nil, err
 	}
 	sortItems(out)
-	return out, nil
+	return out, s.signItems(ctx, out)
 }
 
 // holdOverRate starts due posts of each list while the list has started

@@ -13,6 +13,9 @@ const (
 	MailJoin    = "join"    // <local>-join@: a join request
 	MailBounces = "bounces" // <local>-bounces+<token>@: bounces of a post
 	MailRequest = "request" // <local>-request+<token>@: a master's decision on a held post
+	// MailUnsubscribe: <local>-unsubscribe+<token>@, an external
+	// address's unsubscribe by mail (unsubscribe.go).
+	MailUnsubscribe = "unsubscribe"
 )
 
 // MailTarget is what a hosted address is.
@@ -23,7 +26,7 @@ type MailTarget struct {
 	GroupID   string
 	GroupName string
 	Archive   bool   // the group's message feature is on
-	Token     string // MailBounces: the VERP token ("" without one); MailRequest: the held post's token
+	Token     string // MailBounces: the VERP token ("" without one); MailRequest: the held post's token; MailUnsubscribe: the unsubscribe token
 }
 
 // Rules a post can break, in the order MayPost checks them.
@@ -178,8 +181,11 @@ func (s *Store) ResolveMailAddress(ctx context.Context, addr string, from Sender
 		return nil, errorf(ErrNotFound, "%s is not an address of this server", addr)
 	}
 	if kind, token, ok := s.opts.Addresses.Token(local); ok {
-		if kind == MailBounces {
+		switch kind {
+		case MailBounces:
 			return s.resolveBounce(ctx, addr, token)
+		case MailUnsubscribe:
+			return s.resolveUnsubscribe(ctx, addr, token)
 		}
 		return s.resolveHeld(ctx, addr, token)
 	}

@@ -149,8 +149,10 @@ func (o *Options) fill() error {
 // it as Options.Addresses.
 type AddressGrammar interface {
 	// Token reads the local part of a bounce address of a post (kind
-	// MailBounces) or of the request address of a held post (MailRequest):
-	// the token finds the post. ok is false for any other local part.
+	// MailBounces), of the request address of a held post (MailRequest)
+	// or of an external address's unsubscribe address (MailUnsubscribe):
+	// the token finds the post or the address. ok is false for any other
+	// local part.
 	Token(local string) (kind, token string, ok bool)
 	// Companion says what any other hosted local part is: a list
 	// (MailList) or one of its companions (MailOwner, MailJoin,

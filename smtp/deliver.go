@@ -137,7 +137,8 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 	for i, it := range items {
 		rcpts[i] = it.Rcpt
 	}
-	mailErr, rcptErrs, dataErr := c.transaction(from, rcpts, msg.Data)
+	data := w.q.copyFor(msg, items)
+	mailErr, rcptErrs, dataErr := c.transaction(from, rcpts, data)
 	if mailErr != nil && !isSMTP(mailErr) && rcptErrs == nil {
 		// A kept connection the relay has dropped: once more on a new one.
 		w.close()
@@ -145,7 +146,7 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 			o.failAll(items, err)
 			return err
 		}
-		mailErr, rcptErrs, dataErr = c.transaction(from, rcpts, msg.Data)
+		mailErr, rcptErrs, dataErr = c.transaction(from, rcpts, data)
 	}
 	if mailErr != nil {
 		o.failAll(items, mailErr)

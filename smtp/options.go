@@ -193,6 +193,11 @@ type QueueOptions struct {
 	// Budget is the daemon's memory budget: a worker waits for a
 	// message's cost before loading it. Default nil: no budget.
 	Budget *budget.Budget
+	// PublicURL is the daemon's public base (config public_url) without
+	// a trailing slash: an external address's copy of a post links to
+	// <PublicURL>/u/<token> for one-click unsubscribe (RFC 8058).
+	// Default "": the mailto form alone (unsubscribe.go).
+	PublicURL string
 	// Now returns the current time (tests move it to reach retries).
 	// Default time.Now.
 	Now func() time.Time

@@ -137,6 +137,8 @@ func (s *session) Data(r io.Reader) error {
 			later = append(later, s.bounce(ctx, m, t))
 		case groups.MailRequest:
 			later = append(later, s.request(m, t))
+		case groups.MailUnsubscribe:
+			later = append(later, s.unsubscribe(t))
 		}
 	}
 	if len(posts) > 0 {

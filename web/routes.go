@@ -46,12 +46,13 @@ func (s *server) featureRoutes() {
 	s.accountRoutes() // My account: name, password, app passwords
 	s.connectRoutes() // Connect your apps, the Apple profile, Thunderbird autoconfig
 
-	s.noteRoutes()     // Notes tab: list, read, write, edit, delete
-	s.calendarRoutes() // Events and Tasks tabs: upcoming, month, event form, tick, add
-	s.messageRoutes()  // Messages tab: threads, composer, attachments, live events
-	s.heldRoutes()     // Held posts: the list's moderation queue, for masters (held.go)
-	s.requestRoutes()  // Join requests: mail to -join@ waiting for masters (requests.go)
-	s.deliveryRoutes() // Delivery modes: a member's own, a master's for external addresses (delivery.go)
+	s.noteRoutes()        // Notes tab: list, read, write, edit, delete
+	s.calendarRoutes()    // Events and Tasks tabs: upcoming, month, event form, tick, add
+	s.messageRoutes()     // Messages tab: threads, composer, attachments, live events
+	s.heldRoutes()        // Held posts: the list's moderation queue, for masters (held.go)
+	s.requestRoutes()     // Join requests: mail to -join@ waiting for masters (requests.go)
+	s.deliveryRoutes()    // Delivery modes: a member's own, a master's for external addresses (delivery.go)
+	s.unsubscribeRoutes() // One-click unsubscribe of external addresses, public (unsubscribe.go)
 }
 
 // notFound is the page for any path the console does not serve. The

@@ -47,6 +47,14 @@ func BounceBase(list string) string {
 	return local + "-bounces@" + domain
 }
 
+// ListOfBounceBase is the list address whose bounce base (BounceBase)
+// is base.
+func ListOfBounceBase(base string) string {
+	local, domain, _ := strings.Cut(base, "@")
+	local, _ = strings.CutSuffix(local, "-bounces")
+	return local + "@" + domain
+}
+
 // VERPAddress puts token into the bounce base <local>-bounces@<domain>,
 // shortening <local> so that the local part stays within 64 characters
 // (RFC 5321 §4.5.3.1.1). The token alone finds the row again.
@@ -67,6 +75,9 @@ const (
 	KindJoin    = "join"    // <local>-join@: a join request
 	KindBounces = "bounces" // <local>-bounces+<token>@: bounces of a post
 	KindRequest = "request" // <local>-request+<token>@: a master's decision on a held post
+	// KindUnsubscribe: <local>-unsubscribe+<token>@, the mailto form of
+	// an external address's one-click unsubscribe (RFC 2369 §3.2).
+	KindUnsubscribe = "unsubscribe"
 )
 
 // Suffixes are the local-part suffixes of a list's companion addresses;
@@ -74,16 +85,16 @@ const (
 func Suffixes() []string { return []string{"-owner", "-join", "-bounces", "-request"} }
 
 // Token reads the local part of a bounce address of a post,
-// <list>-bounces+<token> (KindBounces), or of the request address of a
-// held post, <list>-request+<token> (KindRequest); the list part may be
-// shortened (VERPAddress, RequestAddress), so only the token counts. ok
-// is false for any other local part.
+// <list>-bounces+<token> (KindBounces), of the request address of a
+// held post, <list>-request+<token> (KindRequest), or of an unsubscribe
+// address, <list>-unsubscribe+<token> (KindUnsubscribe); the list part
+// may be shortened (VERPAddress, RequestAddress, UnsubscribeAddress), so
+// only the token counts. ok is false for any other local part.
 func Token(local string) (kind, token string, ok bool) {
-	if i := strings.LastIndex(local, "-bounces+"); i >= 0 {
-		return KindBounces, local[i+len("-bounces+"):], true
-	}
-	if i := strings.LastIndex(local, "-request+"); i >= 0 {
-		return KindRequest, local[i+len("-request+"):], true
+	for _, k := range []string{KindBounces, KindRequest, KindUnsubscribe} {
+		if i := strings.LastIndex(local, "-"+k+"+"); i >= 0 {
+			return k, local[i+len(k)+2:], true
+		}
 	}
 	return "", "", false
 }
@@ -111,6 +122,18 @@ func RequestAddress(list, token string) string {
 		local = local[:max(room, 1)]
 	}
 	return local + "-request+" + token + "@" + domain
+}
+
+// UnsubscribeAddress is the mailto form of an external address's
+// unsubscribe link, <list>-unsubscribe+<token>@<domain>, the list's local
+// part shortened so that the whole stays within 64 characters (RFC 5321
+// §4.5.3.1.1): the token alone names the list and the address.
+func UnsubscribeAddress(list, token string) string {
+	local, domain, _ := strings.Cut(list, "@")
+	if room := 64 - len("-unsubscribe+") - len(token); len(local) > room {
+		local = local[:max(room, 1)]
+	}
+	return local + "-unsubscribe+" + token + "@" + domain
 }
 
 // Grammar is this package as the groups store takes it

@@ -15,6 +15,9 @@ type ImapMailbox struct {
 	Messages    uint32
 	Unseen      uint32 // messages without this user's \Seen
 	Size        int64  // bytes of all messages
+	// HighestModSeq is the user's HIGHESTMODSEQ (ImapModSeqs), filled by
+	// ImapStatuses only.
+	HighestModSeq uint64
 }
 
 // ImapMailboxes lists the groups whose archive a is allowed to read over

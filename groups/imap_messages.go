@@ -20,6 +20,10 @@ type ImapQuery struct {
 	Min, Max uint32 // inclusive; Max 0 means no upper bound
 	Limit    int    // at most this many; 0 means 1000
 	Data     ImapData
+	// UIDs, when set, narrows the range to these UIDs (at most 1000): a
+	// few messages scattered over a large mailbox, as FETCH CHANGEDSINCE
+	// finds them, without reading those between.
+	UIDs []uint32
 }
 
 // ImapMessage is one archived post with the asking user's flags.
@@ -28,6 +32,7 @@ type ImapMessage struct {
 	Received time.Time
 	Size     int64
 	Flags    []string // \Seen, \Answered, \Flagged, \Draft, then keywords
+	ModSeq   uint64   // for the asking user (RFC 7162 §3.1.1, imap_modseq.go)
 	Data     []byte   // per ImapQuery.Data
 	// Stored is how many of its bytes the message's row holds: Size, or
 	// for a message kept in pieces its head (archive_pieces.go). Reading
@@ -67,12 +72,20 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 	if q.Limit <= 0 {
 		q.Limit = 1000
 	}
+	args := []any{user, acc.gid, q.Min, hi}
+	only := ""
+	if len(q.UIDs) > 0 {
+		only = ` AND m.uid IN (?` + strings.Repeat(", ?", len(q.UIDs)-1) + `)`
+		for _, u := range q.UIDs {
+			args = append(args, u)
+		}
+	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT m.uid, m.received, m.size,
 		COALESCE(f.seen, 0), COALESCE(f.answered, 0), COALESCE(f.flagged, 0), COALESCE(f.draft, 0),
-		COALESCE(f.keywords, ''), m.mid, length(m.data), `+s.imapDataExpr(q.Data)+`
+		COALESCE(f.keywords, ''), COALESCE(f.modseq, 0), m.mid, length(m.data), `+s.imapDataExpr(q.Data)+`
 		FROM messages m LEFT JOIN imap_flags f ON f.gid = m.gid AND f.uid = m.uid AND f.user_id = ?
-		WHERE m.gid = ? AND m.uid BETWEEN ? AND ? ORDER BY m.uid LIMIT ?`,
-		user, acc.gid, q.Min, hi, q.Limit)
+		WHERE m.gid = ? AND m.uid BETWEEN ? AND ?`+only+` ORDER BY m.uid LIMIT ?`,
+		append(args, q.Limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -82,10 +95,12 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 		var m ImapMessage
 		var received int64
 		var fl imapFlagRow
+		var modseq int64
 		if err := rows.Scan(&m.UID, &received, &m.Size, &fl.seen, &fl.answered, &fl.flagged, &fl.draft,
-			&fl.keywords, &m.mid, &m.Stored, &m.Data); err != nil {
+			&fl.keywords, &modseq, &m.mid, &m.Stored, &m.Data); err != nil {
 			return nil, err
 		}
+		m.ModSeq = imapModSeqOf(m.UID, modseq)
 		m.Received = time.Unix(received, 0).UTC()
 		m.Flags = fl.list()
 		out = append(out, m)
@@ -130,8 +145,4 @@ func (r imapFlagRow) list() []string {
 		}
 	}
 	return append(out, strings.Fields(r.keywords)...)
-}
-
-func (r imapFlagRow) empty() bool {
-	return !r.seen && !r.answered && !r.flagged && !r.draft && r.keywords == ""
 }

@@ -20,6 +20,14 @@
 // dispatch, are rewritten by the command guard into a marked SEARCH that
 // the session answers (sortcmd.go); LIST … RETURN (STATUS …) (RFC 5819)
 // counts every group in one store query per hundred groups.
+// CONDSTORE and QRESYNC (RFC 7162) give every message a mod-sequence per
+// user (groups/imap_modseq.go): the guard reads their syntax, which
+// go-imap does not know, and hands the session markers (condguard.go,
+// condrewrite.go); what go-imap cannot write (MODSEQ items, HIGHESTMODSEQ,
+// ENABLED, the QRESYNC answer of SELECT) the guard adds to its output
+// (condout.go); the session answers (qresync.go, condflags.go,
+// condsearch.go). A user's flag change in one session reaches their other
+// sessions by the change feed as an unsolicited FETCH.
 // Flags (\Seen, \Answered, \Flagged, \Draft, keywords) are kept per user;
 // their grammar (which system flags a user keeps, how STORE combines
 // flags, which keywords are kept: RFC 3501 §2.3.2, §6.4.6, §9) is this
@@ -56,8 +64,9 @@
 // as the literal character RFC 6855 makes it (mailboxname.go).
 //
 // What it stores: nothing on disk of its own. The groups store keeps, for
-// this package, imap_mailboxes (per-group UID counters), imap_flags
-// (per-user flags) and imap_text (each post's decoded, lower-cased search
+// this package, imap_mailboxes (per-group UID and mod-sequence counters),
+// imap_flags (per-user flags, with the mod-sequence of their last change)
+// and imap_text (each post's decoded, lower-cased search
 // text, extracted by internal/searchtext and written by the daemon's
 // indexer; a search first indexes what its group still lacks), reached through groups.Store's
 // Imap* methods, which ask groups.Store.Authorize. In memory the server

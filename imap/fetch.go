@@ -17,17 +17,24 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 	if err := s.checkSelected(); err != nil {
 		return err
 	}
-	defer s.gathered()()
 	sel := s.sel
+	pos, withModSeq, err := s.fetchCond(numSet, options)
+	if err != nil {
+		return err
+	}
+	defer s.gathered()()
 	level := dataLevel(options)
 	markSeen := !sel.readOnly && setsSeen(options)
-	for _, b := range batches(sel.indices(numSet), s.srv.opts.FetchBatch) {
+	if s.condstore() && (options.Flags || markSeen) {
+		withModSeq = true // RFC 7162 §3.1.4.2: FLAGS come with MODSEQ
+	}
+	for _, b := range batches(pos, s.srv.opts.FetchBatch) {
 		chunks, err := s.bySize(b, level)
 		if err != nil {
 			return err
 		}
 		for _, c := range chunks {
-			if err := s.fetchChunk(w, c, level, options, markSeen); err != nil {
+			if err := s.fetchChunk(w, c, level, options, markSeen, withModSeq); err != nil {
 				return err
 			}
 		}
@@ -38,7 +45,7 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 // fetchChunk loads and writes the messages at the given positions: with
 // their cost taken from the memory budget first, or one large message
 // streamed (stream.go).
-func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.ImapData, options *goimap.FetchOptions, markSeen bool) error {
+func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.ImapData, options *goimap.FetchOptions, markSeen, withModSeq bool) error {
 	sel, pos := s.sel, c.pos
 	var st *streamer
 	cost := holdCost(c.bytes)
@@ -87,6 +94,9 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 		if m == nil {
 			continue // gone under us: a purge, answered by BYE next
 		}
+		if withModSeq {
+			s.cond().fetchModSeq(uint32(p+1), m.ModSeq)
+		}
 		rw := w.CreateMessage(uint32(p + 1))
 		if err := writeMessage(rw, m, envs[m.UID], options, markSeen, st); err != nil {
 			s.abandon(rw)
@@ -134,11 +144,16 @@ func (s *session) bySize(b []int, level groups.ImapData) ([]chunk, error) {
 	return out, nil
 }
 
-// load reads the messages at the given positions (ascending) by UID range.
+// load reads the messages at the given positions (ascending) by UID
+// range, or by their UIDs when they are few in a long range (as FETCH
+// CHANGEDSINCE and flag changes find them).
 func (s *session) load(pos []int, level groups.ImapData) (map[uint32]*groups.ImapMessage, error) {
 	sel := s.sel
 	q := groups.ImapQuery{Min: sel.uids[pos[0]], Max: sel.uids[pos[len(pos)-1]],
 		Limit: pos[len(pos)-1] - pos[0] + 1, Data: level}
+	if q.Limit > 2*len(pos)+16 && len(pos) <= 1000 {
+		q.UIDs, q.Limit = sel.uidsAt(pos), len(pos)
+	}
 	list, err := s.srv.store.ImapMessages(s.ctx, s.actor, sel.mb.groupID, q)
 	if err != nil {
 		return nil, s.lost(err)
@@ -161,12 +176,14 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 	if len(uids) == 0 {
 		return nil
 	}
-	got, err := s.srv.store.ImapStoreFlags(s.ctx, s.actor, s.sel.mb.groupID, uids, changeFlags(flagsAdd, []string{groups.ImapSeen}))
+	got, err := s.srv.store.ImapStoreFlagsIf(s.ctx, s.actor, s.sel.mb.groupID, uids, groups.ImapStoreOptions{},
+		changeFlags(flagsAdd, []string{groups.ImapSeen}))
 	if err != nil {
 		return s.lost(err)
 	}
-	for uid, f := range got {
-		msgs[uid].Flags = f
+	for uid, f := range got.Flags {
+		msgs[uid].Flags, msgs[uid].ModSeq = f, got.ModSeq[uid]
+		s.sel.ownStore(got.ModSeq[uid])
 	}
 	return nil
 }

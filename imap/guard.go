@@ -49,14 +49,15 @@ type guardConn struct {
 	rerr     error
 	buf      [4096]byte
 
-	tlsState           // STARTTLS, login rule and capabilities (guardtls.go)
-	ext      *extTable // SORT and THREAD requests for the session (sortcmd.go)
+	tlsState            // STARTTLS, login rule and capabilities (guardtls.go)
+	ext      *extTable  // SORT, THREAD, FETCH and STORE requests for the session (sortcmd.go)
+	cond     *condState // CONDSTORE and QRESYNC (condguard.go, condout.go)
 }
 
 // newGuard guards c; tlsConf offers STARTTLS (nil: none), secure says c
 // is already TLS, insecureAuth allows authentication without TLS.
 func newGuard(c net.Conn, tlsConf *tls.Config, secure, insecureAuth bool) *guardConn {
-	g := &guardConn{Conn: c, ext: newExtTable()}
+	g := &guardConn{Conn: c, ext: newExtTable(), cond: &condState{}}
 	g.starttls, g.insecureAuth = tlsConf, insecureAuth
 	g.secure.Store(secure)
 	return g
@@ -164,6 +165,10 @@ func (g *guardConn) line(l []byte) {
 // command checks a command's first line: the line to pass on (nil when
 // the guard answers it itself), or a refusal.
 func (g *guardConn) command(l []byte, tag, name string) ([]byte, string) {
+	full, _ := commandArgs(l)
+	if l2, answer, ok := g.condCommand(l, tag, full); ok {
+		return l2, answer
+	}
 	switch name {
 	case "STARTTLS":
 		return g.startTLSLine(l, tag)
@@ -172,6 +177,9 @@ func (g *guardConn) command(l []byte, tag, name string) ([]byte, string) {
 			return nil, answer
 		}
 	case "SORT", "THREAD", "UID", "SEARCH":
+		if strings.HasSuffix(full, "SEARCH") || strings.HasSuffix(full, "SORT") || strings.HasSuffix(full, "THREAD") {
+			l = g.ext.rewriteModSeq(l)
+		}
 		if l2, answer, ok := g.ext.rewrite(l); ok {
 			return l2, answer
 		}

@@ -28,8 +28,9 @@ import (
 const startTLSTimeout = 30 * time.Second
 
 // extCaps are the capabilities the session adds to go-imap's once
-// logged in (RFC 5256 §3, sort.go and thread.go).
-const extCaps = "SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES"
+// logged in (RFC 5256 §3, sort.go and thread.go; RFC 7162 §3.1, §3.2,
+// condguard.go).
+const extCaps = "SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONDSTORE QRESYNC"
 
 // tlsState is the guard's part of a connection's security.
 type tlsState struct {
@@ -124,7 +125,7 @@ func (c *prefixConn) Read(p []byte) (int, error) {
 func (g *guardConn) Write(p []byte) (int, error) {
 	g.wmu.Lock()
 	defer g.wmu.Unlock()
-	if err := g.out.frame(p, g.top(), g.fixCaps); err != nil {
+	if err := g.out.frame(p, g.top(), g.fixLine); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -137,6 +138,10 @@ func (g *guardConn) Close() error {
 	}
 	return g.Conn.Close()
 }
+
+// fixLine writes a response line for the connection: its capability
+// list, and what CONDSTORE adds to it (condout.go).
+func (g *guardConn) fixLine(l []byte) []byte { return g.cond.apply(g.fixCaps(l)) }
 
 // fixCaps rewrites a capability list ("* CAPABILITY …" or a status
 // response with a [CAPABILITY …] code, RFC 9051 §7.2.2, §7.1) for the

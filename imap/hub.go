@@ -2,6 +2,7 @@ package imap
 
 import (
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -24,10 +25,12 @@ type hub struct {
 // flags on its next command or while idling.
 type watch struct {
 	groupID string
+	user    string        // whose session: their flag changes concern it
 	wake    chan struct{} // capacity 1: "look at the flags"
 	fresh   atomic.Bool   // new posts may have arrived
 	dirty   atomic.Bool   // access may have changed: ask the store again
 	purged  atomic.Bool   // the archive was purged
+	flags   atomic.Bool   // the user changed flags, maybe in another session
 }
 
 func newHub(store *groups.Store, log *slog.Logger, ended func(user string)) *hub {
@@ -63,8 +66,14 @@ func (h *hub) dispatch(c groups.Change) {
 		case c.Kind == groups.ChangeResync: // anything may have changed
 			w.fresh.Store(true)
 			w.dirty.Store(true)
+			w.flags.Store(true)
 		case c.Kind == groups.ChangeData && c.Feature == groups.FeatureMessage:
 			w.fresh.Store(true)
+		case c.Kind == groups.ChangeData && c.Feature == groups.ImapFlagsFeature:
+			if !strings.EqualFold(c.User, w.user) {
+				return // flags are per user
+			}
+			w.flags.Store(true)
 		case c.Kind == groups.ChangePurged && c.Feature == groups.FeatureMessage:
 			w.purged.Store(true)
 		case c.Kind == groups.ChangeData || c.Kind == groups.ChangePurged || c.Kind == groups.ChangeMemberAdded:
@@ -93,8 +102,8 @@ func (h *hub) dispatch(c groups.Change) {
 	}
 }
 
-func (h *hub) add(groupID string) *watch {
-	w := &watch{groupID: groupID, wake: make(chan struct{}, 1)}
+func (h *hub) add(groupID, user string) *watch {
+	w := &watch{groupID: groupID, user: user, wake: make(chan struct{}, 1)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.watches[groupID] == nil {

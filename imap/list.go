@@ -175,13 +175,17 @@ func (s *session) Status(name string, options *goimap.StatusOptions) (*goimap.St
 			return nil, toIMAP(err)
 		}
 	}
+	if err := s.statusCond(mb.groupID); err != nil {
+		return nil, err
+	}
 	return statusData(mb.name, info, options), nil
 }
 
 // statusData is the STATUS answer for a mailbox's counts, with the items
 // asked for.
 func statusData(name string, info *groups.ImapMailbox, options *goimap.StatusOptions) *goimap.StatusData {
-	data := &goimap.StatusData{Mailbox: name, UIDValidity: info.UIDValidity, UIDNext: goimap.UID(info.UIDNext)}
+	data := &goimap.StatusData{Mailbox: name, UIDValidity: info.UIDValidity, UIDNext: goimap.UID(info.UIDNext),
+		HighestModSeq: info.HighestModSeq}
 	n, unseen, size, zero := info.Messages, info.Unseen, info.Size, uint32(0)
 	if options.NumMessages {
 		data.NumMessages = &n
@@ -221,16 +225,22 @@ func (s *session) listStatus(matched []*goimap.ListData, list []mailbox, options
 	if err != nil {
 		return toIMAP(err)
 	}
+	modseq := s.cond() != nil && s.cond().takeStatus()
 	for _, e := range matched {
 		id, ok := byName[e.Mailbox]
 		switch {
 		case !ok: // "Groups": \NoSelect
 		case id == "":
-			e.Status = statusData(e.Mailbox, &groups.ImapMailbox{UIDValidity: 1, UIDNext: 1}, options)
+			e.Status = statusData(e.Mailbox, &groups.ImapMailbox{UIDValidity: 1, UIDNext: 1, HighestModSeq: 1}, options)
 		default:
 			if c, ok := counts[id]; ok {
 				e.Status = statusData(e.Mailbox, &c, options)
 			}
+		}
+		if modseq && e.Status != nil {
+			// go-imap writes the STATUS lines in this order (RFC 7162 §3.1.6).
+			s.enableCondstore()
+			s.cond().statusItem(e.Status.HighestModSeq)
 		}
 	}
 	return nil

@@ -27,12 +27,26 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 	if req != nil && req.err != "" {
 		return nil, &goimap.Error{Type: goimap.StatusResponseTypeBad, Code: goimap.ResponseCodeClientBug, Text: req.err}
 	}
-	hits, err := s.searchHits(criteria)
+	mods := modseqKeys{}
+	if s.guard != nil {
+		if err := s.guard.ext.takeModSeq(criteria, mods); err != nil {
+			return nil, err
+		}
+	}
+	hits, top, err := s.searchHits(criteria, mods)
 	if options.ReturnSave {
 		s.sel.save(hits, options) // empty when the search failed (RFC 5182 §2.1)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if len(mods) > 0 {
+		s.enableCondstore() // RFC 7162 §3.1.8
+		if len(hits) > 0 && (req == nil || req.kind == extSort) {
+			// §3.1.5, §7 search-sort-mod-seq: the highest of the messages
+			// found, on SEARCH, ESEARCH and SORT (THREAD has no place for it).
+			s.cond().searchModSeq(top)
+		}
 	}
 	if req != nil {
 		return nil, s.extAnswer(kind, hits, req)
@@ -41,14 +55,15 @@ func (s *session) Search(kind imapserver.NumKind, criteria *goimap.SearchCriteri
 }
 
 // searchHits gives the positions of the messages that match, ascending.
-func (s *session) searchHits(criteria *goimap.SearchCriteria) ([]int, error) {
+// top is the highest mod-sequence among them when mods is not empty.
+func (s *session) searchHits(criteria *goimap.SearchCriteria, mods modseqKeys) (hits []int, top uint64, err error) {
 	sel := s.sel
 	nums := numFilter{}
 	sel.compileSets(criteria, nums)
 	text := map[textKey]map[uint32]bool{}
 	if sel.mb.groupID != "" {
 		if err := s.textSets(criteria, text); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	// Only the positions the top-level sets allow are loaded.
@@ -57,20 +72,21 @@ func (s *session) searchHits(criteria *goimap.SearchCriteria) ([]int, error) {
 		rs = []run{{0, len(sel.uids)}}
 	}
 	all := expand(rs)
-	var hits []int
 	level := searchLevel(criteria)
 	for _, b := range batches(all, s.srv.opts.FetchBatch) {
-		msgs, err := s.searchRows(b, level, needsRows(criteria))
+		msgs, err := s.searchRows(b, level, len(mods) > 0 || needsRows(criteria))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, pos := range b {
-			if m := msgs[sel.uids[pos]]; m != nil && sel.match(pos, &candidate{m: m, text: text, nums: nums}, criteria) {
+			m := msgs[sel.uids[pos]]
+			if m != nil && sel.match(pos, &candidate{m: m, text: text, nums: nums, mods: mods}, criteria) {
 				hits = append(hits, pos)
+				top = max(top, m.ModSeq)
 			}
 		}
 	}
-	return hits, nil
+	return hits, top, nil
 }
 
 func (sel *selected) searchData(kind imapserver.NumKind, hits []int) *goimap.SearchData {
@@ -152,7 +168,7 @@ func searchLevel(c *goimap.SearchCriteria) groups.ImapData {
 // match evaluates the criteria for the message at pos (RFC 3501 §6.4.4:
 // all keys must match).
 func (sel *selected) match(pos int, m *candidate, c *goimap.SearchCriteria) bool {
-	if !m.nums.allows(c, pos) {
+	if !m.nums.allows(c, pos) || !m.mods.allows(c, m.m.ModSeq) {
 		return false
 	}
 	if !matchDate(m.m.Received, c.Since, c.Before) {

@@ -18,7 +18,9 @@ type selected struct {
 	uids     []uint32 // sequence number n is uids[n-1]; only grows
 	watch    *watch   // nil for INBOX
 	checked  time.Time
-	saved    []uint32 // the SEARCH result "$" names, UIDs ascending (searchres.go)
+	saved    []uint32        // the SEARCH result "$" names, UIDs ascending (searchres.go)
+	known    uint64          // flag changes up to this mod-sequence are told (condflags.go)
+	own      map[uint64]bool // mod-sequences of this session's own STOREs since
 }
 
 // recheckEvery bounds how stale a session's view may get should the change
@@ -43,10 +45,17 @@ func (s *session) Select(name string, options *goimap.SelectOptions) (*goimap.Se
 	if options.ReadOnly {
 		data.PermanentFlags = []goimap.Flag{}
 	}
+	params := s.takeSelect()
+	ms := groups.ImapModSeqs{Highest: 1} // INBOX: empty, never changes
 	if mb.groupID != "" {
-		// Watch first, so that no post between the two goes unannounced.
-		sel.watch = s.srv.hub.add(mb.groupID)
-		info, err := s.srv.store.ImapOpen(s.ctx, s.actor, mb.groupID)
+		// Watch first, so that no post between the two goes unannounced;
+		// mod-sequences before UIDs, so that none counted is unseen.
+		sel.watch = s.srv.hub.add(mb.groupID, s.email)
+		ms, err = s.modSeqs(mb.groupID)
+		var info *groups.ImapMailbox
+		if err == nil {
+			info, err = s.srv.store.ImapOpen(s.ctx, s.actor, mb.groupID)
+		}
 		if err == nil {
 			sel.uids, _, err = s.srv.store.ImapUIDsAfter(s.ctx, s.actor, mb.groupID, 0)
 		}
@@ -61,6 +70,13 @@ func (s *session) Select(name string, options *goimap.SelectOptions) (*goimap.Se
 		}
 	}
 	data.NumMessages = uint32(len(sel.uids))
+	sel.known = ms.Highest
+	if err := s.selectCond(sel, params, ms, uint32(data.UIDNext)); err != nil {
+		if sel.watch != nil {
+			s.srv.hub.remove(sel.watch)
+		}
+		return nil, err
+	}
 	s.sel = sel
 	return data, nil
 }
@@ -84,7 +100,7 @@ func (s *session) unselect() {
 // removed, a feature switched off or a group deleted is told at the very
 // next command (SPEC §1, "at once").
 func (s *session) Poll(w *imapserver.UpdateWriter, allowExpunge bool) error {
-	return s.refresh(w, true)
+	return s.refresh(w, true, allowExpunge)
 }
 
 // Idle announces new posts as they come (RFC 2177) and ends the session
@@ -101,33 +117,37 @@ func (s *session) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
 		case <-stop:
 			return nil
 		case <-s.sel.watch.wake:
-			if err := s.refresh(w, false); err != nil {
+			if err := s.refresh(w, false, true); err != nil {
 				return err
 			}
 		case <-tick.C:
-			if err := s.refresh(w, true); err != nil {
+			if err := s.refresh(w, true, true); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// refresh applies what the hub flagged: purge or lost access → BYE; new
-// posts → EXISTS. force re-checks everything.
-func (s *session) refresh(w *imapserver.UpdateWriter, force bool) error {
+// refresh applies what the hub flagged: purge or lost access → BYE (a
+// purge: VANISHED after ENABLE QRESYNC, condpurge.go); new posts →
+// EXISTS. force re-checks everything. allowExpunge is false during
+// FETCH, STORE and SEARCH (RFC 3501 §7.4.1).
+func (s *session) refresh(w *imapserver.UpdateWriter, force, allowExpunge bool) error {
 	sel := s.sel
 	if sel == nil || sel.watch == nil {
 		return nil
 	}
 	if sel.watch.purged.Load() {
-		return s.bye("The archive of this group was purged; log in again to see it as it is now")
+		return s.purged(w, allowExpunge)
 	}
-	if time.Since(sel.checked) > recheckEvery {
+	stale := time.Since(sel.checked) > recheckEvery
+	if stale {
 		force = true
 	}
 	dirty := sel.watch.dirty.Swap(false)
 	fresh := sel.watch.fresh.Swap(false)
-	if !dirty && !fresh && !force {
+	flags := sel.watch.flags.Swap(false)
+	if !dirty && !fresh && !flags && !force {
 		return nil
 	}
 	sel.checked = time.Now()
@@ -140,11 +160,16 @@ func (s *session) refresh(w *imapserver.UpdateWriter, force bool) error {
 		return s.lost(err)
 	}
 	if !kept { // only a purge removes archived posts
-		return s.bye("The archive of this group was purged; log in again to see it as it is now")
+		return s.purged(w, allowExpunge)
 	}
 	if len(more) > 0 {
 		sel.uids = append(sel.uids, more...)
-		return w.WriteNumMessages(uint32(len(sel.uids)))
+		if err := w.WriteNumMessages(uint32(len(sel.uids))); err != nil {
+			return err
+		}
+	}
+	if flags || stale { // flag changes come by the feed, not at every command
+		return s.flagChanges(w, last)
 	}
 	return nil
 }
@@ -172,8 +197,8 @@ func (s *session) checkSelected() error {
 	if s.sel == nil {
 		return errors.New("imap: no mailbox selected")
 	}
-	if s.sel.watch != nil && s.sel.watch.purged.Load() {
-		return s.bye("The archive of this group was purged; log in again to see it as it is now")
+	if s.sel.watch != nil && s.sel.watch.purged.Load() && !s.qresync() {
+		return s.bye(purgedBye)
 	}
 	return nil
 }

@@ -40,6 +40,7 @@ type extReq struct {
 	keys []sortKey // SORT (RFC 5256 §3)
 	algo string    // THREAD: ORDEREDSUBJECT or REFERENCES
 	err  string    // a BAD answer for the command's turn
+	cond *condReq  // a rewritten FETCH or STORE (condrewrite.go)
 }
 
 // maxExtReqs bounds requests waiting for their turn on one connection.

@@ -180,7 +180,7 @@ func TestFixCaps(t *testing.T) {
 	g.secure.Store(true)
 	g.authed.Store(true)
 	in := "l OK [CAPABILITY IMAP4rev1 ESEARCH] Logged in\r\n"
-	if got, want := string(g.fixCaps([]byte(in))), "l OK [CAPABILITY IMAP4rev1 ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES] Logged in\r\n"; got != want {
+	if got, want := string(g.fixCaps([]byte(in))), "l OK [CAPABILITY IMAP4rev1 ESEARCH SORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES CONDSTORE QRESYNC] Logged in\r\n"; got != want {
 		t.Errorf("after login: %q, want %q", got, want)
 	}
 }

@@ -19,6 +19,7 @@ type candidate struct {
 	header *mail.Header
 	text   map[textKey]map[uint32]bool // UIDs matching each TEXT/BODY key
 	nums   numFilter                   // positions each node's sets allow
+	mods   modseqKeys                  // MODSEQ keys (condsearch.go)
 }
 
 func (c *candidate) parsedHeader() *mail.Header {

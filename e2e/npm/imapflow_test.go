@@ -141,3 +141,50 @@ func sameSet(got, want []string) bool {
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// TestImapflowQresync: imapflow with qresync enables CONDSTORE and
+// QRESYNC, and a client that resynchronises the archive after another
+// session of the same user flagged one post learns of that post alone,
+// from its SELECT … (QRESYNC …) and from UID FETCH … (CHANGEDSINCE …
+// VANISHED) (RFC 7162 §3.2.5, §3.2.6).
+func TestImapflowQresync(t *testing.T) {
+	t.Parallel()
+	client(t)
+	d := start(t)
+	for _, s := range []string{"one", "two", "three"} {
+		post(t, d, "team@lists.example.test", s, s)
+	}
+	env := creds(d)
+	env["GROUPD_IMAP_PORT"] = port(d, "imap")
+	type change struct {
+		UID    int
+		Flags  []string
+		Modseq string
+	}
+	var got struct {
+		Enabled []string
+		Before  struct{ UIDValidity, HighestModseq string }
+		After   struct {
+			Qresync       bool
+			HighestModseq string
+		}
+		FlagEvents []change
+		Vanished   []any
+		Changed    []change
+	}
+	run(t, "imapflow_qresync.mjs", env, &got)
+	if !slices.Contains(got.Enabled, "CONDSTORE") || !slices.Contains(got.Enabled, "QRESYNC") {
+		t.Fatalf("imapflow enabled %q", got.Enabled)
+	}
+	if !got.After.Qresync || got.After.HighestModseq == got.Before.HighestModseq {
+		t.Errorf("QRESYNC open: %+v, before %+v", got.After, got.Before)
+	}
+	for what, list := range map[string][]change{"SELECT (QRESYNC)": got.FlagEvents, "FETCH CHANGEDSINCE": got.Changed} {
+		if len(list) != 1 || list[0].UID != 2 || !slices.Equal(list[0].Flags, []string{`\Flagged`}) || list[0].Modseq != got.After.HighestModseq {
+			t.Errorf("%s reported %+v, want UID 2 \\Flagged at %s", what, list, got.After.HighestModseq)
+		}
+	}
+	if len(got.Vanished) != 0 {
+		t.Errorf("vanished %+v", got.Vanished)
+	}
+}

@@ -2,8 +2,8 @@ package groups
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"testing"
 	"time"

@@ -77,7 +77,7 @@ for col in "${COLS[@]}"; do
 	want webdav && measure "$col" webdav env SIZE_MB="$WEBDAV_MB" FILES=0 PEERS=0 ROUNDS=1 bench/webdav.sh
 	grab "$col" webdav webdav_put 's/^PUT [0-9]* MiB (MB\/s) *\([0-9.]*\).*/\1/p'
 	grab "$col" webdav webdav_get 's/^GET [0-9]* MiB (MB\/s) *\([0-9.]*\).*/\1/p'
-	want imap && measure "$col" imap env POSTS="$IMAP_POSTS" RUNS=1 bench/imap.sh
+	want imap && measure "$col" imap env POSTS="$IMAP_POSTS" RUNS=1 DOVECOT= bench/imap.sh
 	grab "$col" imap sync 's/.*posts: first \([0-9.]*\) ms.*/\1/p'
 	bench_flags=(-db "${col%/*}" -nodes "$nodes")
 	[ "${col%/*}" = postgres ] && bench_flags+=(-dsn "$GROUPD_BENCH_POSTGRES")

@@ -1,22 +1,25 @@
 package imap
 
 import (
+	"bytes"
 	"runtime"
 	"sync"
+
+	"github.com/emersion/go-imap/v2/imapserver"
 
 	goimap "github.com/emersion/go-imap/v2"
 
 	"groupd/groups"
 )
 
-// envCache keeps parsed envelopes of archived posts, shared by every
-// session: a post never changes once archived and its UID is never reused
-// in its group, so an entry never goes stale. When full, it forgets an
-// arbitrary half.
-type envCache struct {
+// msgCache keeps what is parsed from archived posts (envelopes, body
+// structures), shared by every session: a post never changes once
+// archived and its UID is never reused in its group, so an entry never
+// goes stale. When full, it forgets an arbitrary half.
+type msgCache[T any] struct {
 	mu  sync.Mutex
 	max int
-	m   map[envKey]*goimap.Envelope
+	m   map[envKey]T
 }
 
 type envKey struct {
@@ -24,30 +27,24 @@ type envKey struct {
 	uid   uint32
 }
 
-func newEnvCache(max int) *envCache {
-	return &envCache{max: max, m: map[envKey]*goimap.Envelope{}}
+func newMsgCache[T any](max int) *msgCache[T] {
+	return &msgCache[T]{max: max, m: map[envKey]T{}}
 }
 
-func (c *envCache) get(group string, uid uint32) *goimap.Envelope {
+// lookup returns the cached entries of the UIDs, by UID.
+func (c *msgCache[T]) lookup(group string, uids []uint32) map[uint32]T {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[envKey{group, uid}]
-}
-
-// lookup returns the cached envelopes of the UIDs, by UID.
-func (c *envCache) lookup(group string, uids []uint32) map[uint32]*goimap.Envelope {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make(map[uint32]*goimap.Envelope, len(uids))
+	out := make(map[uint32]T, len(uids))
 	for _, u := range uids {
-		if env := c.m[envKey{group, u}]; env != nil {
-			out[u] = env
+		if v, ok := c.m[envKey{group, u}]; ok {
+			out[u] = v
 		}
 	}
 	return out
 }
 
-func (c *envCache) put(group string, uid uint32, env *goimap.Envelope) {
+func (c *msgCache[T]) put(group string, uid uint32, v T) {
 	if c.max <= 0 {
 		return
 	}
@@ -63,7 +60,7 @@ func (c *envCache) put(group string, uid uint32, env *goimap.Envelope) {
 			n++
 		}
 	}
-	c.m[envKey{group, uid}] = env
+	c.m[envKey{group, uid}] = v
 }
 
 // envelopes adds to envs the ENVELOPE of each message it lacks, parsed
@@ -94,4 +91,17 @@ func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage, envs map[uint32
 		envs[m.UID] = parsed[i]
 		s.srv.envs.put(group, m.UID, parsed[i])
 	}
+}
+
+// structure is the BODYSTRUCTURE of m (RFC 3501 §7.4.2), from the cache
+// or parsed from its data and cached: a client's sync asks for it of
+// every post, each time, and without the cache each sync read every post
+// whole (issue 14).
+func (s *session) structure(m *groups.ImapMessage, cached map[uint32]goimap.BodyStructure) goimap.BodyStructure {
+	if bs := cached[m.UID]; bs != nil {
+		return bs
+	}
+	bs := imapserver.ExtractBodyStructure(bytes.NewReader(m.Data))
+	s.srv.structs.put(s.sel.mb.groupID, m.UID, bs)
+	return bs
 }

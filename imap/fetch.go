@@ -48,6 +48,18 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.ImapData, options *goimap.FetchOptions, markSeen, withModSeq bool) error {
 	sel, pos := s.sel, c.pos
 	var st *streamer
+	var structs map[uint32]goimap.BodyStructure
+	need := options // the items that need the posts' bytes
+	if options.BodyStructure != nil {
+		// With every structure cached, the posts need not be read whole.
+		structs = s.srv.structs.lookup(sel.mb.groupID, sel.uidsAt(pos))
+		if len(structs) == len(pos) {
+			need = withoutStructure(options)
+			if level = dataLevel(need); level != groups.ImapFullData {
+				c.bytes = 0
+			}
+		}
+	}
 	cost := holdCost(c.bytes)
 	if level == groups.ImapFullData && len(pos) == 1 && c.bytes > streamAbove && streamable(options) {
 		st = &streamer{s: s}
@@ -68,7 +80,7 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 		// Taken from the cache before loading: with every one there, the
 		// headers need not be read (nor can an entry vanish meanwhile).
 		envs = s.srv.envs.lookup(sel.mb.groupID, sel.uidsAt(pos))
-		if level == groups.ImapHeader && onlyEnvelope(options) && len(envs) == len(pos) {
+		if level == groups.ImapHeader && onlyEnvelope(need) && len(envs) == len(pos) {
 			level = groups.ImapNoData
 		}
 	}
@@ -98,7 +110,11 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 			s.cond().fetchModSeq(uint32(p+1), m.ModSeq)
 		}
 		rw := w.CreateMessage(uint32(p + 1))
-		if err := writeMessage(rw, m, envs[m.UID], options, markSeen, st); err != nil {
+		var bs goimap.BodyStructure
+		if options.BodyStructure != nil {
+			bs = s.structure(m, structs)
+		}
+		if err := writeMessage(rw, m, envs[m.UID], bs, options, markSeen, st); err != nil {
 			s.abandon(rw)
 			return err
 		}
@@ -188,6 +204,14 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 	return nil
 }
 
+// withoutStructure is o without BODYSTRUCTURE, for the data the other
+// items need when every structure is cached.
+func withoutStructure(o *goimap.FetchOptions) *goimap.FetchOptions {
+	c := *o
+	c.BodyStructure = nil
+	return &c
+}
+
 // onlyEnvelope: nothing but the envelope needs the message's bytes.
 func onlyEnvelope(o *goimap.FetchOptions) bool {
 	return o.Envelope && o.BodyStructure == nil && len(o.BodySection) == 0 &&
@@ -241,7 +265,7 @@ func (s *session) abandon(rw *imapserver.FetchResponseWriter) {
 
 // writeMessage writes one message's FETCH response; with st set, its body
 // sections are streamed (only when streamable(o)).
-func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env *goimap.Envelope, o *goimap.FetchOptions, flags bool, st *streamer) error {
+func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env *goimap.Envelope, bs goimap.BodyStructure, o *goimap.FetchOptions, flags bool, st *streamer) error {
 	rw.WriteUID(goimap.UID(m.UID))
 	if o.Flags || flags {
 		rw.WriteFlags(toFlags(m.Flags))
@@ -256,7 +280,7 @@ func writeMessage(rw *imapserver.FetchResponseWriter, m *groups.ImapMessage, env
 		rw.WriteEnvelope(env)
 	}
 	if o.BodyStructure != nil {
-		rw.WriteBodyStructure(imapserver.ExtractBodyStructure(bytes.NewReader(m.Data)))
+		rw.WriteBodyStructure(bs)
 	}
 	for _, bs := range o.BodySection {
 		if st != nil {

@@ -56,9 +56,10 @@ type Options struct {
 	// message may exceed it; it is streamed when it can be, stream.go).
 	// Three times it is taken from Budget. Default 4 MiB.
 	FetchBytes int64
-	// EnvelopeCache is how many parsed envelopes the server keeps for
-	// FETCH ENVELOPE (shared by all sessions; about 0.5 KB each). Default
-	// 100000; negative disables it.
+	// EnvelopeCache is how many parsed envelopes, and as many body
+	// structures, the server keeps for FETCH ENVELOPE and BODYSTRUCTURE
+	// (shared by all sessions; about 0.5 KB each). Default 100000;
+	// negative disables them.
 	EnvelopeCache int
 	// Budget is the daemon's memory budget (internal/budget): FETCH
 	// takes what it loads from it, and answers NO [LIMIT] (RFC 5530 §3)
@@ -121,7 +122,8 @@ type Server struct {
 	hub      *hub
 	throttle *throttle
 	conns    *connLimit
-	envs     *envCache
+	envs     *msgCache[*goimap.Envelope]
+	structs  *msgCache[goimap.BodyStructure]
 
 	mu       sync.Mutex
 	imaps    []*imapserver.Server // one per Serve
@@ -141,7 +143,8 @@ func NewServer(opts Options) (*Server, error) {
 		log:      opts.Logger,
 		throttle: newThrottle(opts),
 		conns:    newConnLimit(opts.MaxConnsPerIP),
-		envs:     newEnvCache(opts.EnvelopeCache),
+		envs:     newMsgCache[*goimap.Envelope](opts.EnvelopeCache),
+		structs:  newMsgCache[goimap.BodyStructure](opts.EnvelopeCache),
 		sessions: map[*session]struct{}{},
 	}
 	s.hub = newHub(opts.Store, opts.Logger, s.endSessions)

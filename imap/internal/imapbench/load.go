@@ -12,11 +12,17 @@ import (
 	gosmtp "github.com/emersion/go-smtp"
 )
 
-// needle is the word only one post holds, for SEARCH TEXT.
+// needle is the word that 1% of the posts hold, for SEARCH TEXT.
 const needle = "xylophone"
 
+// hasNeedle says whether post i holds the needle; hits is how many of n
+// posts do.
+func hasNeedle(i int) bool { return i%100 == 42 }
+
+func hits(n int) int { return (n + 57) / 100 }
+
 // post is a realistic list post of about 2.5 KB: a dozen header fields,
-// quoted-printable UTF-8 text; post n/2 holds the needle.
+// quoted-printable UTF-8 text; 1% of them hold the needle (hasNeedle).
 func post(i, n int) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: Alice <alice@example.test>\r\nTo: team@lists.example.test\r\n")
@@ -25,7 +31,7 @@ func post(i, n int) []byte {
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
 	for j := 0; j < 30; j++ {
 		word := "dog"
-		if i == n/2 && j == 15 {
+		if hasNeedle(i) && j == 15 {
 			word = "dog " + needle
 		}
 		fmt.Fprintf(&b, "Line %d of post %d: the quick brown fox jumps over the lazy %s, gr=C3=BC=C3=9Fe.\r\n", j, i, word)

@@ -2,7 +2,7 @@
 # CalDAV benchmark (issue 5): the real groupd daemon (go build -o DIR/groupd .,
 # run on a generated config, HTTP only, on 127.0.0.1) and Radicale (Debian
 # package) side by side on loopback, loaded with the same events (10%
-# weekly-recurring), for 2,000 and 10,000 events. Per operation it prints
+# weekly-recurring), for 1,000 and 10,000 events. Per operation it prints
 # both figures (ms) and the ratio Radicale/groupd: PUT per event, a
 # one-month calendar-query, a multiget of 200, PROPFIND Depth 1,
 # sync-collection after 10 changes (dav/calendar/internal/calbench).
@@ -12,14 +12,14 @@
 # groupd gets the rest by PUT from 4 workers, Radicale as files in its
 # collection folder (PUT at ~75 ms each would take minutes).
 #
-#   bench/caldav.sh              # 2000 and 10000 events
+#   bench/caldav.sh              # 1000 and 10000 events
 #   SIZES="2000" bench/caldav.sh
 #   DB=postgres NODES=2 PEERS=0 bench/caldav.sh   # PUTs alternate nodes; no Radicale
 # (DB, NODES: see bench/lib.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-SIZES=${SIZES:-"2000 10000"}
+SIZES=${SIZES:-"1000 10000"}
 WORK=$(mktemp -d /tmp/caldav-bench.XXXXXX)
 PIDS=()
 stop() {

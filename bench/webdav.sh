@@ -7,6 +7,8 @@
 #   - PUT and GET of a 1 GiB file (MB/s, curl)
 #   - PROPFIND Depth: 1 (allprop) of a folder of 10,000 files (ms)
 #   - the server's peak RSS growth during the 1 GiB PUT (MiB)
+#   - dd bs=4M conv=fsync of the same file to the same disk, each round,
+#     and groupd's PUT as a share of it (issue 14: at least 0.8)
 #
 # ROUNDS rounds (default 3) of one PUT, three GETs and three PROPFINDs per
 # server, taken server after server; each figure is the median of its
@@ -190,12 +192,25 @@ propfind() {
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
+# ddput: the disk's own figure (issue 14), dd writing the same file to the
+# same file system with one fsync at the end, as groupd does before 201;
+# MB/s.
+ddput() {
+	local out
+	out=$(dd if="$WORK/big" of="$WORK/dd.bin" bs=4M conv=fsync 2>&1 | tail -1)
+	rm -f "$WORK/dd.bin"
+	awk -v b="$(echo "$out" | awk '{print $1}')" -v t="$(echo "$out" | sed 's/.*copied, \([0-9.]*\) s.*/\1/')" \
+		'BEGIN {printf "%.0f", b / t / 1e6}'
+}
+DD=""
+
 # Rounds go from server to server so that the load of a shared machine
 # weighs on each alike. Each figure is the median of its samples; the RSS
 # growth is the worst round's.
 declare -A PUT GET PF RSS RSSS
 for s in "${SERVERS[@]}"; do PUT[$s]=""; GET[$s]=""; PF[$s]=""; RSS[$s]=0; RSSS[$s]=""; done
 for round in $(seq "$ROUNDS"); do
+	DD+=" $(ddput)"
 	for s in "${SERVERS[@]}"; do
 		echo "round $round: $s" >&2
 		read -r mbs rss < <(put "$s")
@@ -240,5 +255,7 @@ row "PUT ${SIZE_MB} MiB (MB/s)" PUT high
 row "GET ${SIZE_MB} MiB (MB/s)" GET high
 row "PROPFIND ${FILES} (ms)" PF low
 row "RSS growth in PUT (MiB)" RSS low
+echo "dd bs=4M conv=fsync of the same file to the same disk: samples$DD MB/s, median $(median <<< "$DD");" \
+	"groupd's PUT is $(awk -v g="${PUT[groupd]}" -v d="$(median <<< "$DD")" 'BEGIN {printf "%.2f", g / d}') of it (target >= 0.8)"
 echo "(ratios: above 1.00x groupd is better; targets: throughput >= best peer, PROPFIND < 200 ms, RSS growth < 32 MiB)"
 echo "(groupd's RSS growth is measured with the login cached; a login the cache misses adds argon2id's 19 MiB)"

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -253,4 +254,23 @@ func (p *Proc) API(method, path string, body any, want int) ([]byte, error) {
 		return b, fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, b)
 	}
 	return b, nil
+}
+
+// PeakRSS is the daemon's peak resident set size so far in bytes (VmHWM
+// in /proc/PID/status, Linux); 0 when it cannot be read.
+func (p *Proc) PeakRSS() int64 {
+	if p.Cmd == nil || p.Cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

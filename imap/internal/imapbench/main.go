@@ -103,6 +103,7 @@ func run(bin, peer string, posts, runs, sessions int, b groupdproc.Backend) erro
 	fmt.Printf("UID FETCH 1:* (UID FLAGS ENVELOPE BODYSTRUCTURE) of %d posts: first %s; then %s (target < 1000 ms)\n",
 		posts, ms(gr.cold), summary(gr.again))
 	fmt.Printf("UID SEARCH TEXT %q over %d posts (%d hits): %s (target < 200 ms)\n", needle, posts, hits(posts), summary(gr.search))
+	fmt.Printf("groupd peak RSS: %.0f MiB\n", float64(d.Node(len(d.Nodes)-1).PeakRSS())/(1<<20))
 	if peer == "" {
 		return nil
 	}

@@ -67,14 +67,29 @@ func (c *msgCache[T]) put(group string, uid uint32, v T) {
 // on up to four cores at once (a client's first sync of a big archive is
 // mostly this), and caches them.
 func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage, envs map[uint32]*goimap.Envelope) {
-	group := s.sel.mb.groupID
+	fill(msgs, envs, s.srv.envs, s.sel.mb.groupID, envelope)
+}
+
+// structures adds to bss the BODYSTRUCTURE (RFC 3501 §7.4.2) of each
+// message it lacks, parsed as envelopes are, and caches them: a client's
+// sync asks for it of every post, each time, and without the cache each
+// sync read every post whole (issue 14).
+func (s *session) structures(msgs map[uint32]*groups.ImapMessage, bss map[uint32]goimap.BodyStructure) {
+	fill(msgs, bss, s.srv.structs, s.sel.mb.groupID, func(data []byte) goimap.BodyStructure {
+		return imapserver.ExtractBodyStructure(bytes.NewReader(data))
+	})
+}
+
+// fill parses, for each message of msgs that have lacks, what parse
+// makes of its data, on up to four cores at once, into have and the cache.
+func fill[T any](msgs map[uint32]*groups.ImapMessage, have map[uint32]T, cache *msgCache[T], group string, parse func([]byte) T) {
 	var todo []*groups.ImapMessage
 	for uid, m := range msgs {
-		if envs[uid] == nil {
+		if _, ok := have[uid]; !ok {
 			todo = append(todo, m)
 		}
 	}
-	parsed := make([]*goimap.Envelope, len(todo))
+	parsed := make([]T, len(todo))
 	workers := min(runtime.GOMAXPROCS(0), 4, (len(todo)+63)/64)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -82,26 +97,13 @@ func (s *session) envelopes(msgs map[uint32]*groups.ImapMessage, envs map[uint32
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(todo); i += workers {
-				parsed[i] = envelope(todo[i].Data)
+				parsed[i] = parse(todo[i].Data)
 			}
 		}()
 	}
 	wg.Wait()
 	for i, m := range todo {
-		envs[m.UID] = parsed[i]
-		s.srv.envs.put(group, m.UID, parsed[i])
+		have[m.UID] = parsed[i]
+		cache.put(group, m.UID, parsed[i])
 	}
-}
-
-// structure is the BODYSTRUCTURE of m (RFC 3501 §7.4.2), from the cache
-// or parsed from its data and cached: a client's sync asks for it of
-// every post, each time, and without the cache each sync read every post
-// whole (issue 14).
-func (s *session) structure(m *groups.ImapMessage, cached map[uint32]goimap.BodyStructure) goimap.BodyStructure {
-	if bs := cached[m.UID]; bs != nil {
-		return bs
-	}
-	bs := imapserver.ExtractBodyStructure(bytes.NewReader(m.Data))
-	s.srv.structs.put(s.sel.mb.groupID, m.UID, bs)
-	return bs
 }

@@ -101,6 +101,9 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 	if options.Envelope {
 		s.envelopes(msgs, envs)
 	}
+	if options.BodyStructure != nil {
+		s.structures(msgs, structs)
+	}
 	for _, p := range pos {
 		m := msgs[sel.uids[p]]
 		if m == nil {
@@ -110,11 +113,7 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 			s.cond().fetchModSeq(uint32(p+1), m.ModSeq)
 		}
 		rw := w.CreateMessage(uint32(p + 1))
-		var bs goimap.BodyStructure
-		if options.BodyStructure != nil {
-			bs = s.structure(m, structs)
-		}
-		if err := writeMessage(rw, m, envs[m.UID], bs, options, markSeen, st); err != nil {
+		if err := writeMessage(rw, m, envs[m.UID], structs[m.UID], options, markSeen, st); err != nil {
 			s.abandon(rw)
 			return err
 		}

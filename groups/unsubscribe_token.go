@@ -129,12 +129,12 @@ func syncUnsubKeys(ctx context.Context, tx *wtx, gid int64) error {
 	return err
 }
 
-// unsubKidSQL is the key row of a post's recipient r (of message o) when
-// the recipient is an external address of the post's list and not also
-// a member (members cannot leave, so their copies have no link); NULL
-// otherwise. rcpt is the column naming the recipient's address.
+// unsubKidSQL is the key row of the recipient r of a post or digest (of
+// message o) when the recipient is an external address of its list and
+// not also a member (members cannot leave, so their copies have no
+// link); NULL otherwise. rcpt is the column naming the recipient's address.
 func unsubKidSQL(rcpt string) string {
-	return `(SELECT k.kid FROM list_unsub_keys k WHERE o.kind = 'post' AND k.gid = o.gid AND k.address = ` + rcpt + `
+	return `(SELECT k.kid FROM list_unsub_keys k WHERE o.kind IN ('post', 'digest') AND k.gid = o.gid AND k.address = ` + rcpt + `
 		AND NOT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = k.gid AND u.email = k.address))`
 }
 

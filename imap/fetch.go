@@ -29,12 +29,16 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 		withModSeq = true // RFC 7162 §3.1.4.2: FLAGS come with MODSEQ
 	}
 	for _, b := range batches(pos, s.srv.opts.FetchBatch) {
-		chunks, err := s.bySize(b, level)
+		lvl := level
+		if options.BodyStructure != nil && s.structuresCached(b) {
+			lvl = dataLevel(withoutStructure(options)) // no need to split by size
+		}
+		chunks, err := s.bySize(b, lvl)
 		if err != nil {
 			return err
 		}
 		for _, c := range chunks {
-			if err := s.fetchChunk(w, c, level, options, markSeen, withModSeq); err != nil {
+			if err := s.fetchChunk(w, c, lvl, options, markSeen, withModSeq); err != nil {
 				return err
 			}
 		}
@@ -53,11 +57,15 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 	if options.BodyStructure != nil {
 		// With every structure cached, the posts need not be read whole.
 		structs = s.srv.structs.lookup(sel.mb.groupID, sel.uidsAt(pos))
-		if len(structs) == len(pos) {
+		switch {
+		case len(structs) == len(pos):
 			need = withoutStructure(options)
 			if level = dataLevel(need); level != groups.ImapFullData {
 				c.bytes = 0
 			}
+		case level != groups.ImapFullData:
+			// Cached when Fetch looked, forgotten since: read the posts.
+			return s.fetchWhole(w, pos, options, markSeen, withModSeq)
 		}
 	}
 	cost := holdCost(c.bytes)
@@ -201,6 +209,28 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 		s.sel.ownStore(got.ModSeq[uid])
 	}
 	return nil
+}
+
+// fetchWhole answers the messages at pos reading them whole, split by
+// size as Fetch does.
+func (s *session) fetchWhole(w *imapserver.FetchWriter, pos []int, options *goimap.FetchOptions, markSeen, withModSeq bool) error {
+	chunks, err := s.bySize(pos, groups.ImapFullData)
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		if err := s.fetchChunk(w, c, groups.ImapFullData, options, markSeen, withModSeq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// structuresCached says whether the body structures of the messages at
+// pos are all in the cache (an entry may still go before fetchChunk
+// looks: it then reads the posts, within the budget, as without it).
+func (s *session) structuresCached(pos []int) bool {
+	return len(s.srv.structs.lookup(s.sel.mb.groupID, s.sel.uidsAt(pos))) == len(pos)
 }
 
 // withoutStructure is o without BODYSTRUCTURE, for the data the other

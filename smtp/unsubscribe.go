@@ -58,7 +58,7 @@ func withFields(data []byte, fields string) []byte {
 // message, or for an external address's copy of a post (a transaction of
 // one, Queue.split) the message with that address's unsubscribe fields.
 func (q *Queue) copyFor(msg *groups.OutboundMessage, items []groups.OutboundItem) []byte {
-	if len(items) != 1 || items[0].Unsubscribe == "" || msg.Kind != "post" || !msg.VERP {
+	if len(items) != 1 || items[0].Unsubscribe == "" || (msg.Kind != "post" && msg.Kind != "digest") || !msg.VERP {
 		return msg.Data
 	}
 	list := listaddr.ListOfBounceBase(msg.MailFrom)

@@ -12,8 +12,12 @@ import (
 	"groupd/config"
 )
 
+// reader is an external address that takes digests.
+const reader = "reader@partner.example"
+
 // TestDigestFromDaemon (issue 13): on team, alice and the external
-// partner take each post, bob a digest, carol nothing. Three posts sent
+// partner take each post, bob and the external reader a digest, carol
+// nothing. Three posts sent
 // with swaks: alice and partner get three copies each, carol none, and
 // bob one digest, which Python's email package reads as a
 // multipart/digest of a table of contents and the three posts. The
@@ -29,11 +33,15 @@ func TestDigestFromDaemon(t *testing.T) {
 		c.Mail.DigestMaxBytes = 11000
 		c.Mail.DigestHour = (time.Now().UTC().Hour() + 12) % 24
 	})
-	e.list("team", []string{bob, carol}, map[string]any{"external_members": []string{partner}})
+	e.list("team", []string{bob, carol}, map[string]any{"external_members": []string{partner, reader}})
 	for _, c := range []struct{ who, mode string }{{bob, "digest"}, {carol, "none"}} {
 		if code, body := e.d.API(t, "PUT", "/api/v1/groups/team/delivery", c.who, map[string]string{"mode": c.mode}); code != 200 {
 			t.Fatalf("PUT delivery %s as %s: %d %s", c.mode, c.who, code, body)
 		}
+	}
+	if code, body := e.d.API(t, "PUT", "/api/v1/groups/team/external/"+reader+"/delivery", alice,
+		map[string]string{"mode": "digest"}); code != 200 {
+		t.Fatalf("PUT the external reader's delivery: %d %s", code, body)
 	}
 	// 40 lines of 100 bytes: three posts pass 11000 bytes, two do not.
 	body := strings.Repeat(strings.Repeat("digest me ", 9)+"digest m\n", 40)
@@ -64,6 +72,14 @@ func TestDigestFromDaemon(t *testing.T) {
 	digest := got[bob][0]
 	if h := header(digest, "List-Id"); h != `"Team" <team.lists.example.test>` {
 		t.Errorf("the digest's List-Id is %q", h)
+	}
+	// The external reader's digest carries its unsubscribe link (the
+	// mailto form: no public_url here); a member's has none.
+	if h := header(digest, "List-Unsubscribe"); h != "" {
+		t.Errorf("bob's digest (a member's) has List-Unsubscribe %q", h)
+	}
+	if len(got[reader]) != 1 || !strings.HasPrefix(header(got[reader][0], "List-Unsubscribe"), "<mailto:team-unsubscribe+") {
+		t.Errorf("the external reader got %d digests, List-Unsubscribe %q", len(got[reader]), header(got[reader][0], "List-Unsubscribe"))
 	}
 	path := filepath.Join(t.TempDir(), "digest.eml")
 	if err := os.WriteFile(path, digest, 0o600); err != nil {

@@ -116,6 +116,7 @@ for n in $SIZES; do
 		echo "radicale not installed: groupd only" >&2
 	fi
 	"$WORK/calbench" -n "$n" "${servers[@]}"
+	echo "groupd's peak RSS: $(awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/${PIDS[0]}/status") MiB"
 	echo
 	stop
 done

@@ -80,6 +80,7 @@ func run(bin string, f fixture, logins, requests int, b groupdproc.Backend) erro
 	slices.Sort(lat)
 	fmt.Printf("autocomplete over HTTP, %d look-ups by %d users on %d node(s): p50 %.2f ms, p99 %.2f ms (target p99 < 5 ms)\n",
 		len(lat), logins, len(c.Nodes), ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]))
+	fmt.Printf("groupd's peak RSS: %.0f MiB\n", float64(c.Node(0).PeakRSS())/(1<<20))
 	return nil
 }
 

@@ -20,6 +20,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,6 +42,7 @@ type figures struct {
 	fan, rawFan           time.Duration // (a)
 	held, live, rawAccept time.Duration // (b), posts of smtp-source
 	heldCPU               time.Duration // groupd's CPU time (user+system) during held
+	rss                   int64         // groupd's peak RSS (the first node's), bytes
 }
 
 func main() {
@@ -49,6 +51,7 @@ func main() {
 	posts := flag.Int("posts", 5000, "(b) posts sent by smtp-source")
 	sessions := flag.Int("sessions", 20, "(b) smtp-source sessions")
 	runs := flag.Int("runs", 3, "runs; the medians are printed last")
+	list := flag.Int("list", 100, "(b) recipients of the list the posts go to")
 	raw := flag.Bool("raw", true, "also time smtp-source straight to smtp-sink, the reference")
 	backend := groupdproc.BackendFlags(flag.CommandLine)
 	flag.Parse()
@@ -59,31 +62,32 @@ func main() {
 	fmt.Printf("store: %s\n", backend.Label())
 	var all []figures
 	for i := 0; i < *runs; i++ {
-		f, err := run(*bin, *rcpts, *posts, *sessions, *backend, *raw)
+		f, err := run(*bin, *rcpts, *list, *posts, *sessions, *backend, *raw)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "smtpbench:", err)
 			os.Exit(1)
 		}
 		fmt.Printf("run %d:\n", i+1)
-		f.print(*rcpts, *posts, *sessions)
+		f.print(*rcpts, *list, *posts, *sessions)
 		all = append(all, f)
 	}
 	if *runs > 1 {
 		fmt.Printf("median of %d runs:\n", *runs)
-		median(all).print(*rcpts, *posts, *sessions)
+		median(all).print(*rcpts, *list, *posts, *sessions)
 	}
 }
 
-func (f figures) print(rcpts, posts, sessions int) {
+func (f figures) print(rcpts, list, posts, sessions int) {
 	rate := func(d time.Duration) float64 { return float64(posts) / d.Seconds() }
+	defer fmt.Printf("      groupd's peak RSS: %.0f MiB\n", float64(f.rss)/(1<<20))
 	if f.rawFan == 0 {
-		f.printAlone(rcpts, posts, sessions, rate)
+		f.printAlone(rcpts, list, posts, sessions, rate)
 		return
 	}
 	fmt.Printf("  (a) 250 -> last of %d recipients at the relay: groupd %.3f s, raw smtp-source->smtp-sink %.3f s, ratio %.2f (target <= 0.5 s)\n",
 		rcpts, f.fan.Seconds(), f.rawFan.Seconds(), f.fan.Seconds()/f.rawFan.Seconds())
-	fmt.Printf("  (b) durable acceptance, %d x 4 KB posts to a 100-recipient list, %d sessions, relay paused: groupd %.0f posts/s, raw %.0f posts/s, ratio %.2f (target >= 1000/s)\n",
-		posts, sessions, rate(f.held), rate(f.rawAccept), rate(f.held)/rate(f.rawAccept))
+	fmt.Printf("  (b) durable acceptance, %d x 4 KB posts to a %d-recipient list, %d sessions, relay paused: groupd %.0f posts/s, raw %.0f posts/s, ratio %.2f (target >= 1000/s)\n",
+		posts, list, sessions, rate(f.held), rate(f.rawAccept), rate(f.held)/rate(f.rawAccept))
 	fmt.Printf("      groupd's CPU time per accepted post (load-independent): %.0f µs\n",
 		float64(f.heldCPU.Microseconds())/float64(posts))
 	fmt.Printf("      the same while the queue delivers to the relay: groupd %.0f posts/s, ratio %.2f\n",
@@ -91,10 +95,10 @@ func (f figures) print(rcpts, posts, sessions int) {
 }
 
 // printAlone prints groupd's figures of a run without the raw reference.
-func (f figures) printAlone(rcpts, posts, sessions int, rate func(time.Duration) float64) {
+func (f figures) printAlone(rcpts, list, posts, sessions int, rate func(time.Duration) float64) {
 	fmt.Printf("  (a) 250 -> last of %d recipients at the relay: groupd %.3f s (target <= 0.5 s)\n", rcpts, f.fan.Seconds())
-	fmt.Printf("  (b) durable acceptance, %d x 4 KB posts to a 100-recipient list, %d sessions, relay paused: groupd %.0f posts/s (target >= 1000/s)\n",
-		posts, sessions, rate(f.held))
+	fmt.Printf("  (b) durable acceptance, %d x 4 KB posts to a %d-recipient list, %d sessions, relay paused: groupd %.0f posts/s (target >= 1000/s)\n",
+		posts, list, sessions, rate(f.held))
 	fmt.Printf("      groupd's CPU time per accepted post: %.0f µs; while the queue delivers: %.0f posts/s\n",
 		float64(f.heldCPU.Microseconds())/float64(posts), rate(f.live))
 }
@@ -116,10 +120,11 @@ func median(all []figures) figures {
 		live:      pick(func(f figures) time.Duration { return f.live }),
 		rawAccept: pick(func(f figures) time.Duration { return f.rawAccept }),
 		heldCPU:   pick(func(f figures) time.Duration { return f.heldCPU }),
+		rss:       slices.MaxFunc(all, func(a, b figures) int { return cmp.Compare(a.rss, b.rss) }).rss,
 	}
 }
 
-func run(bin string, rcpts, posts, sessions int, b groupdproc.Backend, raw bool) (f figures, err error) {
+func run(bin string, rcpts, list, posts, sessions int, b groupdproc.Backend, raw bool) (f figures, err error) {
 	root, err := os.MkdirTemp("", "smtpbench")
 	if err != nil {
 		return f, err
@@ -152,7 +157,7 @@ func run(bin string, rcpts, posts, sessions int, b groupdproc.Backend, raw bool)
 	if err := g.seed("big", rcpts); err != nil {
 		return f, err
 	}
-	if err := g.seed("small", 100); err != nil {
+	if err := g.seed("small", list); err != nil {
 		return f, err
 	}
 	if f.fan, err = fanOut(g, s, rcpts); err != nil {
@@ -170,6 +175,7 @@ func run(bin string, rcpts, posts, sessions int, b groupdproc.Backend, raw bool)
 		return f, fmt.Errorf("acceptance: %w", err)
 	}
 	f.heldCPU = g.cpu() - cpu0
+	f.rss = g.Node(0).PeakRSS()
 	return f, nil
 }
 

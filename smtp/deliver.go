@@ -124,9 +124,43 @@ func (w *worker) finish(b batch, o *outcome) {
 	w.q.log.Debug("batch", "oid", b.oid, "sent", len(o.d.Sent), "retry", len(o.d.Retry), "failed", len(o.d.Failed))
 }
 
-// transact runs the SMTP transaction; an error means the connection is
-// unusable (the rows' outcomes are recorded in o either way).
+// transact sends a batch's rows: those whose copies are alike in one
+// SMTP transaction, then each external address's copy, which carries its
+// own unsubscribe fields (unsubscribe.go), in one of its own on the same
+// connection. The batch's outcome is still recorded once, so a
+// 100-address batch costs one store write however many transactions it
+// takes, and a crash repeats at most the batches in flight, as before.
+// An error means the connection is unusable (the rows' outcomes are
+// recorded in o either way).
 func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundItem, o *outcome) error {
+	var alike, own []groups.OutboundItem
+	for _, it := range items {
+		if it.Unsubscribe != "" {
+			own = append(own, it)
+		} else {
+			alike = append(alike, it)
+		}
+	}
+	txs := make([][]groups.OutboundItem, 0, 1+len(own))
+	if len(alike) > 0 {
+		txs = append(txs, alike)
+	}
+	for i := range own {
+		txs = append(txs, own[i:i+1])
+	}
+	for i, tx := range txs {
+		if err := w.transactOne(msg, tx, o); err != nil {
+			for _, rest := range txs[i+1:] {
+				o.failAll(rest, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// transactOne runs one SMTP transaction of msg to items.
+func (w *worker) transactOne(msg *groups.OutboundMessage, items []groups.OutboundItem, o *outcome) error {
 	c, err := w.client()
 	if err != nil {
 		o.failAll(items, err)

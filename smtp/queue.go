@@ -114,14 +114,15 @@ func (q *Queue) dispatch(ctx context.Context, busy *inflight, jobs chan<- batch)
 }
 
 // split groups claimed rows (sorted by message, domain) into batches.
-// An external address's copy of a post, which carries its own
-// unsubscribe link (unsubscribe.go), is a batch of one.
+// An external address's copy, which carries its own unsubscribe link
+// (unsubscribe.go), is in its batch too, and goes in an SMTP transaction
+// of its own (worker.transact).
 func (q *Queue) split(items []groups.OutboundItem) []batch {
 	var out []batch
 	for _, it := range items {
 		n := len(out)
 		if n == 0 || out[n-1].oid != it.OID || domain(out[n-1].items[0].Rcpt) != domain(it.Rcpt) ||
-			len(out[n-1].items) >= q.opts.BatchSize || it.Unsubscribe != "" || out[n-1].items[0].Unsubscribe != "" {
+			len(out[n-1].items) >= q.opts.BatchSize {
 			out = append(out, batch{oid: it.OID})
 			n++
 		}

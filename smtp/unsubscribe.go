@@ -11,10 +11,10 @@ import (
 
 // One-click unsubscribe (issue 13). An external address's copy of a post
 // carries its own List-Unsubscribe field, with a token for that address
-// and list (groups.OutboundItem.Unsubscribe), so the queue sends it in a
-// transaction of its own (Queue.split). The shared message stays as it
-// is in the worker's cache (msgcache.go); each such transaction sends a
-// copy with the fields put in. groupd signs no outbound mail; an
+// and list (groups.OutboundItem.Unsubscribe), so the queue sends it in an
+// SMTP transaction of its own (worker.transact), within its batch. The
+// shared message stays as it is in the worker's cache (msgcache.go);
+// each such transaction sends a copy with the fields put in. groupd signs no outbound mail; an
 // author's DKIM signature whose h= names a List-* field breaks already,
 // since a sender's List-* fields never pass (owned, listcopy.go), and
 // one that names none is not affected by ours.

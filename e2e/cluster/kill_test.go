@@ -7,15 +7,18 @@ import (
 )
 
 // relayConcurrency is mail.relay_concurrency (the default): how many
-// transactions a node has in flight at most, of up to 100 recipients.
+// batches of up to 100 recipients a node has in flight at most (the
+// list's external addresses each in an SMTP transaction of its own
+// within its batch, for their unsubscribe links).
 const relayConcurrency = 8
 
 // TestClusterKillMidFanOut: node A is killed with SIGKILL in the middle
 // of a 2,000-address fan-out. Node B sends the rows A had claimed once
 // their lease has passed: no recipient is lost, and only recipients of
-// transactions A had in flight get a second copy (from B).
+// batches A had in flight (their outcome not yet recorded) get a second
+// copy (from B).
 func TestClusterKillMidFanOut(t *testing.T) {
-	r := startRelay(t, 300*time.Millisecond)
+	r := startRelay(t, 50*time.Millisecond) // per transaction: one per address here
 	c := startCluster(t, r)
 	rcpts := bigList(t, c, 2000)
 	post(t, c.a(), "kill")

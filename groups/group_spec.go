@@ -137,10 +137,24 @@ func (s *Store) saveListSets(ctx context.Context, tx *wtx, gid int64, l *Mailing
 	if _, err := tx.ExecContext(ctx, `DELETE FROM list_addresses WHERE gid = ? AND kind <> 'external'`, gid); err != nil {
 		return err
 	}
-	keep := append([]any{gid}, anySlice(l.ExternalMembers)...)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM list_addresses WHERE gid = ? AND kind = 'external'
-		AND address NOT IN (''`+strings.Repeat(", ?", len(l.ExternalMembers))+`)`, keep...); err != nil {
+	// One statement per address that goes: a list may have more addresses
+	// than a statement may have parameters (SQLite 32,766).
+	had, err := queryStrings(ctx, tx, `SELECT address FROM list_addresses WHERE gid = ? AND kind = 'external'`, gid)
+	if err != nil {
 		return err
+	}
+	stays := make(map[string]bool, len(l.ExternalMembers))
+	for _, a := range l.ExternalMembers {
+		stays[a] = true
+	}
+	for _, a := range had {
+		if stays[a] {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM list_addresses WHERE gid = ? AND kind = 'external' AND address = ?`,
+			gid, a); err != nil {
+			return err
+		}
 	}
 	for _, addr := range l.SendersAs {
 		var n int
@@ -162,13 +176,4 @@ func (s *Store) saveListSets(ctx context.Context, tx *wtx, gid int64, l *Mailing
 		}
 	}
 	return syncUnsubKeys(ctx, tx, gid)
-}
-
-// anySlice makes statement arguments of ss.
-func anySlice(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -123,4 +124,25 @@ func TestExternalAuthority(t *testing.T) {
 	wantErr(t, err, ErrConflict) // an outsider is still a member
 	_, err = s.CreateGroup(ctx, user("alice@example.test"), GroupSpec{Name: str("X"), External: boolp(true)})
 	wantErr(t, err, ErrDenied)
+}
+
+// A list may hold more external addresses than one SQL statement may
+// have parameters (SQLite's 32,766): creating it and removing one of
+// them work (they answered 500 "too many SQL variables").
+func TestListManyExternalAddresses(t *testing.T) {
+	s := newStore(t)
+	addUsers(t, s, "alice@example.test")
+	alice := user("alice@example.test")
+	ext := make([]string, 33000)
+	for i := range ext {
+		ext[i] = fmt.Sprintf("r%05d@sink.example", i)
+	}
+	external := true
+	mustGroup(t, s, admin, GroupSpec{ID: str("big"), Name: str("Big"), External: &external,
+		Masters: []string{"alice@example.test"}, MailingList: &ListSpec{ExternalMembers: &ext}})
+	fewer := ext[1:]
+	g, err := s.UpdateGroup(context.Background(), alice, "big", GroupSpec{MailingList: &ListSpec{ExternalMembers: &fewer}})
+	if err != nil || len(g.MailingList.ExternalMembers) != len(fewer) {
+		t.Fatalf("removing one of %d addresses: %v", len(ext), err)
+	}
 }

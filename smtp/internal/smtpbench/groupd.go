@@ -14,7 +14,10 @@ import (
 type groupd struct{ *groupdproc.Cluster }
 
 func startGroupd(bin, root, relay string, b groupdproc.Backend) (*groupd, error) {
-	c, err := b.Run(root, groupdproc.Options{Bin: bin, Relay: relay, Listen: []string{"smtp", "http"}})
+	// A list of 100,000 addresses is created in one API request of about
+	// 2 MB, over the default limits.max_request_bytes (1 MiB).
+	c, err := b.Run(root, groupdproc.Options{Bin: bin, Relay: relay, Listen: []string{"smtp", "http"},
+		Extra: "[limits]\nmax_request_bytes = 16777216\n"})
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,10 @@ type Post struct {
 	// author's) whom the list's moderation holds, so the post is held
 	// even when Sender's rule admits it.
 	Hold bool
+	// AsList: Sender sent it through submission with the list's own
+	// address as From (senders_as, SPEC §4). A master's post sent so is
+	// not held by moderation "all" (issue 13).
+	AsList bool
 
 	// Set by AcceptPosts.
 	Recipients int   // how many addresses it fans out to
@@ -130,8 +134,13 @@ func (s *Store) acceptPost(ctx context.Context, a *acceptTx, p *Post) error {
 		rule = s.mayPostUnverified(l, normAddr(p.Sender))
 	}
 	if l.holds(rule) || p.Hold && rule == nil && l.moderation != ModerateNone {
-		p.Held, err = s.holdPost(ctx, a.tx, l, p)
-		return err
+		asList, err := masterAsList(ctx, a.q, l, p, rule)
+		if err != nil || !asList {
+			if err == nil {
+				p.Held, err = s.holdPost(ctx, a.tx, l, p)
+			}
+			return err
+		}
 	}
 	if rule != nil {
 		return rule
@@ -305,4 +314,18 @@ func enqueueFor(ctx context.Context, tx *wtx, o outboundRow, rcpts []string, dat
 		}
 	}
 	return oid, nil
+}
+
+// masterAsList says whether p is a master's own post sent as the list
+// (Post.AsList), which moderation "all" does not hold: "every post is
+// held, including the masters' own unless they send as the list"
+// (issue 13). Any other author's hold still holds it.
+func masterAsList(ctx context.Context, q querier, l *listRow, p *Post, rule error) (bool, error) {
+	if !p.AsList || p.Hold || rule != nil || l.moderation != ModerateAll {
+		return false, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.uid = m.uid
+		WHERE m.gid = ? AND m.role = 'master' AND u.email = ?`, l.gid, normAddr(p.Sender)).Scan(&n)
+	return n > 0, err
 }

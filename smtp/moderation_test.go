@@ -104,3 +104,29 @@ func TestHeldWhateverFromSays(t *testing.T) {
 		t.Fatalf("held %+v %v", held, err)
 	}
 }
+
+// TestModerateAllMasterAsList: moderation "all" holds every post,
+// including the masters' own unless they send as the list (issue 13):
+// alice, a master in senders_as, posts through submission From: the
+// list address and it goes out; her post From: her own address is held.
+func TestModerateAllMasterAsList(t *testing.T) {
+	w := newWorld(t, &groups.ListSpec{Moderation: ptr(groups.ModerateAll), SendersAs: &[]string{alice}}, nil)
+	w.startQueue(t, nil)
+	ca := newTestCA(t)
+	addr, _ := startSubmission(t, w, ca, nil)
+	c := subDial(t, addr, ca, alice)
+	if err := submit(c, alice, []string{teamList}, mailFrom(teamList, []string{teamList}, "as the list")); err != nil {
+		t.Fatalf("post as the list: %v", err)
+	}
+	if err := submit(c, alice, []string{teamList}, mailFrom(alice, []string{teamList}, "as alice")); err != nil {
+		t.Fatalf("post as alice: %v", err)
+	}
+	got := w.relay.waitRcpts(t, 1)[bob]
+	if len(got) != 1 || header(got[0], "Subject") != "as the list" {
+		t.Fatalf("bob got %d copies %q, want the post sent as the list", len(got), got)
+	}
+	held, err := w.st.ListHeld(context.Background(), groups.AdminActor(), "team")
+	if err != nil || len(held) != 1 || held[0].Subject != "as alice" {
+		t.Fatalf("held %+v %v, want alice's own post alone", held, err)
+	}
+}

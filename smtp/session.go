@@ -240,6 +240,7 @@ func (s *session) post(ctx context.Context, m *message, t *groups.MailTarget) (*
 		List: t.List, Sender: checks[0], Data: data,
 		MessageID: m.messageID(), Subject: m.subject(), Received: now,
 		Verified: verified, Unverified: !verified && internal, Hold: hold,
+		AsList: s.user != "" && strings.EqualFold(authors[0].Address, t.List),
 	}, nil
 }
 

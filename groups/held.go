@@ -173,6 +173,20 @@ func (s *Store) approveHeld(ctx context.Context, tx *wtx, h *heldRow) error {
 // ExpireHeld drops the posts held for longer than days and tells their
 // verified authors; it returns how many expired.
 func (s *Store) ExpireHeld(ctx context.Context, days int) (int, error) {
+	return s.expire(ctx, days, `SELECT gid, hid FROM held_posts WHERE received_at <= ? ORDER BY hid`,
+		func(tx *wtx, gid, hid int64) error {
+			h, err := takeHeld(ctx, tx, gid, hid)
+			if err != nil {
+				return err
+			}
+			return s.noticeAuthor(ctx, tx, h, "expired", "")
+		})
+}
+
+// expire runs drop, in one write, on each (gid, id) row that query
+// (with the unix time days ago as its argument) selects: held posts and
+// join requests expire alike (mail.hold_days). It returns how many.
+func (s *Store) expire(ctx context.Context, days int, query string, drop func(tx *wtx, gid, id int64) error) (int, error) {
 	if days <= 0 {
 		return 0, nil
 	}
@@ -180,7 +194,7 @@ func (s *Store) ExpireHeld(ctx context.Context, days int) (int, error) {
 	err := s.write(ctx, func(tx *wtx) error {
 		n = 0
 		cut := tx.now.Add(-time.Duration(days) * 24 * time.Hour).Unix()
-		rows, err := tx.QueryContext(ctx, `SELECT gid, hid FROM held_posts WHERE received_at <= ? ORDER BY hid`, cut)
+		rows, err := tx.QueryContext(ctx, query, cut)
 		if err != nil {
 			return err
 		}
@@ -197,11 +211,7 @@ func (s *Store) ExpireHeld(ctx context.Context, days int) (int, error) {
 			return err
 		}
 		for _, id := range ids {
-			h, err := takeHeld(ctx, tx, id[0], id[1])
-			if err != nil {
-				return err
-			}
-			if err := s.noticeAuthor(ctx, tx, h, "expired", ""); err != nil {
+			if err := drop(tx, id[0], id[1]); err != nil {
 				return err
 			}
 			n++

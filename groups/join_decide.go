@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 )
 
 // Decisions on a join request (issue 13).
@@ -133,40 +132,12 @@ func (s *Store) tellIfVerified(ctx context.Context, tx *wtx, j *joinRow, event, 
 // told at the first) and tells their verified requesters; it returns
 // how many expired.
 func (s *Store) ExpireJoinRequests(ctx context.Context, days int) (int, error) {
-	if days <= 0 {
-		return 0, nil
-	}
-	n := 0
-	err := s.write(ctx, func(tx *wtx) error {
-		n = 0
-		cut := tx.now.Add(-time.Duration(days) * 24 * time.Hour).Unix()
-		rows, err := tx.QueryContext(ctx, `SELECT gid, rid FROM join_requests WHERE first_at <= ? ORDER BY rid`, cut)
-		if err != nil {
-			return err
-		}
-		var ids [][2]int64
-		for rows.Next() {
-			var id [2]int64
-			if err := rows.Scan(&id[0], &id[1]); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			j, err := takeJoin(ctx, tx, id[0], id[1])
+	return s.expire(ctx, days, `SELECT gid, rid FROM join_requests WHERE first_at <= ? ORDER BY rid`,
+		func(tx *wtx, gid, rid int64) error {
+			j, err := takeJoin(ctx, tx, gid, rid)
 			if err != nil {
 				return err
 			}
-			if err := s.tellIfVerified(ctx, tx, j, "expired", ""); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+			return s.tellIfVerified(ctx, tx, j, "expired", "")
+		})
 }

@@ -68,7 +68,7 @@ func shootForReview(t *testing.T, p *browserTab, dir string) {
 		{"notes", "/g/sales/notes"}, {"events", "/g/sales/events/month"}, {"tasks", "/g/sales/tasks"},
 		{"folder", "/g/sales/folder"}, {"connect", "/g/sales/connect"}, {"admin", "/admin"},
 		{"account", "/account"}, {"convert", "/groups/convert"}, {"missing", "/g/no-such-group"},
-		{"held", "/g/sales/held"}, {"note", "/g/sales/notes/1"},
+		{"held", "/g/sales/held"}, {"note", "/g/sales/notes/1"}, {"requests", "/g/sales/requests"},
 	}
 	for _, lang := range []string{"en", "ko"} {
 		p.open(t, "/lang?l="+lang+"&back=/groups")

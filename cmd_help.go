@@ -70,6 +70,7 @@ func daemonFlags() *flag.FlagSet {
 	fs := flag.NewFlagSet("groupd", flag.ExitOnError)
 	fs.String("config", "", "config file (default ./groupd.toml when it exists, else built-in defaults)")
 	fs.String("log-level", "", "debug, info, warn or error (default: the config's log_level)")
+	fs.String("cpuprofile", "", "write a Go CPU profile of the whole run to this file (for bench/; see the README)")
 	fs.Usage = func() { usage(fs.Output(), fs) }
 	return fs
 }

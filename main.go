@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -46,10 +47,31 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	go func() { <-ctx.Done(); stop() }() // a second signal kills at once
-	if err := daemon.Run(ctx, cfg, log); err != nil {
+	stopProfile := cpuProfile(fs.Lookup("cpuprofile").Value.String())
+	err = daemon.Run(ctx, cfg, log)
+	stopProfile()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "groupd:\n%s\n", indent(err))
 		os.Exit(1)
 	}
+}
+
+// cpuProfile starts a CPU profile into path ("" for none) and returns
+// what stops it: the benchmarks' way to see where the daemon's time goes
+// (bench/lib.sh, GROUPD_CPUPROFILE).
+func cpuProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "groupd: cpuprofile: %v\n", err)
+		os.Exit(1)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // loadConfig reads path, or ./groupd.toml when path is "" and it exists,

@@ -141,6 +141,9 @@ func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailE
 		}
 		cmds = append(cmds, "RCPT TO:<"+r+">")
 	}
+	if c.pipeline {
+		return c.pipelined(cmds, data)
+	}
 	errs, err := c.commands(cmds)
 	if err != nil {
 		return err, nil, nil
@@ -149,14 +152,64 @@ func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailE
 		return errs[0], nil, nil
 	}
 	rcptErrs = errs[1:]
-	ok := false
-	for _, e := range rcptErrs {
-		ok = ok || e == nil
-	}
-	if !ok {
+	if !anyNil(rcptErrs) {
 		return nil, rcptErrs, nil
 	}
+	if _, err := c.cmd(3, "DATA"); err != nil {
+		return nil, rcptErrs, err
+	}
 	return nil, rcptErrs, c.data(data)
+}
+
+// pipelined sends MAIL, the RCPTs and DATA in one group (RFC 2920 §3.1:
+// DATA may end a group), so that a transaction costs two round trips:
+// the group, then the message. A server refuses DATA when it accepted
+// no recipient (§3.1); one that says 354 anyway gets a lone dot.
+func (c *relayConn) pipelined(cmds []string, data []byte) (mailErr error, rcptErrs []error, dataErr error) {
+	c.conn.SetDeadline(time.Now().Add(c.timeout))
+	for _, l := range append(cmds, "DATA") {
+		if _, err := c.w.W.WriteString(l + "\r\n"); err != nil {
+			return err, nil, nil
+		}
+	}
+	if err := c.w.W.Flush(); err != nil {
+		return err, nil, nil
+	}
+	errs := make([]error, len(cmds))
+	for i := range cmds {
+		_, errs[i] = c.reply(2)
+		if errs[i] != nil && !isSMTP(errs[i]) {
+			return errs[i], nil, nil
+		}
+	}
+	_, dataErr = c.reply(3)
+	if dataErr != nil && !isSMTP(dataErr) {
+		return dataErr, nil, nil
+	}
+	if errs[0] != nil || !anyNil(errs[1:]) {
+		if dataErr == nil { // 354 with nothing to send it to
+			if _, err := c.cmd(2, "."); err != nil && !isSMTP(err) {
+				return err, nil, nil
+			}
+		}
+		if errs[0] != nil {
+			return errs[0], nil, nil
+		}
+		return nil, errs[1:], nil
+	}
+	if dataErr != nil {
+		return nil, errs[1:], dataErr
+	}
+	return nil, errs[1:], c.data(data)
+}
+
+func anyNil(errs []error) bool {
+	for _, e := range errs {
+		if e == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // needsUTF8 reports whether a transaction must be declared SMTPUTF8 (RFC
@@ -223,14 +276,12 @@ func (c *relayConn) commands(cmds []string) (errs []error, err error) {
 	return errs, nil
 }
 
-// data sends DATA, the message dot-stuffed (RFC 5321 §4.5.2) and the
-// final dot, and reads the answer. Messages are stored with CRLF lines
-// only (readMessage); a row queued before that rule has its bare CR and
-// LF made CRLF here, so that no "<CR>.<CR><LF>" reaches the relay.
+// data sends the message once DATA was answered 354, dot-stuffed (RFC
+// 5321 §4.5.2) and with the final dot, and reads the answer. Messages are
+// stored with CRLF lines only (readMessage); a row queued before that
+// rule has its bare CR and LF made CRLF here, so that no
+// "<CR>.<CR><LF>" reaches the relay.
 func (c *relayConn) data(msg []byte) error {
-	if _, err := c.cmd(3, "DATA"); err != nil {
-		return err
-	}
 	c.conn.SetDeadline(time.Now().Add(c.timeout))
 	w := c.w.DotWriter()
 	if _, err := w.Write(toCRLF(msg)); err != nil {

@@ -81,6 +81,9 @@ func Start(o Options) (*Proc, error) {
 		return nil, err
 	}
 	p.Cmd = exec.Command(o.Bin, "-config", cfg)
+	if prof := os.Getenv("GROUPD_CPUPROFILE"); prof != "" { // a benchmark's daemon, profiled
+		p.Cmd.Args = append(p.Cmd.Args, "-cpuprofile", prof)
+	}
 	stderr, err := p.Cmd.StderrPipe()
 	if err != nil {
 		return nil, err

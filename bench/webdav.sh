@@ -204,6 +204,43 @@ ddput() {
 }
 DD=""
 
+# pgceiling: with DB=postgres, PostgreSQL's own figures for what the
+# postgres BlobStore does, measured without groupd: psql's \copy of the
+# same file, in 1 MiB bytea rows (binary COPY, as the BlobStore sends
+# them), into a table like blob_chunks, committed; then out again. MB/s
+# in, MB/s out.
+pgceiling() {
+	[ "$DB" = postgres ] || return 0
+	local psql; psql=$(bench_psql)
+	python3 - "$WORK/big" "$WORK/big.pgcopy" <<'PY'
+import struct, sys
+with open(sys.argv[1], 'rb') as f, open(sys.argv[2], 'wb') as out:
+    out.write(b'PGCOPY\n\xff\r\n\x00' + struct.pack('>ii', 0, 0))
+    seq = 0
+    while True:
+        chunk = f.read(1 << 20)
+        if not chunk:
+            break
+        name = b'ceiling'
+        out.write(struct.pack('>hi', 3, len(name)) + name + struct.pack('>iq', 8, seq) + struct.pack('>i', len(chunk)) + chunk)
+        seq += 1
+    out.write(struct.pack('>h', -1))
+PY
+	"$psql" -q "$BENCH_DSN_RUN" -c "DROP TABLE IF EXISTS ceiling; CREATE TABLE ceiling (name TEXT COLLATE \"C\" NOT NULL,
+		seq BIGINT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (name, seq));
+		ALTER TABLE ceiling ALTER COLUMN data SET STORAGE EXTERNAL; CHECKPOINT" >&2
+	local t0 t1 t2
+	t0=$(date +%s.%N)
+	"$psql" -q "$BENCH_DSN_RUN" -c "\copy ceiling FROM '$WORK/big.pgcopy' WITH (FORMAT binary)" >&2
+	t1=$(date +%s.%N)
+	"$psql" -q "$BENCH_DSN_RUN" -c "\copy (SELECT data FROM ceiling ORDER BY seq) TO '/dev/null' WITH (FORMAT binary)" >&2
+	t2=$(date +%s.%N)
+	"$psql" -q "$BENCH_DSN_RUN" -c "DROP TABLE ceiling; CHECKPOINT" >&2
+	rm -f "$WORK/big.pgcopy"
+	awk -v b="$((SIZE_MB << 20))" -v a="$t0" -v m="$t1" -v e="$t2" 'BEGIN {printf "%.0f %.0f\n", b / (m - a) / 1e6, b / (e - m) / 1e6}'
+}
+PGIN=""; PGOUT=""
+
 # Rounds go from server to server so that the load of a shared machine
 # weighs on each alike. Each figure is the median of its samples; the RSS
 # growth is the worst round's.
@@ -211,6 +248,10 @@ declare -A PUT GET PF RSS RSSS
 for s in "${SERVERS[@]}"; do PUT[$s]=""; GET[$s]=""; PF[$s]=""; RSS[$s]=0; RSSS[$s]=""; done
 for round in $(seq "$ROUNDS"); do
 	DD+=" $(ddput)"
+	if [ "$DB" = postgres ]; then
+		read -r pin pout < <(pgceiling)
+		PGIN+=" $pin"; PGOUT+=" $pout"
+	fi
 	for s in "${SERVERS[@]}"; do
 		echo "round $round: $s" >&2
 		read -r mbs rss < <(put "$s")
@@ -257,5 +298,11 @@ row "PROPFIND ${FILES} (ms)" PF low
 row "RSS growth in PUT (MiB)" RSS low
 echo "dd bs=4M conv=fsync of the same file to the same disk: samples$DD MB/s, median $(median <<< "$DD");" \
 	"groupd's PUT is $(awk -v g="${PUT[groupd]}" -v d="$(median <<< "$DD")" 'BEGIN {printf "%.2f", g / d}') of it (target >= 0.8)"
+if [ "$DB" = postgres ]; then
+	echo "PostgreSQL's own binary COPY of the same file in 1 MiB bytea rows (psql \\copy, no groupd): in: samples$PGIN MB/s," \
+		"median $(median <<< "$PGIN"); out: samples$PGOUT MB/s, median $(median <<< "$PGOUT");" \
+		"groupd's PUT is $(awk -v g="${PUT[groupd]}" -v d="$(median <<< "$PGIN")" 'BEGIN {printf "%.2f", g / d}') of it," \
+		"its GET $(awk -v g="${GET[groupd]}" -v d="$(median <<< "$PGOUT")" 'BEGIN {printf "%.2f", g / d}')"
+fi
 echo "(ratios: above 1.00x groupd is better; targets: throughput >= best peer, PROPFIND < 200 ms, RSS growth < 32 MiB)"
 echo "(groupd's RSS growth is measured with the login cached; a login the cache misses adds argon2id's 19 MiB)"

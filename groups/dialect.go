@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -23,7 +24,8 @@ const (
 // text must differ.
 type dialect struct {
 	pg    bool
-	binds sync.Map // statement text with ? -> text with $n (PostgreSQL)
+	binds sync.Map     // statement text with ? -> text with $n (PostgreSQL)
+	stmts atomic.Int64 // statements run so far: each is a round trip on PostgreSQL (tests count them)
 }
 
 func newDialect(driver string) *dialect { return &dialect{pg: driver == DriverPostgres} }
@@ -32,6 +34,7 @@ func newDialect(driver string) *dialect { return &dialect{pg: driver == DriverPo
 // SQLite, $1…$n on PostgreSQL, computed once per statement text. A ?
 // inside a quoted literal or identifier is left alone.
 func (d *dialect) bind(query string) string {
+	d.stmts.Add(1)
 	if !d.pg || !strings.Contains(query, "?") {
 		return query
 	}

@@ -164,6 +164,9 @@ func (s *Store) actorUID(ctx context.Context, a Actor) (int64, error) {
 		}
 		return 0, errorf(ErrUnauthenticated, "log in first")
 	}
+	if a.uid != 0 { // a request's actor, from its login: its account was just read
+		return a.uid, nil
+	}
 	var uid int64
 	err := s.rdb.QueryRowContext(ctx, `SELECT uid FROM users WHERE email = ?`, a.Email).Scan(&uid)
 	if errors.Is(err, errNoRows) {

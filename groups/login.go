@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -37,9 +38,12 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 	// slot back.
 	shared := s.sharedFailures(ctx, now, ipKey, acctKey) // other nodes' too (PostgreSQL)
 	ipFails, reserved := s.throttle.reserve(ipKey, now, shared[ipKey])
-	log := s.log.With("proto", r.Protocol, "remote", ip, "user", s.logName(ctx, email))
+	// The log names an address that is no account by a hash only
+	// (login_logname.go); that takes a look-up, which only the failures'
+	// lines need: a successful login names its account.
+	log := func(user string) *slog.Logger { return s.log.With("proto", r.Protocol, "remote", ip, "user", user) }
 	if !reserved {
-		log.Warn("login refused: too many failures from this address", "failures", ipFails)
+		log(s.logName(ctx, email)).Warn("login refused: too many failures from this address", "failures", ipFails)
 		return nil, errorf(ErrThrottled, "too many failed logins from %s; try again later", ip)
 	}
 	acctFails := s.throttle.count(acctKey, now)
@@ -47,13 +51,10 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 		acctFails = shared[acctKey]
 	}
 	u, err := s.checkLogin(ctx, r, email, max(ipFails, acctFails))
-	if err == nil && u.ViaAppPassword {
-		log = log.With("app_password", true)
-	}
 	if errors.Is(err, ErrUnauthenticated) {
 		s.throttle.failed(now, acctKey)
 		s.recordFailures(ctx, now, ipKey, acctKey)
-		log.Warn("login failed")
+		log(s.logName(ctx, email)).Warn("login failed")
 		return nil, err
 	}
 	s.throttle.release(ipKey, now)
@@ -64,7 +65,11 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 	if shared[acctKey] > 0 {
 		s.clearFailures(ctx, acctKey)
 	}
-	log.Info("login")
+	if u.ViaAppPassword {
+		log(email).Info("login", "app_password", true)
+	} else {
+		log(email).Info("login")
+	}
 	return u, nil
 }
 

@@ -45,6 +45,7 @@ type Actor struct {
 	// AppPassword: the actor signed in with an app password, which is for
 	// mail, calendar and file apps only: it cannot manage the account.
 	AppPassword bool
+	uid         int64 // the account's row, when known (UserActor): saves a look-up
 }
 
 // AdminActor is the actor of the admin token.
@@ -52,7 +53,7 @@ func AdminActor() Actor { return Actor{Admin: true} }
 
 // UserActor is the actor for an authenticated user.
 func UserActor(u *User) Actor {
-	return Actor{Email: u.Email, Admin: u.Admin, AppPassword: u.ViaAppPassword}
+	return Actor{Email: u.Email, Admin: u.Admin, AppPassword: u.ViaAppPassword, uid: u.uid}
 }
 
 // User is an account of the organisation. The password hash never leaves
@@ -64,7 +65,8 @@ type User struct {
 	External bool      `json:"external"` // address outside internal_domains
 	Created  time.Time `json:"created"`
 	// ViaAppPassword: this User came from a login with an app password.
-	ViaAppPassword bool `json:"-"`
+	ViaAppPassword bool  `json:"-"`
+	uid            int64 // its row (userByEmail), for UserActor
 }
 
 // Features says which features a group has switched on.

@@ -69,8 +69,8 @@ func (s *Store) GetUser(ctx context.Context, a Actor, email string) (*User, erro
 func (s *Store) userByEmail(ctx context.Context, q querier, email string) (*User, error) {
 	u := &User{}
 	var created int64
-	err := q.QueryRowContext(ctx, `SELECT email, name, admin, created_at FROM users WHERE email = ?`,
-		strings.ToLower(email)).Scan(&u.Email, &u.Name, &u.Admin, &created)
+	err := q.QueryRowContext(ctx, `SELECT uid, email, name, admin, created_at FROM users WHERE email = ?`,
+		strings.ToLower(email)).Scan(&u.uid, &u.Email, &u.Name, &u.Admin, &created)
 	if errors.Is(err, errNoRows) {
 		return nil, errorf(ErrNotFound, "no user %s", email)
 	}

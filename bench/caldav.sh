@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CalDAV benchmark (issue 5): the real groupd daemon (go build -o DIR/groupd .,
 # run on a generated config, HTTP only, on 127.0.0.1) and Radicale (Debian
-# package) side by side on loopback, loaded with the same events (10%
+# package, installed here when missing) side by side on loopback, loaded with the same events (10%
 # weekly-recurring), for 1,000 and 10,000 events. Per operation it prints
 # both figures (ms) and the ratio Radicale/groupd: PUT per event, a
 # one-month calendar-query, a multiget of 200, PROPFIND Depth 1,
@@ -108,7 +108,7 @@ for n in $SIZES; do
 	servers=(-server "groupd=$urls,bob@example.test,password1")
 	if [ "${PEERS:-1}" = 0 ]; then
 		:
-	elif command -v radicale > /dev/null; then
+	elif bench_need radicale radicale; then
 		rport=$(freeport)
 		radicale_up "$d/r" "$rport"
 		servers+=(-server "radicale=http://127.0.0.1:$rport/user/cal/,,,$d/r/store/collection-root/user/cal")

@@ -66,3 +66,17 @@ bench_backend_stop() {
 		"$(bench_psql)" -q "$GROUPD_BENCH_POSTGRES" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true
 	done
 }
+
+# bench_need CMD PACKAGE: installs Debian's PACKAGE when CMD is missing (a
+# peer or tool of a benchmark), as root with apt-get; says so and returns
+# 1 when it cannot.
+bench_need() {
+	command -v "$1" > /dev/null && return 0
+	[ -x "$1" ] && return 0
+	echo "installing $2 (for $1)" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	{ apt-get install -y "$2" > /dev/null 2>&1 || { apt-get update > /dev/null 2>&1 && apt-get install -y "$2" > /dev/null 2>&1; }; } &&
+		{ command -v "$1" > /dev/null || [ -x "$1" ]; } && return 0
+	echo "could not install $2" >&2
+	return 1
+}

@@ -9,13 +9,14 @@
 # and their medians. Flags go to smtpbench (-runs N, -posts N, -rcpts N,
 # -raw=false). DB=postgres [NODES=2] puts the store on PostgreSQL (see
 # bench/lib.sh).
-# Needs the Debian postfix package (smtp-sink, smtp-source). Loopback only.
+# Needs the Debian postfix package (smtp-sink, smtp-source), installed here
+# when missing (bench/lib.sh bench_need). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in smtp-sink smtp-source; do
-	command -v "$tool" >/dev/null || { echo "bench/smtp.sh: $tool missing (apt-get install postfix)" >&2; exit 1; }
-done
 . bench/lib.sh
+for tool in smtp-sink smtp-source; do
+	bench_need "$tool" postfix || { echo "bench/smtp.sh: $tool missing (apt-get install postfix)" >&2; exit 1; }
+done
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"; bench_backend_stop' EXIT
 bench_backend_start

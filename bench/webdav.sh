@@ -14,7 +14,8 @@
 # server, taken server after server; each figure is the median of its
 # samples (every sample is printed), the RSS growth the worst round's.
 # Prints the figures and groupd's ratio to the best peer. Needs curl,
-# rclone and apache2 (Debian packages); a missing peer is skipped.
+# rclone and apache2 (Debian packages, installed here when missing; a peer
+# that cannot be installed is skipped).
 #
 #   bench/webdav.sh             # 1 GiB, 10,000 files
 #   SIZE_MB=256 FILES=2000 ROUNDS=1 bench/webdav.sh
@@ -108,7 +109,7 @@ fi
 # rclone serve webdav
 if [ "$PEERS" = 0 ]; then
 	:
-elif command -v rclone > /dev/null; then
+elif bench_need rclone rclone; then
 	port=$(freeport)
 	RCLONE_CONFIG=/dev/null rclone serve webdav "$WORK/r" --addr "127.0.0.1:$port" > "$WORK/r.log" 2>&1 &
 	PID[rclone]=$!; PIDS+=($!)
@@ -116,7 +117,7 @@ elif command -v rclone > /dev/null; then
 	AUTH[rclone]=""
 fi
 # Apache mod_dav
-if [ "$PEERS" != 0 ] && [ -x /usr/sbin/apache2 ]; then
+if [ "$PEERS" != 0 ] && bench_need /usr/sbin/apache2 apache2; then
 	mkdir -p "$WORK/a/lock"
 	chmod -R a+rwX "$WORK/a/www" "$WORK/a/lock"
 	port=$(freeport)

@@ -206,14 +206,34 @@ type Attempt struct {
 // rejections (5.7.x); bounceLimit hard bounces disable one.
 func (s *Store) FinishDelivery(ctx context.Context, d Delivery, bounceLimit int) error {
 	return s.write(ctx, func(tx *wtx) error {
-		sent := make([]Attempt, len(d.Sent))
-		for i, rid := range d.Sent {
-			sent[i] = Attempt{RID: rid, Code: "2.0.0"}
+		// A row that went in a transaction of its own (an external
+		// address's copy) carried itself: its txn is set with its state,
+		// in one statement for them all, instead of one more write of
+		// each row (a 100-address batch took 101 statements).
+		alone := map[int64]bool{}
+		var carried []Carried
+		for _, c := range d.Carried {
+			if len(c.Rows) == 1 && c.Rows[0] == c.First {
+				alone[c.First] = true
+			} else {
+				carried = append(carried, c)
+			}
+		}
+		var sent, sentAlone []Attempt
+		for _, rid := range d.Sent {
+			if alone[rid] {
+				sentAlone = append(sentAlone, Attempt{RID: rid, Code: "2.0.0"})
+			} else {
+				sent = append(sent, Attempt{RID: rid, Code: "2.0.0"})
+			}
 		}
 		if err := updateRows(ctx, tx, "state = 'sent', next_try = next_try", sent); err != nil {
 			return err
 		}
-		if err := markCarried(ctx, tx, d.Carried); err != nil {
+		if err := updateRows(ctx, tx, "state = 'sent', next_try = next_try, txn = rid", sentAlone); err != nil {
+			return err
+		}
+		if err := markCarried(ctx, tx, carried); err != nil {
 			return err
 		}
 		if err := updateRows(ctx, tx, "next_try = ?", d.Retry); err != nil {

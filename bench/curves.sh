@@ -26,6 +26,9 @@
 #   CURVES_QUICK=1 bench/curves.sh       # up to 10,000 (100,000 groups)
 #   LIST_SIZES="10 100" EVENT_SIZES= POST_SIZES= GROUP_SIZES= bench/curves.sh
 #   DB=postgres bench/curves.sh          # see bench/lib.sh
+#   CURVES_ONLY="mail imap" bench/curves.sh   # measure these curves only;
+#                                        # the others keep their .dat and
+#                                        # are drawn again from it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -54,7 +57,14 @@ rss() { sed -n "s/.*peak RSS: \([0-9]*\) MiB.*/\1/p" "$1" | tail -1; }
 
 # Mail: fewer posts for larger lists, so that each point writes about the
 # same number of recipient rows (at least 20 posts).
-echo "# addresses posts_per_s fanout_s rss_mib" > "$OUT/curves-mail.dat"
+# measure NAME: whether this run measures curve NAME (CURVES_ONLY).
+measure() { [ -z "${CURVES_ONLY:-}" ] || [[ " $CURVES_ONLY " == *" $1 "* ]]; }
+measure mail || LIST_SIZES=""
+measure caldav || EVENT_SIZES=""
+measure imap || POST_SIZES=""
+measure ac || GROUP_SIZES=""
+
+measure mail && echo "# addresses posts_per_s fanout_s rss_mib" > "$OUT/curves-mail.dat"
 for n in $LIST_SIZES; do
 	posts=$((200000 / n)); posts=$((posts < 20 ? 20 : posts > 2000 ? 2000 : posts))
 	echo "mail: a list of $n, $posts posts" >&2
@@ -66,7 +76,7 @@ for n in $LIST_SIZES; do
 done
 
 # CalDAV, groupd alone.
-echo "# events query_ms sync_ms rss_mib" > "$OUT/curves-caldav.dat"
+measure caldav && echo "# events query_ms sync_ms rss_mib" > "$OUT/curves-caldav.dat"
 if [ -n "$EVENT_SIZES" ]; then
 	PEERS=0 SIZES="$EVENT_SIZES" bash bench/caldav.sh > "$WORK/caldav" 2>&1 || { cat "$WORK/caldav" >&2; exit 1; }
 	awk '/^[0-9]+ events/ {n = $1} /^calendar-query/ {q = $(NF)} /^sync-collection/ {s = $(NF)}
@@ -74,7 +84,7 @@ if [ -n "$EVENT_SIZES" ]; then
 fi
 
 # IMAP, groupd alone.
-echo "# posts first_sync_ms search_ms rss_mib" > "$OUT/curves-imap.dat"
+measure imap && echo "# posts first_sync_ms search_ms rss_mib" > "$OUT/curves-imap.dat"
 for n in $POST_SIZES; do
 	echo "imap: $n posts" >&2
 	DOVECOT= POSTS="$n" RUNS=1 bash bench/imap.sh > "$WORK/imap.$n" 2>&1 || { cat "$WORK/imap.$n" >&2; exit 1; }
@@ -84,7 +94,7 @@ for n in $POST_SIZES; do
 done
 
 # Autocomplete.
-echo "# groups p99_ms rss_mib" > "$OUT/curves-ac.dat"
+measure ac && echo "# groups p99_ms rss_mib" > "$OUT/curves-ac.dat"
 for n in $GROUP_SIZES; do
 	echo "autocomplete: $n groups" >&2
 	"$WORK/acbench" -groupd "$WORK/groupd" "${BENCH_FLAGS[@]}" -groups "$n" > "$WORK/ac.$n" 2>&1 ||

@@ -23,6 +23,7 @@
 #
 #   bench/scale.sh
 #   SCALE_QUICK=1 bench/scale.sh
+#   SCALE_ONLY="smtp ac" SCALE_COLS="sqlite/1 postgres/1" bench/scale.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${SCALE_QUICK:-0}" = 1 ]; then
@@ -39,7 +40,7 @@ trap 'bench_backend_stop' EXIT
 bench_backend_start
 go build -o "$LOGS/groupd" .
 go build -o "$LOGS/acbench" ./groups/internal/acbench
-COLS=(sqlite/1 postgres/1 postgres/2)
+read -ra COLS <<< "${SCALE_COLS:-sqlite/1 postgres/1 postgres/2}" # SCALE_COLS: some columns only
 declare -A V
 
 # measure COL NAME CMD...: runs CMD with DB and NODES of COL, its output in
@@ -55,9 +56,11 @@ measure() {
 }
 
 # grab COL NAME KEY SED: the figure SED extracts from the log's first line
-# that matches it, as V[COL.KEY] ("failed" when none does).
+# that matches it, as V[COL.KEY] ("failed" when none does; "-" when
+# SCALE_ONLY left it out).
 grab() {
 	local v
+	want "$2" || { V[$1.$3]=-; return; }
 	v=$(sed -n "$4" "$LOGS/${1/\//_}.$2.log" 2>/dev/null | head -1) || true
 	V[$1.$3]=${v:-failed}
 }
@@ -90,12 +93,12 @@ done
 # factor above 1 when PostgreSQL is slower (DIR: "time", lower is better;
 # "rate", higher is better).
 ratio() {
-	awk -v s="${V[sqlite/1.$1]}" -v p="${V[postgres/1.$1]}" -v d="$2" 'BEGIN {
+	awk -v s="${V[sqlite/1.$1]:-}" -v p="${V[postgres/1.$1]:-}" -v d="$2" 'BEGIN {
 		if (s + 0 <= 0 || p + 0 <= 0) { print "-"; exit }
 		printf "%.2f×", (d == "time" ? p / s : s / p) }'
 }
 row() {
-	printf '| %s | %s | %s | %s | %s |\n' "$1" "${V[sqlite/1.$2]}" "${V[postgres/1.$2]}" "${V[postgres/2.$2]}" "$(ratio "$2" "$3")"
+	printf '| %s | %s | %s | %s | %s |\n' "$1" "${V[sqlite/1.$2]:--}" "${V[postgres/1.$2]:--}" "${V[postgres/2.$2]:--}" "$(ratio "$2" "$3")"
 }
 echo
 echo "bench/scale.sh, $(date -u '+%F %H:%M') UTC, load average $(cut -d' ' -f1-3 /proc/loadavg), logs in $LOGS"

@@ -126,6 +126,7 @@ func (d *Daemon) mailOptions() smtp.Options {
 // it, so that they all index, parse and word alike.
 func StoreOptions(o groups.Options) groups.Options {
 	o.SearchText = searchtext.Extract
+	o.ImapParse = imap.ParseForStore
 	o.Addresses = listaddr.Grammar{}
 	o.Notices = Notices
 	return o

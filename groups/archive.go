@@ -44,7 +44,7 @@ func (s *Store) archiveTx(ctx context.Context, tx *wtx, groupID string, received
 	if err := insertPieces(ctx, tx, mid, pieces); err != nil {
 		return 0, err
 	}
-	if err := s.imapIndex(ctx, tx, gid, uid, data); err != nil {
+	if err := s.imapIndex(ctx, tx, gid, uid, mid, data); err != nil {
 		return 0, err
 	}
 	tx.emit(Change{Kind: ChangeData, GroupID: groupID, Feature: FeatureMessage, Ref: uid})

@@ -145,6 +145,8 @@ func answers(t *testing.T, s *Store) string {
 	put("mailbox", mb, err)
 	msgs, err := s.ImapMessages(ctx, bob, "team", ImapQuery{Min: 1, Data: ImapFullData})
 	put("messages", msgs, err)
+	parsed, err := s.ImapParsedRecords(ctx, bob, "team", ImapQuery{Min: 1})
+	put("parsed", parsed, err)
 	cal, err := s.Calendar(ctx, alice, "team", FeatureEvent)
 	put("calendar", cal != nil, err)
 	objs, err := cal.List(ctx)
@@ -193,11 +195,15 @@ func TestCopyDatabase(t *testing.T) {
 	}
 	ctx := context.Background()
 	from, to := dbOptions(testdb.SQLite(t)), dbOptions(testdb.New(t))
+	from.ImapParse, to.ImapParse = fakeParse, fakeParse // imap_parsed has rows to copy
 	src, err := Open(from)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fx := fillDeployment(t, src)
+	if n := countRows(t, src, `SELECT COUNT(*) FROM imap_parsed`); n == 0 {
+		t.Fatal("no parse records to copy")
+	}
 	want := answers(t, src)
 	src.Close()
 

@@ -60,6 +60,8 @@
 //   - Options.SearchText: the MIME and RFC 2047 decoding of IMAP SEARCH
 //     text (internal/searchtext); the store keeps what it returns in
 //     imap_text.
+//   - Options.ImapParse: what IMAP FETCH ENVELOPE and BODYSTRUCTURE make
+//     of a post (imap), kept as opaque bytes in imap_parsed.
 //   - Options.Addresses: the grammar of a list's companion, VERP bounce,
 //     request and unsubscribe addresses (internal/listaddr); the store
 //     stores and looks up the parts (outbound.mail_from and salt,

@@ -8,13 +8,19 @@ import (
 )
 
 // imapIndex writes the search text of a newly archived message
-// (Options.SearchText), in the archiving transaction.
-func (s *Store) imapIndex(ctx context.Context, tx querier, gid, uid int64, data []byte) error {
+// (Options.SearchText), in the archiving transaction, and what
+// Options.ImapParse makes of it.
+func (s *Store) imapIndex(ctx context.Context, tx querier, gid, uid, mid int64, data []byte) error {
 	header, body := s.opts.SearchText(data)
 	_, err := tx.ExecContext(ctx, `INSERT INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (gid, uid) DO UPDATE SET header = excluded.header, body = excluded.body`,
 		gid, uid, header, body)
-	return err
+	if err != nil || s.opts.ImapParse == nil {
+		return err
+	}
+	m := indexItem{mid: mid, parsed: true}
+	m.envelope, m.structure = s.opts.ImapParse(data)
+	return m.write(ctx, tx, gid, uid)
 }
 
 // ImapTextMatches returns the UIDs of the group's archived messages that
@@ -83,7 +89,7 @@ func (s *Store) imapBackfill(ctx context.Context, gid int64) error {
 				if err != nil {
 					return err
 				}
-				if err := s.imapIndex(ctx, tx, gid, m.uid, data); err != nil {
+				if err := s.imapIndex(ctx, tx, gid, m.uid, m.mid, data); err != nil {
 					return err
 				}
 			}
@@ -118,11 +124,8 @@ func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
 				return err
 			case m.gid == nil || gid != *m.gid || uid != *m.uid:
 				continue // the mid names another post now: the next round takes it
-			case m.text:
-				// DO NOTHING keeps the text a search wrote meanwhile.
-				if _, err := tx.ExecContext(ctx, `INSERT INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)
-					ON CONFLICT DO NOTHING`,
-					gid, uid, m.header, m.body); err != nil {
+			default:
+				if err := m.write(ctx, tx, gid, uid); err != nil {
 					return err
 				}
 			}
@@ -138,12 +141,34 @@ func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
 	return len(todo), nil
 }
 
-// indexItem is a post waiting for its search text, extracted.
+// indexItem is a post waiting for its search text, extracted, and for
+// what Options.ImapParse makes of it.
 type indexItem struct {
 	mid          int64
 	gid, uid     *int64 // nil: no such post
 	text         bool   // header and body hold its text (false: a search indexed it already)
 	header, body []byte
+	parsed       bool // envelope and structure hold its parse (false: stored already, or no ImapParse)
+	envelope     []byte
+	structure    []byte
+}
+
+// write stores what was extracted of the post. DO NOTHING keeps the text
+// a search wrote meanwhile.
+func (m *indexItem) write(ctx context.Context, tx querier, gid, uid int64) error {
+	if m.text {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO imap_text (gid, uid, header, body) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, gid, uid, m.header, m.body); err != nil {
+			return err
+		}
+	}
+	if m.parsed && m.envelope != nil && m.structure != nil { // nil: ImapParse could not
+		if _, err := tx.ExecContext(ctx, `INSERT INTO imap_parsed (mid, envelope, structure) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, m.mid, m.envelope, m.structure); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indexTodo reads up to limit posts of imap_text_todo and extracts their
@@ -153,8 +178,13 @@ func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid, COALESCE(m.size, 0),
-		CASE WHEN EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid) THEN NULL ELSE m.data END
+	hasText := `EXISTS (SELECT 1 FROM imap_text x WHERE x.gid = m.gid AND x.uid = m.uid)`
+	hasParsed := `EXISTS (SELECT 1 FROM imap_parsed p WHERE p.mid = m.mid)`
+	if s.opts.ImapParse == nil {
+		hasParsed = `1 = 1` // nothing to make of it
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT t.mid, m.gid, m.uid, COALESCE(m.size, 0), `+hasText+`, `+hasParsed+`,
+		CASE WHEN `+hasText+` AND `+hasParsed+` THEN NULL ELSE m.data END
 		FROM imap_text_todo t LEFT JOIN messages m ON m.mid = t.mid `+mine+` ORDER BY t.mid LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
@@ -167,9 +197,10 @@ func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
 		var m indexItem
 		var data []byte
 		var size int64
-		if err := rows.Scan(&m.mid, &m.gid, &m.uid, &size, &data); err != nil {
+		if err := rows.Scan(&m.mid, &m.gid, &m.uid, &size, &m.text, &m.parsed, &data); err != nil {
 			return nil, err
 		}
+		m.text, m.parsed = !m.text, !m.parsed // what it lacks
 		todo, raw, sizes = append(todo, m), append(raw, data), append(sizes, size)
 	}
 	if err := rows.Err(); err != nil {
@@ -184,8 +215,12 @@ func (s *Store) indexTodo(ctx context.Context, limit int) ([]indexItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		todo[i].header, todo[i].body = s.opts.SearchText(data)
-		todo[i].text = true
+		if todo[i].text {
+			todo[i].header, todo[i].body = s.opts.SearchText(data)
+		}
+		if todo[i].parsed {
+			todo[i].envelope, todo[i].structure = s.opts.ImapParse(data)
+		}
 		raw[i] = nil
 	}
 	return todo, nil

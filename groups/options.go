@@ -72,6 +72,15 @@ type Options struct {
 	// lower-cased, with nothing decoded (encoded words and base64 text
 	// are not found).
 	SearchText func(raw []byte) (header, body []byte)
+	// ImapParse makes, from a raw message, what IMAP FETCH ENVELOPE and
+	// BODYSTRUCTURE need, in an encoding of its own (the daemon sets
+	// imap.ParseForStore). It is called once per archived post where its
+	// search text is written (the index worker, IndexArchive, or
+	// ArchiveMessage's transaction), and the store keeps both results
+	// (imap_parsed) without reading them, for ImapParsedRecords: a server
+	// started cold reads them instead of parsing every post. Default nil:
+	// nothing is kept, and FETCH parses the posts.
+	ImapParse func(raw []byte) (envelope, structure []byte)
 	// Addresses is the grammar of a list's companion, bounce and
 	// request addresses (internal/listaddr.Grammar, which the daemon
 	// sets). Required: the store knows no address grammar of its own.

@@ -29,8 +29,14 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 		withModSeq = true // RFC 7162 §3.1.4.2: FLAGS come with MODSEQ
 	}
 	for _, b := range batches(pos, s.srv.opts.FetchBatch) {
+		var pre preparsed
+		if options.Envelope || options.BodyStructure != nil {
+			if pre, err = s.preparse(b, options); err != nil {
+				return err
+			}
+		}
 		lvl := level
-		if options.BodyStructure != nil && s.structuresCached(b) {
+		if options.BodyStructure != nil && len(pre.structs) == len(b) {
 			lvl = dataLevel(withoutStructure(options)) // no need to split by size
 		}
 		chunks, err := s.bySize(b, lvl)
@@ -38,7 +44,7 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 			return err
 		}
 		for _, c := range chunks {
-			if err := s.fetchChunk(w, c, lvl, options, markSeen, withModSeq); err != nil {
+			if err := s.fetchChunk(w, c, lvl, options, markSeen, withModSeq, pre); err != nil {
 				return err
 			}
 		}
@@ -48,15 +54,16 @@ func (s *session) Fetch(w *imapserver.FetchWriter, numSet goimap.NumSet, options
 
 // fetchChunk loads and writes the messages at the given positions: with
 // their cost taken from the memory budget first, or one large message
-// streamed (stream.go).
-func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.ImapData, options *goimap.FetchOptions, markSeen, withModSeq bool) error {
+// streamed (stream.go). pre is what Fetch found of them without reading
+// them (preparse); the rest is parsed from the posts.
+func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.ImapData, options *goimap.FetchOptions, markSeen, withModSeq bool, pre preparsed) error {
 	sel, pos := s.sel, c.pos
 	var st *streamer
-	var structs map[uint32]goimap.BodyStructure
+	pre = pre.of(sel.uidsAt(pos))
+	structs, envs := pre.structs, pre.envs
 	need := options // the items that need the posts' bytes
 	if options.BodyStructure != nil {
-		// With every structure cached, the posts need not be read whole.
-		structs = s.srv.structs.lookup(sel.mb.groupID, sel.uidsAt(pos))
+		// With every structure known, the posts need not be read whole.
 		switch {
 		case len(structs) == len(pos):
 			need = withoutStructure(options)
@@ -64,8 +71,8 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 				c.bytes = 0
 			}
 		case level != groups.ImapFullData:
-			// Cached when Fetch looked, forgotten since: read the posts.
-			return s.fetchWhole(w, pos, options, markSeen, withModSeq)
+			// Not known to Fetch for this chunk: read the posts.
+			return s.fetchWhole(w, pos, options, markSeen, withModSeq, pre)
 		}
 	}
 	cost := holdCost(c.bytes)
@@ -83,14 +90,8 @@ func (s *session) fetchChunk(w *imapserver.FetchWriter, c chunk, level groups.Im
 	if st != nil {
 		st.buf = make([]byte, streamChunk)
 	}
-	var envs map[uint32]*goimap.Envelope
-	if options.Envelope {
-		// Taken from the cache before loading: with every one there, the
-		// headers need not be read (nor can an entry vanish meanwhile).
-		envs = s.srv.envs.lookup(sel.mb.groupID, sel.uidsAt(pos))
-		if level == groups.ImapHeader && onlyEnvelope(need) && len(envs) == len(pos) {
-			level = groups.ImapNoData
-		}
+	if options.Envelope && level == groups.ImapHeader && onlyEnvelope(need) && len(envs) == len(pos) {
+		level = groups.ImapNoData // every envelope known: the headers need not be read
 	}
 	msgs, err := s.load(pos, level)
 	if err != nil {
@@ -171,13 +172,7 @@ func (s *session) bySize(b []int, level groups.ImapData) ([]chunk, error) {
 // range, or by their UIDs when they are few in a long range (as FETCH
 // CHANGEDSINCE and flag changes find them).
 func (s *session) load(pos []int, level groups.ImapData) (map[uint32]*groups.ImapMessage, error) {
-	sel := s.sel
-	q := groups.ImapQuery{Min: sel.uids[pos[0]], Max: sel.uids[pos[len(pos)-1]],
-		Limit: pos[len(pos)-1] - pos[0] + 1, Data: level}
-	if q.Limit > 2*len(pos)+16 && len(pos) <= 1000 {
-		q.UIDs, q.Limit = sel.uidsAt(pos), len(pos)
-	}
-	list, err := s.srv.store.ImapMessages(s.ctx, s.actor, sel.mb.groupID, q)
+	list, err := s.srv.store.ImapMessages(s.ctx, s.actor, s.sel.mb.groupID, s.query(pos, level))
 	if err != nil {
 		return nil, s.lost(err)
 	}
@@ -186,6 +181,18 @@ func (s *session) load(pos []int, level groups.ImapData) (map[uint32]*groups.Ima
 		out[list[i].UID] = &list[i]
 	}
 	return out, nil
+}
+
+// query selects the messages at the given positions (ascending) by UID
+// range, or by their UIDs when they are few in a long range.
+func (s *session) query(pos []int, level groups.ImapData) groups.ImapQuery {
+	sel := s.sel
+	q := groups.ImapQuery{Min: sel.uids[pos[0]], Max: sel.uids[pos[len(pos)-1]],
+		Limit: pos[len(pos)-1] - pos[0] + 1, Data: level}
+	if q.Limit > 2*len(pos)+16 && len(pos) <= 1000 {
+		q.UIDs, q.Limit = sel.uidsAt(pos), len(pos)
+	}
+	return q
 }
 
 // markSeen sets \Seen on the loaded messages that lack it, in one write.
@@ -213,24 +220,17 @@ func (s *session) markSeen(msgs map[uint32]*groups.ImapMessage) error {
 
 // fetchWhole answers the messages at pos reading them whole, split by
 // size as Fetch does.
-func (s *session) fetchWhole(w *imapserver.FetchWriter, pos []int, options *goimap.FetchOptions, markSeen, withModSeq bool) error {
+func (s *session) fetchWhole(w *imapserver.FetchWriter, pos []int, options *goimap.FetchOptions, markSeen, withModSeq bool, pre preparsed) error {
 	chunks, err := s.bySize(pos, groups.ImapFullData)
 	if err != nil {
 		return err
 	}
 	for _, c := range chunks {
-		if err := s.fetchChunk(w, c, groups.ImapFullData, options, markSeen, withModSeq); err != nil {
+		if err := s.fetchChunk(w, c, groups.ImapFullData, options, markSeen, withModSeq, pre); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// structuresCached says whether the body structures of the messages at
-// pos are all in the cache (an entry may still go before fetchChunk
-// looks: it then reads the posts, within the budget, as without it).
-func (s *session) structuresCached(pos []int) bool {
-	return len(s.srv.structs.lookup(s.sel.mb.groupID, s.sel.uidsAt(pos))) == len(pos)
 }
 
 // withoutStructure is o without BODYSTRUCTURE, for the data the other

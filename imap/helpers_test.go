@@ -27,6 +27,7 @@ type env struct {
 	store *groups.Store
 	srv   *Server
 	addr  string
+	db    testdb.DB // where store keeps its data
 }
 
 func newEnv(t testing.TB, opts ...func(*Options)) *env {
@@ -38,13 +39,15 @@ func newEnv(t testing.TB, opts ...func(*Options)) *env {
 func newEnvThrottle(t testing.TB, th groups.ThrottleOptions, opts ...func(*Options)) *env {
 	t.Helper()
 	db := testdb.New(t)
-	st, err := groups.Open(testkit.StoreOptions(groups.Options{
+	so := testkit.StoreOptions(groups.Options{
 		Driver: db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},
 		InternalDomains: []string{"example.test"},
 		HashParams:      &groups.HashParams{Time: 1, Memory: 64, Threads: 1},
 		Throttle:        th,
-	}))
+	})
+	so.ImapParse = ParseForStore // as daemon.StoreOptions sets it
+	st, err := groups.Open(so)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +59,14 @@ func newEnvThrottle(t testing.TB, th groups.ThrottleOptions, opts ...func(*Optio
 		}
 	}
 	mkGroup(t, st, "team", "Team", true, "bob@example.test")
+	srv, addr := serve(t, st, opts...)
+	return &env{store: st, srv: srv, addr: addr, db: db}
+}
+
+// serve starts a server on st on loopback, shut down at cleanup: one
+// started anew on the same store has empty caches, as after a restart.
+func serve(t testing.TB, st *groups.Store, opts ...func(*Options)) (*Server, string) {
+	t.Helper()
 	o := Options{Store: st}
 	if os.Getenv("IMAP_DEBUG") != "" {
 		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -83,7 +94,7 @@ func newEnvThrottle(t testing.TB, th groups.ThrottleOptions, opts ...func(*Optio
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return &env{store: st, srv: srv, addr: l.Addr().String()}
+	return srv, l.Addr().String()
 }
 
 func mkGroup(t testing.TB, st *groups.Store, id, name string, public bool, members ...string) {
@@ -103,6 +114,21 @@ func (e *env) post(t testing.TB, group string, data []byte) uint32 {
 		t.Fatalf("archive: %v", err)
 	}
 	return uint32(uid)
+}
+
+// index does what the daemon's index worker does after posts are
+// archived: their search text and stored parse (ParseForStore).
+func (e *env) index(t testing.TB) {
+	t.Helper()
+	for {
+		n, err := e.store.IndexArchive(context.Background(), 100)
+		if err != nil {
+			t.Fatalf("index: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // message is a plain-text post with the given subject and body.

@@ -15,7 +15,8 @@ import (
 // BODYSTRUCTURE (issue 14) is answered from the cache, reading no post
 // whole: with the whole memory budget taken by other work it still
 // answers, the same structures as the first sync, which read the posts
-// (and is refused NO [LIMIT] in that state).
+// without stored records (and is refused NO [LIMIT] in that state). With
+// the records, a server started cold answers in that state too.
 func TestBodyStructureCached(t *testing.T) {
 	b := budget.New(8 << 20)
 	e := newEnv(t, func(o *Options) { o.Budget = b; o.BudgetWait = 100 * time.Millisecond })
@@ -23,6 +24,8 @@ func TestBodyStructureCached(t *testing.T) {
 	e.post(t, "team", []byte("From: alice@example.test\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n"+
 		"--b\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b--\r\n"))
+	db := e.sqlDB(t)
+	e.exec(t, db, `DELETE FROM imap_parsed`) // as archived before records were kept
 	c := e.login(t, "bob@example.test")
 	mustSelect(t, c, "Groups/Team")
 	items := &goimap.FetchOptions{UID: true, Envelope: true, BodyStructure: &goimap.FetchItemBodyStructure{Extended: true}}
@@ -51,6 +54,23 @@ func TestBodyStructureCached(t *testing.T) {
 		if !reflect.DeepEqual(again[i].BodyStructure, first[i].BodyStructure) ||
 			!reflect.DeepEqual(again[i].Envelope, first[i].Envelope) {
 			t.Errorf("message %d: the cached answer differs from the first", i+1)
+		}
+	}
+	e.exec(t, db, `INSERT INTO imap_text_todo (mid) SELECT mid FROM messages`)
+	e.index(t)
+	_, addr := serve(t, e.store, func(o *Options) { o.Budget = b; o.BudgetWait = 100 * time.Millisecond })
+	cold := *e
+	cold.addr = addr
+	c = cold.login(t, "bob@example.test")
+	mustSelect(t, c, "Groups/Team")
+	stored, err := sync()
+	if err != nil || len(stored) != 2 {
+		t.Fatalf("a cold server's sync from the records with the budget spent: %v", err)
+	}
+	for i := range stored {
+		if !reflect.DeepEqual(stored[i].BodyStructure, first[i].BodyStructure) ||
+			!reflect.DeepEqual(stored[i].Envelope, first[i].Envelope) {
+			t.Errorf("message %d: the answer from the records differs from the first", i+1)
 		}
 	}
 }

@@ -36,7 +36,11 @@
 //     text-match with negate-condition, CALDAV:timezone), where
 //     caldav.Match compares only instance starts, reads RDATE from
 //     EXDATE, ignores overrides and VTODO ranges and is case-sensitive;
-//     calendar-multiget from one query; free-busy-query (freebusy.go);
+//     calendar-multiget (multiget.go) from one query per collection, or
+//     from the answer cache (answercache.go: objects with their data
+//     escaped, valid while their collection's sync token is unchanged),
+//     its hrefs read by a scanner of their own (hrefscan.go) with
+//     encoding/xml behind it; free-busy-query (freebusy.go);
 //     sync-collection with tombstones (RFC 6578, sync.go). Both query and
 //     multiget answer from the stored bytes, or, when calendar-data asks
 //     for CALDAV:expand or limit-recurrence-set (RFC 4791 §9.6.5,

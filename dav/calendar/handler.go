@@ -1,11 +1,13 @@
 package calendar
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	gocaldav "github.com/emersion/go-webdav/caldav"
@@ -33,6 +35,12 @@ type Options struct {
 	// ParseCache is how many parsed objects are kept for calendar-query
 	// and free-busy-query. Default 8192; negative disables it.
 	ParseCache int
+	// AnswerCacheBytes bounds the memory of the calendar-multiget answer
+	// cache (answercache.go): objects with their calendar-data escaped
+	// for XML, used while their collection is unchanged, the least
+	// recently used dropped first. Default 8 MiB (about 10,000 typical
+	// events); negative disables it.
+	AnswerCacheBytes int64
 	// QueryLimits bound the recurrence expansion of one calendar-query
 	// or free-busy-query (limits.go). Default defaultQueryLimits().
 	QueryLimits recur.Limits
@@ -42,12 +50,14 @@ type Options struct {
 }
 
 type handler struct {
-	opts   Options
-	log    *slog.Logger
-	store  *groups.Store
-	prefix string
-	dav    *gocaldav.Handler
-	cache  *parseCache
+	opts    Options
+	log     *slog.Logger
+	store   *groups.Store
+	prefix  string
+	dav     *gocaldav.Handler
+	cache   *parseCache
+	answers *answerCache
+	bufs    sync.Pool // of *bytes.Buffer, for answers (xml.go)
 }
 
 // New returns the CalDAV handler. It serves paths under Prefix
@@ -76,6 +86,9 @@ func New(opts Options) (http.Handler, error) {
 	if opts.ParseCache == 0 {
 		opts.ParseCache = 8192
 	}
+	if opts.AnswerCacheBytes == 0 {
+		opts.AnswerCacheBytes = 8 << 20
+	}
 	if opts.QueryLimits == (recur.Limits{}) {
 		opts.QueryLimits = defaultQueryLimits()
 	}
@@ -83,7 +96,8 @@ func New(opts Options) (http.Handler, error) {
 		opts.MaxReportBytes = defaultMaxReportBytes
 	}
 	h := &handler{opts: opts, log: opts.Logger.With("component", "caldav"), store: opts.Store, prefix: opts.Prefix,
-		cache: newParseCache(opts.ParseCache)}
+		cache: newParseCache(opts.ParseCache), answers: newAnswerCache(opts.AnswerCacheBytes)}
+	h.bufs.New = func() any { return new(bytes.Buffer) }
 	h.dav = &gocaldav.Handler{Backend: &backend{h: h}, Prefix: opts.Prefix}
 	return h, nil
 }
@@ -96,8 +110,10 @@ type reqState struct {
 	actor  groups.Actor
 	cals   map[string]*groups.Calendar
 	filter *compFilter
-	zone   *time.Location               // the query's zone for floating times
-	objs   map[string]*groups.CalObject // multiget: by group/feature/name
+	zone   *time.Location // the query's zone for floating times
+	// multiget: with expand or limit-recurrence-set objs, else entries
+	objs    map[objKey]*groups.CalObject
+	entries map[objKey]*objEntry
 }
 
 type ctxKey struct{}

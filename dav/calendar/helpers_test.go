@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-ical"
 	"github.com/emersion/go-webdav"
@@ -37,8 +38,16 @@ func newEnv(t testing.TB, opts Options) *env {
 // default).
 func newEnvIn(t testing.TB, opts Options, lang string) *env {
 	t.Helper()
+	return newEnvClock(t, opts, lang, nil)
+}
+
+// newEnvClock is newEnvIn with the store's clock now (nil: the real one),
+// for answers that must not depend on when the test runs.
+func newEnvClock(t testing.TB, opts Options, lang string, now func() time.Time) *env {
+	t.Helper()
 	db := testdb.New(t)
 	s, err := groups.Open(testkit.StoreOptions(groups.Options{
+		Now:      now,
 		Language: lang,
 		Driver:   db.Driver, DSN: db.DSN, Path: db.Path, BlobDir: db.BlobDir,
 		MailDomains:     []string{"lists.example.test"},

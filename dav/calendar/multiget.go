@@ -1,141 +1,111 @@
 package calendar
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
-	"io"
+	"net/http"
+	"net/url"
 	"strings"
+	"time"
+
+	"groupd/groups"
+	"groupd/internal/recur"
 )
 
-// multigetBody is a CALDAV:calendar-multiget request (RFC 4791 §9.10).
-type multigetBody struct {
-	hrefs []string
-	q     propReq
+// multiget answers calendar-multiget (RFC 4791 §7.9): every href in
+// order, 404 for those missing or not the user's. Objects come from
+// st.entries (the answer cache, answercache.go) or, when calendar-data
+// is to be expanded or limited (§9.6.5, §9.6.6), from st.objs, read for
+// this request and shaped.
+func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, targets []target, q propReq) {
+	resps := make([]response, 0, len(hrefs))
+	b := recur.NewBudget(h.opts.QueryLimits)
+	for i, raw := range hrefs {
+		t := targets[i]
+		k := objKey{t.group, t.feature, t.name}
+		if e := st.entries[k]; e != nil {
+			resps = append(resps, e.response(h.objPath(t.group, t.feature, e.o.Name), t.feature, q))
+			continue
+		}
+		o := st.objs[k]
+		if o == nil {
+			p := raw
+			if u, err := url.Parse(raw); err == nil {
+				p = u.Path
+			}
+			resps = append(resps, response{href: p, status: http.StatusNotFound})
+			continue
+		}
+		if !q.wants(calendarDataName) {
+			o.Data = ""
+		}
+		p := h.objPath(t.group, t.feature, o.Name)
+		if err := h.shapeData(o, q.data, time.UTC, b); err != nil {
+			resps = append(resps, truncatedResponse(p, err.Error()))
+			continue
+		}
+		resps = append(resps, objResponse(p, o, t.feature, q))
+	}
+	h.multistatus(w, resps, "")
 }
 
-// parseMultiget reads a calendar-multiget with one pass over the tokens:
-// clients send hundreds of hrefs, and encoding/xml's reflection costs
-// more than the tokens do.
-func parseMultiget(body []byte) (multigetBody, error) {
-	var mg multigetBody
-	var root, names bool
-	var props []xml.Name
-	d := xml.NewDecoder(bytes.NewReader(body))
-	depth := 0
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
+// hrefTarget resolves an href (a path or an absolute URL) to an object.
+func hrefTarget(prefix, raw string) (target, bool) {
+	p := raw
+	if strings.ContainsAny(raw, "%:?#") {
+		u, err := url.Parse(raw)
+		if err != nil || !checkRawPath(u) {
+			return target{}, false
 		}
-		if err != nil {
-			return mg, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if depth == 1 {
-				root = true
-				if t.Name != (xml.Name{Space: nsCal, Local: "calendar-multiget"}) {
-					return mg, errors.New("not a calendar-multiget")
-				}
-				continue
-			}
-			if depth != 2 || t.Name.Space != nsDAV {
-				if err := d.Skip(); err != nil {
-					return mg, err
-				}
-				depth--
-				continue
-			}
-			switch t.Name.Local {
-			case "href":
-				h, err := charData(d)
-				if err != nil {
-					return mg, err
-				}
-				mg.hrefs = append(mg.hrefs, strings.TrimSpace(h))
-			case "prop":
-				if props, err = childNames(d, props, &mg.q.data); err != nil {
-					return mg, err
-				}
-				if props == nil {
-					props = []xml.Name{} // an empty DAV:prop asks for nothing
-				}
-			case "propname":
-				names = true
-				err = d.Skip()
-			default:
-				err = d.Skip()
-			}
-			if err != nil {
-				return mg, err
-			}
-			depth--
-		case xml.EndElement:
-			depth--
-		}
+		p = u.Path
+	} else if !checkSegments(raw) {
+		// A plain path (the usual href): nothing to decode.
+		return target{}, false
 	}
-	if !root || depth != 0 {
-		return mg, errors.New("unfinished document")
-	}
-	data := mg.q.data
-	switch {
-	case names:
-		mg.q = propReq{names: true}
-	case props != nil:
-		mg.q = propReq{props: props, data: data}
-	default:
-		mg.q = propReq{all: true} // DAV:allprop, or nothing asked
-	}
-	return mg, nil
+	t, ok := parsePath(prefix, p)
+	return t, ok && t.kind == kObject
 }
 
-// charData reads the text of the element just opened, up to its end.
-func charData(d *xml.Decoder) (string, error) {
-	var b strings.Builder
-	for depth := 1; depth > 0; {
-		tok, err := d.Token()
-		if err != nil {
-			return "", err
+// prefetch loads every object a calendar-multiget names, one query per
+// collection (none for objects in the answer cache). The targets are
+// those of the hrefs, the zero target for an href that names no object.
+func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string, []target, propReq, error) {
+	mg, err := parseMultiget(body)
+	if err != nil {
+		return nil, nil, propReq{}, badQuery("the calendar-multiget is not well-formed")
+	}
+	type coll struct{ group, feature string }
+	byColl := map[coll][]string{}
+	each := make([]target, len(mg.hrefs))
+	for i, raw := range mg.hrefs {
+		t, ok := hrefTarget(h.prefix, raw)
+		if !ok {
+			continue
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if depth == 1 {
-				b.Write(t)
+		each[i] = t
+		c := coll{t.group, t.feature}
+		byColl[c] = append(byColl[c], t.name)
+	}
+	st.objs = map[objKey]*groups.CalObject{}
+	st.entries = make(map[objKey]*objEntry, len(mg.hrefs))
+	for cl, names := range byColl {
+		// The user's membership is checked here, before anything of the
+		// collection is read, cached or not.
+		c, err := st.calendar(r.Context(), cl.group, cl.feature)
+		if err != nil {
+			continue // answered 404 per href
+		}
+		if !mg.q.data.active() {
+			if err := h.answers.load(r.Context(), st, c, names); err != nil {
+				return nil, nil, propReq{}, err
 			}
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
-			depth--
+			continue
+		}
+		objs, err := c.GetMany(r.Context(), names)
+		if err != nil {
+			return nil, nil, propReq{}, err
+		}
+		for _, o := range objs {
+			st.objs[objKey{cl.group, cl.feature, o.Name}] = o
 		}
 	}
-	return b.String(), nil
-}
-
-// childNames appends the names of the children of the element just
-// opened (DAV:prop) to names, skipping their contents but for
-// calendar-data's, which go to data (RFC 4791 §9.6).
-func childNames(d *xml.Decoder, names []xml.Name, data *dataReq) ([]xml.Name, error) {
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			names = append(names, t.Name)
-			if t.Name == calendarDataName {
-				if *data, err = decodeCalData(d, t); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			if err := d.Skip(); err != nil {
-				return nil, err
-			}
-		case xml.EndElement:
-			return names, nil
-		}
-	}
+	return mg.hrefs, each, mg.q, nil
 }

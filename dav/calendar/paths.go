@@ -77,11 +77,16 @@ func parsePath(prefix, p string) (target, bool) {
 		return target{}, false
 	}
 	trailing := strings.HasSuffix(rest, "/")
-	var segs []string
-	for _, s := range strings.Split(rest, "/") {
-		if s != "" {
-			segs = append(segs, s)
+	var buf [4]string // no path of ours has more segments
+	segs := buf[:0]
+	for s := range strings.SplitSeq(rest, "/") {
+		if s == "" {
+			continue
 		}
+		if len(segs) == len(buf) {
+			return target{}, false
+		}
+		segs = append(segs, s)
 	}
 	switch {
 	case len(segs) == 0:

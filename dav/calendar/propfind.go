@@ -52,7 +52,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *http.Request, st *reqState,
 		h.fail(w, r, err)
 		return
 	}
-	multistatus(w, resps, "")
+	h.multistatus(w, resps, "")
 }
 
 func (h *handler) propfindTarget(ctx context.Context, st *reqState, t target, q propReq, deep bool) ([]response, error) {

@@ -72,7 +72,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *http.Request, st *reqState
 	}
 	p := h.collPath(t.group, t.feature)
 	if len(refused) > 0 {
-		multistatus(w, []response{patchFailure(p, names, refused)}, "")
+		h.multistatus(w, []response{patchFailure(p, names, refused)}, "")
 		return
 	}
 	if err := c.SetProps(r.Context(), set); err != nil {
@@ -83,7 +83,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *http.Request, st *reqState
 	for _, n := range names {
 		resp.found = append(resp.found, prop{name: n})
 	}
-	multistatus(w, []response{resp}, "")
+	h.multistatus(w, []response{resp}, "")
 }
 
 // patchFailure: 403 for the refused properties, 424 for the others.

@@ -139,18 +139,24 @@ func objProps(o *groups.CalObject, feature string) []prop {
 // objResponse answers q for one object, computing only the properties
 // asked for by name (a multiget or sync of thousands stays cheap).
 func objResponse(p string, o *groups.CalObject, feature string, q propReq) response {
+	return objResponseWith(p, o, feature, q, textProp(calendarDataName, o.Data))
+}
+
+// objResponseWith is objResponse with the calendar-data property asked
+// for by name given: the multiget answer cache's is escaped already.
+func objResponseWith(p string, o *groups.CalObject, feature string, q propReq, data prop) response {
 	if q.all || q.names {
 		return selectProps(p, objProps(o, feature), q)
 	}
-	r := response{href: p}
+	r := response{href: p, found: make([]prop, 0, len(q.props))}
 	for _, n := range q.props {
 		var v prop
 		ok := true
 		switch {
 		case n.Space == nsDAV && n.Local == "getetag":
 			v = etagProp(n, o.ETag)
-		case n == calendarDataName && o.Data != "":
-			v = textProp(n, o.Data)
+		case n == calendarDataName && data.inner != "":
+			v = data
 		case n.Space == nsDAV && n.Local == "resourcetype":
 			v = prop{name: n}
 		default:

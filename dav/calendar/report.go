@@ -4,10 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"groupd/groups"
 	"groupd/internal/recur"
@@ -93,59 +90,7 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *http.Request, st *reqS
 	if cut != nil {
 		resps = append(resps, truncatedResponse(h.collPath(t.group, t.feature), cut.Error()))
 	}
-	multistatus(w, resps, "")
-}
-
-// multiget answers calendar-multiget (RFC 4791 §7.9): every href in
-// order, 404 for those missing or not the user's.
-func (h *handler) multiget(w http.ResponseWriter, st *reqState, hrefs []string, targets []*target, q propReq) {
-	resps := make([]response, 0, len(hrefs))
-	b := recur.NewBudget(h.opts.QueryLimits)
-	for i, raw := range hrefs {
-		t, ok := target{}, targets[i] != nil
-		if ok {
-			t = *targets[i]
-		}
-		var o *groups.CalObject
-		if ok {
-			o = st.objs[t.group+"/"+t.feature+"/"+t.name]
-		}
-		if o == nil {
-			p := raw
-			if u, err := url.Parse(raw); err == nil {
-				p = u.Path
-			}
-			resps = append(resps, response{href: p, status: http.StatusNotFound})
-			continue
-		}
-		if !q.wants(calendarDataName) {
-			o.Data = ""
-		}
-		p := h.objPath(t.group, t.feature, o.Name)
-		if err := h.shapeData(o, q.data, time.UTC, b); err != nil {
-			resps = append(resps, truncatedResponse(p, err.Error()))
-			continue
-		}
-		resps = append(resps, objResponse(p, o, t.feature, q))
-	}
-	multistatus(w, resps, "")
-}
-
-// hrefTarget resolves an href (a path or an absolute URL) to an object.
-func hrefTarget(prefix, raw string) (target, bool) {
-	p := raw
-	if strings.ContainsAny(raw, "%:?#") {
-		u, err := url.Parse(raw)
-		if err != nil || !checkRawPath(u) {
-			return target{}, false
-		}
-		p = u.Path
-	} else if !checkSegments(raw) {
-		// A plain path (the usual href): nothing to decode.
-		return target{}, false
-	}
-	t, ok := parsePath(prefix, p)
-	return t, ok && t.kind == kObject
+	h.multistatus(w, resps, "")
 }
 
 // reportProps is the DAV:prop, allprop or propname of a REPORT.
@@ -193,42 +138,4 @@ func (h *handler) prepareQuery(r *http.Request, st *reqState, t target, body []b
 	pr := reportProps(q.AllProp, q.PropName, q.Prop)
 	pr.data, err = calDataReq(q.Prop)
 	return pr, err
-}
-
-// prefetch loads every object a calendar-multiget names, one query per
-// collection, so that go-webdav's per-href look-ups cost nothing.
-func (h *handler) prefetch(r *http.Request, st *reqState, body []byte) ([]string, []*target, propReq, error) {
-	mg, err := parseMultiget(body)
-	if err != nil {
-		return nil, nil, propReq{}, badQuery("the calendar-multiget is not well-formed")
-	}
-	byColl := map[string][]string{}
-	targets := map[string]target{}
-	each := make([]*target, len(mg.hrefs))
-	for i, raw := range mg.hrefs {
-		t, ok := hrefTarget(h.prefix, raw)
-		if !ok {
-			continue
-		}
-		each[i] = &t
-		key := t.group + "/" + t.feature
-		byColl[key] = append(byColl[key], t.name)
-		targets[key] = t
-	}
-	st.objs = map[string]*groups.CalObject{}
-	for key, names := range byColl {
-		t := targets[key]
-		c, err := st.calendar(r.Context(), t.group, t.feature)
-		if err != nil {
-			continue // answered 404 per href by go-webdav
-		}
-		objs, err := c.GetMany(r.Context(), names)
-		if err != nil {
-			return nil, nil, propReq{}, err
-		}
-		for _, o := range objs {
-			st.objs[key+"/"+o.Name] = o
-		}
-	}
-	return mg.hrefs, each, mg.q, nil
 }

@@ -61,5 +61,5 @@ func (h *handler) propfindServerRoot(w http.ResponseWriter, r *http.Request, st 
 	if r.Header.Get("Depth") != "0" {
 		resps = append(resps, selectProps(h.prefix+"/", h.rootProps(st), q))
 	}
-	multistatus(w, resps, "")
+	h.multistatus(w, resps, "")
 }

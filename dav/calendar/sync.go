@@ -84,7 +84,7 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *http.Request, st *req
 		}
 		resps = append(resps, objResponse(p, o, t.feature, q))
 	}
-	multistatus(w, resps, syncToken(token))
+	h.multistatus(w, resps, syncToken(token))
 }
 
 // parseToken reads a token we issued; "" is the initial sync (0).

@@ -42,11 +42,11 @@ func (s *Store) createGroupTx(ctx context.Context, tx *wtx, a Actor, spec GroupS
 	}
 	tx.emit(Change{Kind: ChangeGroupCreated, GroupID: id})
 	if g.Notify {
-		lines, err := s.describeGroup(ctx, tx, gid, g)
+		n, err := s.createdNotice(ctx, tx, gid, g)
 		if err != nil {
 			return "", err
 		}
-		if err := s.notifyGroup(ctx, tx, gid, a, groupNotice{event: eventCreated, name: g.Name, lines: lines}); err != nil {
+		if err := s.notifyGroup(ctx, tx, gid, a, n); err != nil {
 			return "", err
 		}
 	}

@@ -97,8 +97,7 @@ func (s *Store) DueDigests(ctx context.Context, hour time.Time, maxBytes int64) 
 // date, in the organisation's language (Options.Notices): its subject,
 // the heading of its table of contents, and its MIME preamble.
 func (s *Store) DigestWords(name string, date time.Time, n int) (subject, contents, preamble string) {
-	return s.notices.T("digest.subject", name, date.Format("2006-01-02"), n), s.notices.T("digest.contents"),
-		s.notices.T("digest.preamble", n)
+	return s.notices.Digest(name, date, n)
 }
 
 // DigestPost is one post of a digest: its list copy.

@@ -68,8 +68,10 @@
 //     held_posts.token) and signs and checks unsubscribe tokens
 //     (unsubscribe_token.go).
 //   - Options.Notices: the words and message format of notices
-//     (internal/notice); the store decides when one goes, to whom and
-//     which sentences it says, and queues it in the same transaction.
+//     (internal/notice). The store decides when one goes, to whom and
+//     what it tells, as a value of facts (notice.go: a GroupNotice,
+//     JoinRequestNotice...), and queues it in the same transaction;
+//     which sentences tell it is internal/notice's (Notices.Render).
 //
 // Elsewhere: the IMAP flag grammar is imap's (imap/flags.go; the store
 // keeps flags as strings, ImapStoreFlags taking the change to make), the

@@ -49,8 +49,8 @@ func (s *Store) UpdateGroup(ctx context.Context, a Actor, id string, spec GroupS
 		if !g.Notify {
 			return nil
 		}
-		if changes := diffGroups(s.notices, &before, g, s.namer(ctx, tx)); len(changes) > 0 {
-			return s.notifyGroup(ctx, tx, gid, a, groupNotice{event: eventEdited, name: g.Name, lines: changes})
+		if c := s.settingsChange(ctx, tx, &before, g); c != nil {
+			return s.notifyGroup(ctx, tx, gid, a, GroupNotice{Event: GroupEdited, Group: g.Name, Settings: c})
 		}
 		return nil
 	})

@@ -123,7 +123,7 @@ func (s *Store) DecideHeld(ctx context.Context, a Actor, id string, n int64, act
 		case HeldApprove:
 			return s.approveHeld(ctx, tx, h)
 		case HeldReject:
-			return s.noticeAuthor(ctx, tx, h, "rejected", reason)
+			return s.noticeAuthor(ctx, tx, h, HeldRejected, reason)
 		}
 		return nil
 	})
@@ -179,7 +179,7 @@ func (s *Store) ExpireHeld(ctx context.Context, days int) (int, error) {
 			if err != nil {
 				return err
 			}
-			return s.noticeAuthor(ctx, tx, h, "expired", "")
+			return s.noticeAuthor(ctx, tx, h, HeldExpired, "")
 		})
 }
 

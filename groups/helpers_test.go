@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"groupd/internal/listaddr"
-	"groupd/internal/notice"
 	"groupd/internal/searchtext"
 	"groupd/internal/testdb"
 )
@@ -105,11 +104,13 @@ func addFlags(flags ...string) func([]string) []string {
 	}
 }
 
-// loadNotices is Options.Notices as the daemon sets it (internal/notice).
-func loadNotices(lang string) (Notices, error) {
-	c, err := notice.Load(lang)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
+// loadNotices is Options.Notices as the daemon sets it (internal/notice),
+// through NoticesForTest: internal/notice implements groups.Notices and so
+// imports groups, which this package's own tests therefore cannot
+// import (an import cycle).
+func loadNotices(lang string) (Notices, error) { return NoticesForTest(lang) }
+
+// NoticesForTest is internal/notice's Load. The external tests of this
+// folder (package groups_test, notices_test.go), which may import it,
+// set it before any test runs.
+var NoticesForTest func(lang string) (Notices, error)

@@ -43,12 +43,12 @@ func (s *Store) DecideJoinRequest(ctx context.Context, a Actor, id string, n int
 		if err != nil {
 			return err
 		}
-		event := "declined"
+		event := JoinDeclined
 		if action == JoinApprove {
 			if err := s.approveJoin(ctx, tx, a, j); err != nil {
 				return err
 			}
-			event = "approved"
+			event = JoinApproved
 		}
 		s.log.Info("join request "+event, "list", j.list.address, "from", j.addr, "by", a.Email)
 		return s.tellIfVerified(ctx, tx, j, event, reason)
@@ -95,14 +95,14 @@ func (s *Store) approveJoin(ctx context.Context, tx *wtx, a Actor, j *joinRow) e
 		return errorf(ErrConflict, "%s is outside the organisation and this group is not external: "+
 			"decline the request, or make the group external first", j.addr)
 	}
-	var line string
+	var what GroupNotice
 	var concerned []string
 	if users > 0 {
 		if err := s.putMember(ctx, tx, j.list.gid, external, j.addr, RoleMember); err != nil {
 			return err
 		}
 		tx.emit(Change{Kind: ChangeMemberAdded, GroupID: j.list.id, User: j.addr})
-		if line, err = s.memberLine(ctx, tx, j.addr, "", RoleMember); err != nil {
+		if what, err = s.memberChange(ctx, tx, j.addr, "", RoleMember); err != nil {
 			return err
 		}
 		concerned = []string{j.addr}
@@ -112,9 +112,9 @@ func (s *Store) approveJoin(ctx context.Context, tx *wtx, a Actor, j *joinRow) e
 			return err
 		}
 		tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: j.list.id})
-		line = s.notices.T("join.external.added", j.addr)
+		what = GroupNotice{External: j.addr}
 	}
-	return s.notifyEdit(ctx, tx, j.list.gid, a, line, concerned...)
+	return s.notifyEdit(ctx, tx, j.list.gid, a, what, concerned...)
 }
 
 // tellIfVerified tells the requester of j the outcome when their address
@@ -138,6 +138,6 @@ func (s *Store) ExpireJoinRequests(ctx context.Context, days int) (int, error) {
 			if err != nil {
 				return err
 			}
-			return s.tellIfVerified(ctx, tx, j, "expired", "")
+			return s.tellIfVerified(ctx, tx, j, JoinExpired, "")
 		})
 }

@@ -95,7 +95,7 @@ func (s *Store) storeJoin(ctx context.Context, tx *wtx, l *listRow, r JoinMail) 
 			r.Name, r.Subject, r.Text, r.Truncated, verified || r.Verified, tx.unix(), rid)
 		s.log.Info("join request merged into a pending one", "list", l.address, "from", r.Address, "n", rid)
 		if err == nil && r.Verified && !verified {
-			err = s.acknowledgeJoin(ctx, tx, l, r.Address)
+			err = s.tellRequester(ctx, tx, l, r.Address, JoinAcknowledged, "")
 		}
 		return rid, true, err
 	}
@@ -118,21 +118,19 @@ func (s *Store) joinAlreadyOn(ctx context.Context, tx *wtx, l *listRow, r JoinMa
 	if !r.Verified {
 		return nil
 	}
-	return s.tellRequester(ctx, tx, l, r.Address, "already", "")
+	return s.tellRequester(ctx, tx, l, r.Address, JoinAlreadyOn, "")
 }
 
-// tellRequester queues the notice of event ("already", "approved",
-// "declined", "expired") to a requester whose address is proven; the
-// caller checks that. reason, when not "", is quoted.
+// tellRequester queues the notice of event (JoinAcknowledged...) to a
+// requester whose address is proven; the caller checks that. reason is
+// a master's words, "" for none. A private group is named to them by the
+// address they wrote to, not by its name, which only members may know.
 func (s *Store) tellRequester(ctx context.Context, tx *wtx, l *listRow, addr, event, reason string) error {
-	c := s.notices
-	what := s.joinWhat(l)
-	b := s.notices.NewBody()
-	b.Para(c.T("join."+event+".body", what))
-	if reason != "" {
-		b.Quote(reason)
+	n := JoinReplyNotice{Event: event, List: l.address, Reason: reason}
+	if l.public {
+		n.Group = l.name
 	}
-	msg, err := s.composeNotice(tx, c.T("join."+event+".subject", what), b.String(), nil)
+	msg, err := s.composeNotice(tx, n, nil)
 	if err != nil {
 		return err
 	}

@@ -131,12 +131,8 @@ func (s *Store) countBounce(ctx context.Context, tx *wtx, gid int64, rcpt, code,
 	if err := tx.QueryRowContext(ctx, `SELECT list_address FROM groups WHERE gid = ?`, gid).Scan(&list); err != nil {
 		return err
 	}
-	c := s.notices
-	b := s.notices.NewBody()
-	b.Para(c.T("bounce.disabled.intro", list, rcpt, hard))
-	b.Lines("  " + code + " " + diag)
-	b.Para(c.T("bounce.disabled.outro", rcpt))
-	return s.noticeMasters(ctx, tx, gid, c.T("bounce.disabled.subject", rcpt), b.String(), nil)
+	n := DisabledNotice{List: list, Address: rcpt, Bounces: hard, Code: code, Diagnostic: diag}
+	return s.noticeMasters(ctx, tx, gid, n, nil)
 }
 
 // BounceState reports the hard bounces counted for address on the list of

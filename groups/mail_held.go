@@ -59,26 +59,18 @@ func newHeldToken() string {
 // answers "approve" or "reject <reason>"), and the console's page when
 // public_url is set.
 func (s *Store) noticeHeld(ctx context.Context, tx *wtx, l *listRow, hid int64, token string, p *Post) error {
-	c := s.notices
 	n := strconv.FormatInt(hid, 10)
-	b := s.notices.NewBody()
-	b.Para(c.T("held.intro", p.Sender, l.name, l.address))
-	b.Lines(c.T("held.subject.line", p.Subject))
-	if !p.Verified {
-		b.Para(c.T("held.unverified"))
-	}
-	b.Para(c.T("held.reply"))
+	notice := HeldNotice{Group: l.name, List: l.address, Sender: p.Sender, Subject: p.Subject, Verified: p.Verified,
+		API: "/api/v1/groups/" + l.id + "/held/" + n}
 	if base := s.opts.PublicURL; base != "" {
-		b.Para(c.T("held.console", base+"/g/"+l.id+"/held/"+n))
-	} else {
-		b.Para(c.T("held.howto", "/api/v1/groups/"+l.id+"/held/"+n))
+		notice.Console = base + "/g/" + l.id + "/held/" + n
 	}
 	rcpts, err := masters(ctx, tx, l.gid)
 	if err != nil {
 		return err
 	}
 	replyTo := &mail.Address{Address: s.opts.Addresses.RequestAddress(l.address, token)}
-	msg, err := s.composeNotice(tx, c.T("held.subject", l.address, p.Sender), b.String(), replyTo, p.Data)
+	msg, err := s.composeNotice(tx, notice, replyTo, p.Data)
 	if err != nil {
 		return err
 	}
@@ -94,13 +86,8 @@ func (s *Store) noticeAuthor(ctx context.Context, tx *wtx, h *heldRow, event, re
 		s.log.Info("held post: author not told, address unverified", "list", h.list.address, "sender", h.sender, "event", event)
 		return nil
 	}
-	c := s.notices
-	b := s.notices.NewBody()
-	b.Para(c.T("held."+event+".body", h.list.address, h.subject))
-	if reason != "" {
-		b.Quote(reason)
-	}
-	msg, err := s.composeNotice(tx, c.T("held."+event+".subject", h.list.address), b.String(), nil)
+	n := HeldReplyNotice{Event: event, List: h.list.address, Subject: h.subject, Reason: reason}
+	msg, err := s.composeNotice(tx, n, nil)
 	if err != nil {
 		return err
 	}

@@ -52,41 +52,27 @@ func (s *Store) JoinRequest(ctx context.Context, list string, r JoinMail) error 
 		if err != nil || merged {
 			return err
 		}
-		c := s.notices
-		who := s.notices.Person(r.Name, r.Address)
 		replyTo := &mail.Address{Name: r.Name, Address: r.Address}
-		if err := s.noticeMasters(ctx, tx, l.gid, c.T("join.subject", l.name, who), s.joinBody(l, who, rid, r), replyTo); err != nil {
+		if err := s.noticeMasters(ctx, tx, l.gid, s.joinNotice(l, rid, r), replyTo); err != nil {
 			return err
 		}
 		if !r.Verified {
 			return nil
 		}
-		return s.acknowledgeJoin(ctx, tx, l, r.Address)
+		return s.tellRequester(ctx, tx, l, r.Address, JoinAcknowledged, "")
 	})
 }
 
-// joinBody is the masters' notice of a join request: who asks, their
-// subject and words quoted, and what a master can do.
-func (s *Store) joinBody(l *listRow, who string, rid int64, r JoinMail) string {
-	c := s.notices
-	b := s.notices.NewBody()
-	b.Para(c.T("join.intro", who, l.name, l.address))
-	b.Para(c.T("join.words"))
-	b.Lines(c.T("join.words.subject", c.Value(r.Subject)))
-	b.Quote(c.Value(r.Text))
-	if r.Truncated {
-		b.Para(c.T("join.words.truncated"))
-	}
-	if !r.Verified {
-		b.Para(c.T("join.unverified"))
-	}
-	b.Para(c.T("join.howto"))
+// joinNotice is the masters' notice of join request rid: who asks,
+// their words, and where a master can decide.
+func (s *Store) joinNotice(l *listRow, rid int64, r JoinMail) JoinRequestNotice {
+	n := JoinRequestNotice{Group: l.name, List: l.address, From: Person{Name: r.Name, Email: r.Address},
+		Subject: r.Subject, Text: r.Text, Truncated: r.Truncated, Verified: r.Verified,
+		API: "/api/v1/groups/" + l.id + "/requests/" + strconv.FormatInt(rid, 10)}
 	if base := s.opts.PublicURL; base != "" {
-		b.Para(c.T("join.console", base+"/g/"+l.id+"/requests"))
-	} else {
-		b.Para(c.T("join.api", "/api/v1/groups/"+l.id+"/requests/"+strconv.FormatInt(rid, 10)))
+		n.Console = base + "/g/" + l.id + "/requests"
 	}
-	return b.String()
+	return n
 }
 
 // joinText makes a request's words safe to quote: LF line ends, no
@@ -108,29 +94,4 @@ func joinText(text string, truncated bool) (string, bool) {
 		text, truncated = text[:n], true
 	}
 	return strings.Trim(text, "\n"), truncated
-}
-
-// acknowledgeJoin queues the requester's acknowledgement (see joinWhat
-// for how the list is named).
-func (s *Store) acknowledgeJoin(ctx context.Context, tx *wtx, l *listRow, requester string) error {
-	c := s.notices
-	what := s.joinWhat(l)
-	b := s.notices.NewBody()
-	b.Para(c.T("join.ack.body", what))
-	msg, err := s.composeNotice(tx, c.T("join.ack.subject", what), b.String(), nil)
-	if err != nil {
-		return err
-	}
-	_, err = enqueueFor(ctx, tx, outboundRow{from: s.NoReplyAddress(), gid: l.gid, kind: "notice"}, []string{requester}, msg)
-	return err
-}
-
-// joinWhat names the list in mail to a requester. A private group's is
-// named by the address the requester wrote to, not by the group's name,
-// which only members know.
-func (s *Store) joinWhat(l *listRow) string {
-	if !l.public {
-		return s.notices.T("join.ack.list", l.address)
-	}
-	return s.notices.T("join.ack.group", l.name, l.address)
 }

@@ -11,14 +11,14 @@ func masters(ctx context.Context, q querier, gid int64) ([]string, error) {
 		WHERE m.gid = ? AND m.role = 'master' ORDER BY u.email`, gid))
 }
 
-// noticeMasters queues a notice from groupd to the masters of group gid;
+// noticeMasters queues notice n from groupd to the masters of group gid;
 // replyTo, when not nil, is whom their replies go to.
-func (s *Store) noticeMasters(ctx context.Context, tx *wtx, gid int64, subject, body string, replyTo *mail.Address) error {
+func (s *Store) noticeMasters(ctx context.Context, tx *wtx, gid int64, n Notice, replyTo *mail.Address) error {
 	rcpts, err := masters(ctx, tx, gid)
 	if err != nil {
 		return err
 	}
-	msg, err := s.composeNotice(tx, subject, body, replyTo)
+	msg, err := s.composeNotice(tx, n, replyTo)
 	if err != nil {
 		return err
 	}

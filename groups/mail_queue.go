@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -297,7 +296,7 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 	type post struct {
 		gid     int64
 		subject string
-		lines   []string
+		failed  []Failure
 	}
 	byOID := map[int64]*post{}
 	var order []int64
@@ -317,7 +316,7 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 			byOID[oid] = &post{gid: gid, subject: subject}
 			order = append(order, oid)
 		}
-		byOID[oid].lines = append(byOID[oid].lines, fmt.Sprintf("  %s: %s", rcpt, a.Error))
+		byOID[oid].failed = append(byOID[oid].failed, Failure{Rcpt: rcpt, Error: a.Error})
 		if a.Whole {
 			continue
 		}
@@ -327,10 +326,8 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 	}
 	for _, oid := range order {
 		p := byOID[oid]
-		b := s.notices.NewBody()
-		b.Para(s.notices.T("undeliverable.intro", s.notices.Value(p.subject)))
-		b.Lines(p.lines...)
-		if err := s.noticeMasters(ctx, tx, p.gid, s.notices.T("undeliverable.subject"), b.String(), nil); err != nil {
+		n := UndeliverableNotice{Subject: p.subject, Failures: p.failed}
+		if err := s.noticeMasters(ctx, tx, p.gid, n, nil); err != nil {
 			return err
 		}
 	}

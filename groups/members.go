@@ -67,11 +67,11 @@ func (s *Store) SetMember(ctx context.Context, a Actor, id, email, role string) 
 		} else {
 			tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id, User: email})
 		}
-		line, err := s.memberLine(ctx, tx, email, current, role)
+		what, err := s.memberChange(ctx, tx, email, current, role)
 		if err != nil {
 			return err
 		}
-		return s.notifyEdit(ctx, tx, gid, a, line, email)
+		return s.notifyEdit(ctx, tx, gid, a, what, email)
 	})
 }
 
@@ -108,11 +108,11 @@ func (s *Store) RemoveMember(ctx context.Context, a Actor, id, email string) err
 			return err
 		}
 		tx.emit(Change{Kind: ChangeMemberRemoved, GroupID: id, User: email})
-		line, err := s.memberLine(ctx, tx, email, current, "")
+		what, err := s.memberChange(ctx, tx, email, current, "")
 		if err != nil {
 			return err
 		}
-		return s.notifyEdit(ctx, tx, gid, a, line, email)
+		return s.notifyEdit(ctx, tx, gid, a, what, email)
 	})
 }
 

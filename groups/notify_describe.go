@@ -2,91 +2,75 @@ package groups
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
-// describeGroup is the body of a creation notice: the new group's
-// settings and people, masters first, each named by name and address.
-func (s *Store) describeGroup(ctx context.Context, q querier, gid int64, g *Group) ([]string, error) {
+// createdNotice is the notice of group g's creation: its settings and
+// people, masters first, each named by name and address.
+func (s *Store) createdNotice(ctx context.Context, q querier, gid int64, g *Group) (GroupNotice, error) {
+	n := GroupNotice{Event: GroupCreated, Group: g.Name, New: g}
 	masters, err := scanStrings(q.QueryContext(ctx, `SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid
 		WHERE m.gid = ? AND m.role = 'master' ORDER BY u.email`, gid))
 	if err != nil {
-		return nil, err
+		return n, err
 	}
 	members, err := scanStrings(q.QueryContext(ctx, `SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid
 		WHERE m.gid = ? AND m.role = 'member' ORDER BY u.email`, gid))
 	if err != nil {
-		return nil, err
+		return n, err
 	}
-	if masters, err = s.people(ctx, q, masters); err != nil {
-		return nil, err
+	if n.Masters, err = s.people(ctx, q, masters); err != nil {
+		return n, err
 	}
-	if members, err = s.people(ctx, q, members); err != nil {
-		return nil, err
-	}
-	c := s.notices
-	line := func(key, v string) string { return c.T("field.line", c.T(key), c.Value(v)) }
-	return []string{
-		line("field.name", g.Name),
-		line("field.description", g.Description),
-		line("field.public", yesNo(c, g.Public)),
-		line("field.list.address", g.MailingList.Address),
-		line("field.masters", strings.Join(masters, ", ")),
-		line("field.members", strings.Join(members, ", ")),
-	}, nil
+	n.Members, err = s.people(ctx, q, members)
+	return n, err
 }
 
-// diffGroups says in lines what changed between two versions of a group,
-// for the notification mail; none when nothing a member cares about did.
-// Empty values read as "(none)"; the list's member addresses are named
-// by named.
-func diffGroups(c Notices, a, b *Group, named func([]string) []string) []string {
-	var out []string
-	change := func(label, from, to string) {
-		if from != to {
-			out = append(out, c.T("field.change", label, c.Value(from), c.Value(to)))
+// settingsChange is what changed between two versions of a group, for
+// the notification mail; nil when nothing a member cares about did. The
+// names of the people who may send as the list are read for it; one
+// whose name cannot be read is named by address.
+func (s *Store) settingsChange(ctx context.Context, q querier, a, b *Group) *SettingsChange {
+	changed := changedSettings(a, b)
+	if len(changed) == 0 {
+		return nil
+	}
+	c := &SettingsChange{Before: a, After: b, Changed: changed, Names: map[string]string{}}
+	for _, e := range slices.Concat(a.MailingList.SendersAs, b.MailingList.SendersAs) {
+		if p, err := s.person(ctx, q, e); err == nil && p.Name != "" {
+			c.Names[e] = p.Name
 		}
 	}
-	list := func(v []string) string { return strings.Join(named(v), ", ") }
-	change(c.T("field.name"), a.Name, b.Name)
-	change(c.T("field.description"), a.Description, b.Description)
-	change(c.T("field.public"), yesNo(c, a.Public), yesNo(c, b.Public))
-	change(c.T("field.external"), yesNo(c, a.External), yesNo(c, b.External))
-	change(c.T("field.notify"), onOff(c, a.Notify), onOff(c, b.Notify))
+	return c
+}
+
+// changedSettings names the settings a member is told about that differ
+// between a and b, as the API's JSON does, in the order of Group's fields.
+func changedSettings(a, b *Group) []string {
+	var out []string
+	diff := func(setting string, changed bool) {
+		if changed {
+			out = append(out, setting)
+		}
+	}
+	list := func(x, y []string) bool { return strings.Join(x, ", ") != strings.Join(y, ", ") }
+	diff("name", a.Name != b.Name)
+	diff("description", a.Description != b.Description)
+	diff("public", a.Public != b.Public)
+	diff("external", a.External != b.External)
+	diff("notify", a.Notify != b.Notify)
 	for _, f := range AllFeatures() {
-		change(c.T("field.feature", c.T("feature."+f)), onOff(c, a.Features.On(f)), onOff(c, b.Features.On(f)))
+		diff("features."+f, a.Features.On(f) != b.Features.On(f))
 	}
 	la, lb := a.MailingList, b.MailingList
-	change(c.T("field.list.enabled"), onOff(c, la.Enabled), onOff(c, lb.Enabled))
-	change(c.T("field.list.address"), la.Address, lb.Address)
-	change(c.T("field.list.restriction"), sendText(c, la.SendRestriction), sendText(c, lb.SendRestriction))
-	change(c.T("field.list.block_external"), onOff(c, la.BlockExternal), onOff(c, lb.BlockExternal))
-	change(c.T("field.list.moderation"), c.T("moderation."+la.Moderation), c.T("moderation."+lb.Moderation))
-	change(c.T("field.list.external_members"), strings.Join(la.ExternalMembers, ", "), strings.Join(lb.ExternalMembers, ", "))
-	change(c.T("field.list.senders_as"), list(la.SendersAs), list(lb.SendersAs))
-	change(c.T("field.list.allowed"), strings.Join(la.Allowed, ", "), strings.Join(lb.Allowed, ", "))
+	diff("mailing_list.enabled", la.Enabled != lb.Enabled)
+	diff("mailing_list.address", la.Address != lb.Address)
+	diff("mailing_list.send_restriction", la.SendRestriction != lb.SendRestriction)
+	diff("mailing_list.block_external", la.BlockExternal != lb.BlockExternal)
+	diff("mailing_list.moderation", la.Moderation != lb.Moderation)
+	diff("mailing_list.external_members", list(la.ExternalMembers, lb.ExternalMembers))
+	diff("mailing_list.senders_as", list(la.SendersAs, lb.SendersAs))
+	diff("mailing_list.allowed", list(la.Allowed, lb.Allowed))
 	return out
-}
-
-func yesNo(c Notices, v bool) string {
-	if v {
-		return c.T("value.yes")
-	}
-	return c.T("value.no")
-}
-
-func onOff(c Notices, v bool) string {
-	if v {
-		return c.T("value.on")
-	}
-	return c.T("value.off")
-}
-
-// sendText is a send restriction in words; an unknown one as it is.
-func sendText(c Notices, v string) string {
-	switch v {
-	case SendAnyone, SendMembers, SendListed:
-		return c.T("send." + v)
-	}
-	return v
 }

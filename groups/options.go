@@ -182,34 +182,22 @@ type AddressGrammar interface {
 	ParseVERPToken(token string) (rid int64, salt string, ok bool)
 }
 
-// Notices writes the words of groupd's own mail in the organisation's
-// language: the Group notifications, join requests and their
-// acknowledgements, held posts, and the masters' delivery reports. The
-// store decides when a notice goes, to whom and which sentences it says,
-// and queues it in the transaction that caused it; the texts and the
-// message format are internal/notice's (Notices), which the
-// daemon gives the store (Options.Notices).
+// Notices writes groupd's own mail in the organisation's language: the
+// Group notifications, join requests and the replies to them, held posts,
+// and the masters' delivery reports. The store decides when a notice
+// goes, to whom and what it tells (a Notice, notice.go: facts only);
+// which sentences tell it and the message format are internal/notice's
+// (Catalog), which the daemon gives the store (Options.Notices).
 type Notices interface {
-	// T is the text of catalog key with args (fmt verbs).
-	T(key string, args ...any) string
-	// Value is how a setting's value reads: "(none)" when it is empty.
-	Value(v string) string
-	// Person names someone by display name and address.
-	Person(name, addr string) string
-	// NewBody starts the text of a notice.
-	NewBody() NoticeBody
+	// Render is the Subject and the plain text of notice n; an error
+	// for a kind of Notice it does not know.
+	Render(n Notice) (subject, body string, err error)
+	// Digest is the words of a digest of posts posts of group made at
+	// date: its Subject, the heading of its table of contents and its
+	// MIME preamble.
+	Digest(group string, date time.Time, posts int) (subject, contents, preamble string)
 	// Compose is the notice as a message (RFC 5322) with header fields
 	// encoded and lines within their limits; replyTo and attached (a
 	// message sent along) may be nil.
 	Compose(from, replyTo *mail.Address, subject, messageID string, date time.Time, body string, attached []byte) ([]byte, error)
-}
-
-// NoticeBody builds the text of a notice: paragraphs (wrapped), lines
-// kept whole, and quotations. An alias of an unnamed interface, so that
-// an implementation can name the type without importing groups.
-type NoticeBody = interface {
-	Para(text string)
-	Lines(lines ...string)
-	Quote(text string)
-	String() string
 }

@@ -39,11 +39,16 @@ const ChangeOutbound = "outbound.queued"
 // NoReplyAddress is the sender of groupd's own notifications.
 func (s *Store) NoReplyAddress() string { return "groupd-noreply@" + s.opts.MailDomains[0] }
 
-// composeNotice writes a notice from groupd's no-reply address in the
-// organisation's language (Options.Notices: RFC 2047 headers, folded,
-// long lines quoted-printable). replyTo, when not nil, is whom a reply
-// goes to; attached, when not nil, a message sent along (message/rfc822).
-func (s *Store) composeNotice(tx *wtx, subject, body string, replyTo *mail.Address, attached ...[]byte) ([]byte, error) {
+// composeNotice writes notice n from groupd's no-reply address in the
+// organisation's language (Options.Notices: its words, RFC 2047 headers,
+// folded, long lines quoted-printable). replyTo, when not nil, is whom a
+// reply goes to; attached, when not nil, a message sent along
+// (message/rfc822).
+func (s *Store) composeNotice(tx *wtx, n Notice, replyTo *mail.Address, attached ...[]byte) ([]byte, error) {
+	subject, body, err := s.notices.Render(n)
+	if err != nil {
+		return nil, err
+	}
 	id := make([]byte, 12)
 	rand.Read(id)
 	var att []byte

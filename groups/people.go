@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Person is a user as a people picker shows them.
+// Person is a user as a people picker shows them, and someone a notice
+// names (notice.go).
 type Person struct {
 	Email string `json:"email"`
 	Name  string `json:"name"`

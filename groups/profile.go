@@ -36,7 +36,7 @@ func (s *Store) SetProfile(ctx context.Context, a Actor, id string, data []byte)
 			return err
 		}
 		tx.emit(Change{Kind: ChangeGroupUpdated, GroupID: id})
-		return s.notifyEdit(ctx, tx, acc.gid, a, s.notices.T("profile.changed"))
+		return s.notifyEdit(ctx, tx, acc.gid, a, GroupNotice{Profile: true})
 	})
 }
 

@@ -100,7 +100,7 @@ func (s *Store) DeleteGroup(ctx context.Context, a Actor, id string) error {
 		}
 		if g.Notify {
 			// Written before the memberships go, so the members can be told.
-			if err := s.notifyGroup(ctx, tx, acc.gid, a, groupNotice{event: eventDeleted, name: g.Name}); err != nil {
+			if err := s.notifyGroup(ctx, tx, acc.gid, a, GroupNotice{Event: GroupDeleted, Group: g.Name}); err != nil {
 				return err
 			}
 		}

@@ -1,10 +1,6 @@
 package groups
 
-import (
-	"context"
-	"slices"
-	"time"
-)
+import "context"
 
 // SummariseUnsubscribes tells the masters of each list the external
 // addresses that left it by their unsubscribe link since the list's last
@@ -90,16 +86,9 @@ func (s *Store) summariseList(ctx context.Context, tx *wtx, gid int64) (bool, er
 	if err := tx.QueryRowContext(ctx, `SELECT name, list_address FROM groups WHERE gid = ?`, gid).Scan(&name, &list); err != nil {
 		return false, err
 	}
-	c := s.notices
-	b := c.NewBody()
-	b.Para(c.T("unsubscribe.summary.intro", name, list))
-	lines := make([]string, 0, len(rs))
+	n := UnsubscribedNotice{Group: name, List: list}
 	for _, r := range rs {
-		lines = append(lines, c.T("unsubscribe.summary.line", r.address,
-			unixTime(r.at).UTC().Format(time.RFC3339), c.T("unsubscribe.via."+r.via)))
+		n.Removals = append(n.Removals, Removal{Address: r.address, At: unixTime(r.at), Via: r.via})
 	}
-	slices.Sort(lines) // by address: RETURNING gives no order
-	b.Lines(lines...)
-	b.Para(c.T("unsubscribe.summary.readd"))
-	return true, s.noticeMasters(ctx, tx, gid, c.T("unsubscribe.summary.subject", list, len(rs)), b.String(), nil)
+	return true, s.noticeMasters(ctx, tx, gid, n, nil)
 }

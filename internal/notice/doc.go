@@ -11,8 +11,11 @@
 // folded, and a body whose long lines are quoted-printable (RFC 2045
 // §6.7), so that no line exceeds RFC 5322 §2.1.1's limits.
 //
-// The package imports no other groupd package, and the groups store does
-// not import it: the store, which decides when a notice goes, to whom
-// and which sentences it says, is given a *Catalog (message.go) as
-// groups.Options.Notices by the daemon.
+// The groups store decides when a notice goes, to whom and what it tells:
+// a groups.Notice, which holds facts only (groups/notice.go). This
+// package chooses the sentences that tell them (Render, render*.go):
+// which catalog texts, in which order, as paragraphs, lines kept whole
+// or quotations. It imports groups for those types and no other groupd
+// package; the store does not import it, and is given a *Catalog as
+// groups.Options.Notices by the daemon (daemon.StoreOptions).
 package notice

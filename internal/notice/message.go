@@ -116,23 +116,9 @@ func TransferEncoding(body string) string {
 }
 
 // The groups store takes a *Catalog as its notices (groups.Notices,
-// Options.Notices): it decides when a notice goes, to whom and which
-// sentences it says; these methods give the words and the message. Their
-// types are the standard library's, so that neither package imports the
-// other.
-
-// Person is the package's Person.
-func (c *Catalog) Person(name, addr string) string { return Person(name, addr) }
-
-// NewBody starts the text of a notice (a *Body).
-func (c *Catalog) NewBody() interface {
-	Para(text string)
-	Lines(lines ...string)
-	Quote(text string)
-	String() string
-} {
-	return &Body{}
-}
+// Options.Notices): it decides when a notice goes, to whom and what it
+// tells (a groups.Notice); Render (render.go) words it and Compose makes
+// it a message.
 
 // Compose is Message.Bytes for a notice in the catalog's language
 // (Content-Language); replyTo and attached may be nil.

@@ -3,8 +3,6 @@ package smtp
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net"
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
@@ -32,42 +30,6 @@ func (w *worker) close() {
 	if w.c != nil {
 		w.c.quit()
 		w.c = nil
-	}
-}
-
-// outcome collects what happened to a batch's rows.
-type outcome struct {
-	q   *Queue
-	now time.Time
-	d   groups.Delivery
-}
-
-// fail records a failure of it: permanent for a 5xx answer (or past
-// GiveUp), else a retry.
-func (o *outcome) fail(it groups.OutboundItem, err error) {
-	code, text := describe(err)
-	a := groups.Attempt{RID: it.RID, Code: code, Error: text}
-	var se *gosmtp.SMTPError
-	if errors.As(err, &se) && se.Code >= 500 {
-		o.d.Failed = append(o.d.Failed, a)
-		return
-	}
-	if a.Next = o.q.retryAt(it, o.now); a.Next.IsZero() {
-		a.Error = "gave up after " + o.q.opts.GiveUp.String() + ": " + text
-		o.d.Failed = append(o.d.Failed, a)
-		return
-	}
-	o.d.Retry = append(o.d.Retry, a)
-}
-
-// failAll records err, an answer to the whole transaction, for items.
-func (o *outcome) failAll(items []groups.OutboundItem, err error) {
-	n := len(o.d.Failed)
-	for _, it := range items {
-		o.fail(it, err)
-	}
-	for i := n; i < len(o.d.Failed); i++ {
-		o.d.Failed[i].Whole = true
 	}
 }
 
@@ -127,7 +89,8 @@ func (w *worker) finish(b batch, o *outcome) {
 // transact sends a batch's rows: those whose copies are alike in one
 // SMTP transaction, then each external address's copy, which carries its
 // own unsubscribe fields (unsubscribe.go), in one of its own on the same
-// connection. The batch's outcome is still recorded once, so a
+// connection, pipelined one behind another when the relay allows
+// (pipeline.go). The batch's outcome is still recorded once, so a
 // 100-address batch costs one store write however many transactions it
 // takes, and a crash repeats at most the batches in flight, as before.
 // An error means the connection is unusable (the rows' outcomes are
@@ -148,11 +111,23 @@ func (w *worker) transact(msg *groups.OutboundMessage, items []groups.OutboundIt
 	for i := range own {
 		txs = append(txs, own[i:i+1])
 	}
+	c, err := w.client()
+	if err != nil {
+		o.failRest(txs, err)
+		return err
+	}
+	if c.pipeline && len(txs) > 1 {
+		return w.pipeline(c, msg, txs, o)
+	}
+	return w.oneByOne(msg, txs, o)
+}
+
+// oneByOne runs txs one after another, each waiting for the previous
+// one's last answer.
+func (w *worker) oneByOne(msg *groups.OutboundMessage, txs [][]groups.OutboundItem, o *outcome) error {
 	for i, tx := range txs {
 		if err := w.transactOne(msg, tx, o); err != nil {
-			for _, rest := range txs[i+1:] {
-				o.failAll(rest, err)
-			}
+			o.failRest(txs[i+1:], err)
 			return err
 		}
 	}
@@ -167,10 +142,7 @@ func (w *worker) transactOne(msg *groups.OutboundMessage, items []groups.Outboun
 		return err
 	}
 	from := envelopeFrom(msg, items[0].RID)
-	rcpts := make([]string, len(items))
-	for i, it := range items {
-		rcpts[i] = it.Rcpt
-	}
+	rcpts := rcptsOf(items)
 	data := w.q.copyFor(msg, items)
 	mailErr, rcptErrs, dataErr := c.transaction(from, rcpts, data)
 	if mailErr != nil && !isSMTP(mailErr) && rcptErrs == nil {
@@ -182,33 +154,25 @@ func (w *worker) transactOne(msg *groups.OutboundMessage, items []groups.Outboun
 		}
 		mailErr, rcptErrs, dataErr = c.transaction(from, rcpts, data)
 	}
-	if mailErr != nil {
-		o.failAll(items, mailErr)
+	o.transaction(items, mailErr, rcptErrs, dataErr)
+	switch {
+	case mailErr != nil:
 		return connErr(c, mailErr)
-	}
-	var accepted []groups.OutboundItem
-	for i, it := range items {
-		if rcptErrs[i] != nil {
-			o.fail(it, rcptErrs[i])
-			continue
-		}
-		accepted = append(accepted, it)
-	}
-	if len(accepted) == 0 {
+	case !anyNil(rcptErrs):
 		return connErr(c, nil)
-	}
-	if dataErr != nil {
-		o.failAll(accepted, dataErr)
+	case dataErr != nil:
 		return connErr(c, dataErr)
 	}
-	carried := groups.Carried{First: items[0].RID}
-	for _, it := range accepted {
-		o.d.Sent = append(o.d.Sent, it.RID)
-		carried.Rows = append(carried.Rows, it.RID)
-	}
-	o.d.Carried = append(o.d.Carried, carried)
 	w.used = time.Now()
 	return nil
+}
+
+func rcptsOf(items []groups.OutboundItem) []string {
+	rcpts := make([]string, len(items))
+	for i, it := range items {
+		rcpts[i] = it.Rcpt
+	}
+	return rcpts
 }
 
 // client is the worker's connection to the relay, dialled when needed.
@@ -237,25 +201,6 @@ func connErr(c *relayConn, err error) error {
 func isSMTP(err error) bool {
 	var se *gosmtp.SMTPError
 	return errors.As(err, &se)
-}
-
-// describe gives an error's enhanced code and text for the queue row.
-func describe(err error) (code, text string) {
-	var se *gosmtp.SMTPError
-	if errors.As(err, &se) {
-		e := se.EnhancedCode
-		if e != gosmtp.NoEnhancedCode && e != gosmtp.EnhancedCodeNotSet {
-			code = fmt.Sprintf("%d.%d.%d", e[0], e[1], e[2])
-		} else {
-			code = fmt.Sprintf("%d.0.0", se.Code/100)
-		}
-		return code, fmt.Sprintf("%d %s %s", se.Code, code, se.Message)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return "4.4.1", "relay unreachable: " + err.Error()
-	}
-	return "4.0.0", err.Error()
 }
 
 // envelopeFrom is the envelope sender for a transaction of msg whose first

@@ -13,11 +13,12 @@ import (
 )
 
 // relayConn is the queue's connection to the relay: an SMTP client (RFC
-// 5321) that pipelines MAIL and the RCPTs of a transaction when the relay
-// offers PIPELINING (RFC 2920), so that a batch of 100 recipients costs
-// three round trips instead of 102. Answers come back as *gosmtp.SMTPError
-// (code, enhanced code, text) as go-smtp's client gives them; any other
-// error means the connection is unusable.
+// 5321) that pipelines MAIL, the RCPTs and DATA of a transaction when the
+// relay offers PIPELINING (RFC 2920), so that a transaction of 100
+// recipients costs two round trips instead of 103 (and the transactions
+// of a batch one each, one behind another: pipeline.go). Answers come
+// back as *gosmtp.SMTPError (code, enhanced code, text) as go-smtp's
+// client gives them; any other error means the connection is unusable.
 type relayConn struct {
 	conn     net.Conn
 	r        *textproto.Reader
@@ -119,27 +120,9 @@ func smtpError(code int, lines []string) *gosmtp.SMTPError {
 // dataErr the answer to DATA or the final dot. A non-SMTP error in any of
 // them means the connection is gone.
 func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailErr error, rcptErrs []error, dataErr error) {
-	if strings.ContainsAny(from, "\r\n") {
-		return &gosmtp.SMTPError{Code: 553, EnhancedCode: gosmtp.EnhancedCode{5, 1, 7}, Message: "bad sender address"}, nil, nil
-	}
-	mail := "MAIL FROM:<" + from + ">"
-	if c.size {
-		mail += " SIZE=" + strconv.Itoa(len(data))
-	}
-	if c.utf8 && needsUTF8(from, rcpts, data) {
-		mail += " SMTPUTF8"
-	}
-	cmds := []string{mail}
-	for _, r := range rcpts {
-		if strings.ContainsAny(r, "\r\n") { // never stored so; a line break would start a command
-			r = strings.Map(func(c rune) rune {
-				if c == '\r' || c == '\n' {
-					return -1
-				}
-				return c
-			}, r)
-		}
-		cmds = append(cmds, "RCPT TO:<"+r+">")
+	cmds, err := c.envelope(from, rcpts, data)
+	if err != nil {
+		return err, nil, nil
 	}
 	if c.pipeline {
 		return c.pipelined(cmds, data)
@@ -161,46 +144,64 @@ func (c *relayConn) transaction(from string, rcpts []string, data []byte) (mailE
 	return nil, rcptErrs, c.data(data)
 }
 
+// envelope is a transaction's MAIL and RCPT commands, or the answer to a
+// sender that cannot be sent.
+func (c *relayConn) envelope(from string, rcpts []string, data []byte) ([]string, error) {
+	if strings.ContainsAny(from, "\r\n") {
+		return nil, &gosmtp.SMTPError{Code: 553, EnhancedCode: gosmtp.EnhancedCode{5, 1, 7}, Message: "bad sender address"}
+	}
+	mail := "MAIL FROM:<" + from + ">"
+	if c.size {
+		mail += " SIZE=" + strconv.Itoa(len(data))
+	}
+	if c.utf8 && needsUTF8(from, rcpts, data) {
+		mail += " SMTPUTF8"
+	}
+	cmds := make([]string, 0, 1+len(rcpts))
+	cmds = append(cmds, mail)
+	for _, r := range rcpts {
+		if strings.ContainsAny(r, "\r\n") { // never stored so; a line break would start a command
+			r = strings.Map(func(c rune) rune {
+				if c == '\r' || c == '\n' {
+					return -1
+				}
+				return c
+			}, r)
+		}
+		cmds = append(cmds, "RCPT TO:<"+r+">")
+	}
+	return cmds, nil
+}
+
 // pipelined sends MAIL, the RCPTs and DATA in one group (RFC 2920 §3.1:
 // DATA may end a group), so that a transaction costs two round trips:
 // the group, then the message. A server refuses DATA when it accepted
 // no recipient (§3.1); one that says 354 anyway gets a lone dot.
 func (c *relayConn) pipelined(cmds []string, data []byte) (mailErr error, rcptErrs []error, dataErr error) {
-	c.conn.SetDeadline(time.Now().Add(c.timeout))
-	for _, l := range append(cmds, "DATA") {
-		if _, err := c.w.W.WriteString(l + "\r\n"); err != nil {
-			return err, nil, nil
-		}
-	}
-	if err := c.w.W.Flush(); err != nil {
+	c.begin()
+	c.group(cmds)
+	if err := c.flush(); err != nil {
 		return err, nil, nil
 	}
-	errs := make([]error, len(cmds))
-	for i := range cmds {
-		_, errs[i] = c.reply(2)
-		if errs[i] != nil && !isSMTP(errs[i]) {
-			return errs[i], nil, nil
-		}
+	mailErr, rcptErrs, dataErr, err := c.groupReplies(len(cmds) - 1)
+	if err != nil {
+		return err, nil, nil
 	}
-	_, dataErr = c.reply(3)
-	if dataErr != nil && !isSMTP(dataErr) {
-		return dataErr, nil, nil
-	}
-	if errs[0] != nil || !anyNil(errs[1:]) {
+	if mailErr != nil || !anyNil(rcptErrs) {
 		if dataErr == nil { // 354 with nothing to send it to
 			if _, err := c.cmd(2, "."); err != nil && !isSMTP(err) {
 				return err, nil, nil
 			}
 		}
-		if errs[0] != nil {
-			return errs[0], nil, nil
+		if mailErr != nil {
+			return mailErr, nil, nil
 		}
-		return nil, errs[1:], nil
+		return nil, rcptErrs, nil
 	}
 	if dataErr != nil {
-		return nil, errs[1:], dataErr
+		return nil, rcptErrs, dataErr
 	}
-	return nil, errs[1:], c.data(data)
+	return nil, rcptErrs, c.data(data)
 }
 
 func anyNil(errs []error) bool {
@@ -243,29 +244,10 @@ func isASCII(s string) bool {
 	return true
 }
 
-// commands sends cmds and reads their replies: all at once when
-// pipelining, else one by one. The returned error is a connection error;
-// SMTP answers are in errs.
+// commands sends cmds one by one (no PIPELINING) and reads their
+// replies. The returned error is a connection error; SMTP answers are in
+// errs.
 func (c *relayConn) commands(cmds []string) (errs []error, err error) {
-	c.conn.SetDeadline(time.Now().Add(c.timeout))
-	if c.pipeline {
-		for _, l := range cmds {
-			if _, err := c.w.W.WriteString(l + "\r\n"); err != nil {
-				return nil, err
-			}
-		}
-		if err := c.w.W.Flush(); err != nil {
-			return nil, err
-		}
-		for range cmds {
-			_, e := c.reply(2)
-			if e != nil && !isSMTP(e) {
-				return nil, e
-			}
-			errs = append(errs, e)
-		}
-		return errs, nil
-	}
 	for _, l := range cmds {
 		_, e := c.cmd(2, l)
 		if e != nil && !isSMTP(e) {
@@ -276,18 +258,12 @@ func (c *relayConn) commands(cmds []string) (errs []error, err error) {
 	return errs, nil
 }
 
-// data sends the message once DATA was answered 354, dot-stuffed (RFC
-// 5321 §4.5.2) and with the final dot, and reads the answer. Messages are
-// stored with CRLF lines only (readMessage); a row queued before that
-// rule has its bare CR and LF made CRLF here, so that no
-// "<CR>.<CR><LF>" reaches the relay.
+// data sends the message once DATA was answered 354, dot-stuffed and
+// with the final dot (writeDot), and reads the answer.
 func (c *relayConn) data(msg []byte) error {
-	c.conn.SetDeadline(time.Now().Add(c.timeout))
-	w := c.w.DotWriter()
-	if _, err := w.Write(toCRLF(msg)); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
+	c.begin()
+	c.message(msg)
+	if err := c.flush(); err != nil {
 		return err
 	}
 	_, err := c.reply(2)

@@ -29,7 +29,7 @@ type Delivery struct {
 	// (policy refusals, 5.7.x, do not count). Default 5.
 	BounceLimit int `toml:"bounce_limit"`
 	// RelayConcurrency is how many transactions to the relay run at
-	// once. Default 16.
+	// once. Default 8.
 	RelayConcurrency int `toml:"relay_concurrency"`
 	// Retry is the back-off after each temporary failure, as duration
 	// strings; the last repeats. Default ["1m", "5m", "15m", "1h", "4h"].
@@ -63,7 +63,7 @@ func (d Delivery) Location() *time.Location {
 }
 
 func deliveryDefaults() Delivery {
-	return Delivery{FromRewrite: "never", BounceLimit: 5, RelayConcurrency: 16,
+	return Delivery{FromRewrite: "never", BounceLimit: 5, RelayConcurrency: 8,
 		Retry:  []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour},
 		GiveUp: 5 * 24 * time.Hour, HoldDays: 14,
 		DigestHour: 7, Timezone: "UTC", DigestMaxBytes: 1 << 20}

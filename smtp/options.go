@@ -159,7 +159,7 @@ type QueueOptions struct {
 	Relay string
 	// Hostname is the EHLO name. Default "localhost".
 	Hostname string
-	// Concurrency is how many transactions run at once. Default 16.
+	// Concurrency is how many transactions run at once. Default 8.
 	Concurrency int
 	// BatchSize is the most recipients of one domain in one transaction.
 	// Default 100.
@@ -214,7 +214,7 @@ func (o *QueueOptions) fill() error {
 		o.Hostname = "localhost"
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = 8
 	}
 	if o.BatchSize <= 0 || o.BatchSize > 100 {
 		o.BatchSize = 100

@@ -241,7 +241,8 @@ func waitQuiet(t *testing.T, path string) {
 	defer db.Close()
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		var queued, sent int
-		db.QueryRow(`SELECT count(*) FILTER (WHERE state = 'queued'), count(*) FILTER (WHERE state = 'sent') FROM outbound_rcpts`).Scan(&queued, &sent)
+		db.QueryRow(`SELECT count(*) FILTER (WHERE state = 'queued') + (SELECT count(*) FROM outbound_bundles),
+			count(*) FILTER (WHERE state = 'sent') FROM outbound_rcpts`).Scan(&queued, &sent)
 		if queued == 0 && sent > 0 {
 			time.Sleep(200 * time.Millisecond)
 			return

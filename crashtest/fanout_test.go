@@ -151,10 +151,13 @@ func TestCrashFanout(t *testing.T) {
 // roundLike is the LIKE pattern of the Message-IDs of round r's posts.
 func roundLike(r int) string { return fmt.Sprintf("f%d-%%", r) }
 
-// roundStateQuery counts the queue rows of one round's posts by state.
-const roundStateQuery = `SELECT count(*) FILTER (WHERE r.state = 'sent'), count(*) FILTER (WHERE r.state = 'queued')
+// roundStateQuery counts the recipients of one round's posts sent, and
+// queued (in rows, or in the bundles the queue has not expanded yet).
+const roundStateQuery = `SELECT count(*) FILTER (WHERE r.state = 'sent'), count(*) FILTER (WHERE r.state = 'queued') +
+	  (SELECT coalesce(sum(b.n), 0) FROM outbound o JOIN outbound_bundles b ON b.oid = o.oid JOIN messages m ON m.mid = o.mid
+	   WHERE o.kind = 'post' AND trim(m.message_id, '<>') LIKE ?1)
 	FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid JOIN messages m ON m.mid = o.mid
-	WHERE o.kind = 'post' AND trim(m.message_id, '<>') LIKE ?`
+	WHERE o.kind = 'post' AND trim(m.message_id, '<>') LIKE ?1`
 
 // waitPartway polls the running daemon's store until at least target
 // rows of round r's posts are sent while some are still queued (false),
@@ -236,16 +239,16 @@ func domainOf(addr string) string {
 	return ""
 }
 
-// waitDrained waits until no recipient is queued or failed in the
-// running daemon's queue.
+// waitDrained waits until no recipient is queued (in a row or a bundle)
+// or failed in the running daemon's queue.
 func waitDrained(t *testing.T, e *env, limit time.Duration) bool {
 	t.Helper()
 	db := e.db()
 	defer db.Close()
 	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		var queued, failed int
-		if err := db.QueryRow(`SELECT count(*) FILTER (WHERE state = 'queued'), count(*) FILTER (WHERE state = 'failed')
-			FROM outbound_rcpts`).Scan(&queued, &failed); err != nil {
+		if err := db.QueryRow(`SELECT count(*) FILTER (WHERE state = 'queued') + (SELECT count(*) FROM outbound_bundles),
+			count(*) FILTER (WHERE state = 'failed') FROM outbound_rcpts`).Scan(&queued, &failed); err != nil {
 			continue
 		}
 		if failed > 0 {

@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -39,12 +40,17 @@ func setupTeam(t *testing.T, e *env) []string {
 }
 
 // queuedFor lists the recipients queued (or already sent) for the list
-// copy of the post with Message-ID id.
+// copy of the post with Message-ID id: its queue rows, or the recipients
+// of its bundle while the queue has not made its rows (groups.Unbundle;
+// a post has one or the other, in one transaction).
 func queuedFor(t *testing.T, db *sql.DB, id string) []string {
 	t.Helper()
 	// An archived post's queue row names its archived copy (outbound.mid)
 	// instead of holding the bytes.
-	rows, err := db.Query(`SELECT r.rcpt FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid
+	rows, err := db.Query(`SELECT 0, r.rcpt FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid
+		WHERE o.kind = 'post' AND (o.mid IN (SELECT mid FROM messages WHERE message_id IN (?1, ?2))
+		  OR instr(CAST(o.data AS TEXT), ?2) > 0)
+		UNION ALL SELECT 1, b.rcpts FROM outbound o JOIN outbound_bundles b ON b.oid = o.oid
 		WHERE o.kind = 'post' AND (o.mid IN (SELECT mid FROM messages WHERE message_id IN (?1, ?2))
 		  OR instr(CAST(o.data AS TEXT), ?2) > 0)`, id, "<"+id+">")
 	if err != nil {
@@ -53,9 +59,18 @@ func queuedFor(t *testing.T, db *sql.DB, id string) []string {
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
+		var bundle bool
 		var r string
-		rows.Scan(&r)
-		out = append(out, strings.ToLower(r))
+		rows.Scan(&bundle, &r)
+		list := []string{r}
+		if bundle { // a JSON array of addresses
+			if err := json.Unmarshal([]byte(r), &list); err != nil {
+				t.Fatalf("bundle %q: %v", r, err)
+			}
+		}
+		for _, x := range list {
+			out = append(out, strings.ToLower(x))
+		}
 	}
 	sort.Strings(out)
 	return out

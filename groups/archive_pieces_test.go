@@ -63,6 +63,7 @@ func TestArchivePiecesReadBack(t *testing.T) {
 		t.Fatalf("IMAP full data differs or stored %d (%v)", ms[0].Stored, err)
 	}
 	checkRanges(t, s, alice, uint32(p.ArchiveUID), data)
+	unbundleAll(t, s)
 	items, err := s.DueOutbound(ctx, time.Now().Add(time.Hour), 10, 0, nil)
 	if err != nil || len(items) == 0 {
 		t.Fatalf("queue %v %v", items, err)

@@ -41,6 +41,7 @@ func postTo(t *testing.T, s *Store, n int, subject string) *Post {
 
 func queuedRcpts(t *testing.T, s *Store, kind string) []string {
 	t.Helper()
+	unbundleAll(t, s)
 	got, err := scanStrings(s.rdb.Query(`SELECT r.rcpt FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
 		WHERE o.kind = ? ORDER BY r.rcpt`, kind))
 	if err != nil {

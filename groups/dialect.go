@@ -188,3 +188,22 @@ func (d *dialect) noIndex(col string) string {
 	}
 	return "+" + col
 }
+
+// jsonArray is the aggregate of the text column col's values as a JSON
+// array, as text, in the order the rows come (a post's bundle of
+// recipients, mail_bundle.go).
+func (d *dialect) jsonArray(col string) string {
+	if d.pg {
+		return "json_agg(" + col + ")::text"
+	}
+	return "json_group_array(" + col + ")"
+}
+
+// jsonElements is a FROM item of the strings of the JSON array in text
+// column col, one row each: value, and key (the position, for ORDER BY).
+func (d *dialect) jsonElements(col string) string {
+	if d.pg {
+		return "json_array_elements_text(" + col + "::json) WITH ORDINALITY AS j(value, key)"
+	}
+	return "json_each(" + col + ") AS j"
+}

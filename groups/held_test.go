@@ -35,6 +35,7 @@ func post(sender string, verified bool) *Post {
 
 // queued is how many queue rows of the kind go to rcpt.
 func queued(t *testing.T, s *Store, kind, rcpt string) int {
+	unbundleAll(t, s)
 	return countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
 		WHERE o.kind = ? AND r.rcpt = ?`, kind, rcpt)
 }

@@ -29,6 +29,7 @@ func newBounceFixture(t testing.TB) *bounceFixture {
 	if err := s.AcceptPosts(ctx, []*Post{p}); err != nil {
 		t.Fatal(err)
 	}
+	unbundleAll(t, s)
 	items, err := s.DueOutbound(ctx, time.Now(), 100, 0, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -187,25 +187,27 @@ func (a *acceptTx) deliver(ctx context.Context, l *listRow, p *Post) error {
 	return nil
 }
 
-// recipients writes the queue rows of post oid to group gid's list, in
-// one statement: the fan-out of a big list costs no round trip per
-// member. The first post to a list in the transaction works them out;
-// the others copy its rows.
+// recipients records the recipients of post oid to group gid's list as
+// one bundle row (mail_bundle.go): the addresses, not a queue row each,
+// so that acceptance writes one row per post whatever the list's size;
+// the queue makes the rows when it has room for them (Store.Unbundle).
+// The first post to a list in the transaction works them out; the
+// others copy its bundle. A list without recipients gets no bundle.
 func (a *acceptTx) recipients(ctx context.Context, gid, oid int64) (int, error) {
-	var res sql.Result
+	var n int
 	var err error
 	if first, ok := a.fanout[gid]; ok {
-		res, err = a.q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
-			SELECT ?, rcpt, ? FROM outbound_rcpts WHERE oid = ?`, oid, a.tx.unix(), first)
+		err = a.q.QueryRowContext(ctx, `INSERT INTO outbound_bundles (oid, rcpts, n)
+			SELECT ?, rcpts, n FROM outbound_bundles WHERE oid = ? RETURNING n`, oid, first).Scan(&n)
 	} else {
-		res, err = a.q.ExecContext(ctx, `INSERT INTO outbound_rcpts (oid, rcpt, next_try)
-			SELECT ?, r.a, ? FROM (`+recipientsSQL+`) AS r`, oid, a.tx.unix(), gid)
+		err = a.q.QueryRowContext(ctx, `INSERT INTO outbound_bundles (oid, rcpts, n)
+			SELECT ?1, b.rcpts, b.n FROM (SELECT `+a.tx.d.jsonArray("r.a")+` AS rcpts, COUNT(*) AS n
+			FROM (`+recipientsSQL+`) AS r) AS b WHERE b.n > 0 RETURNING n`, oid, gid).Scan(&n)
 	}
-	if err != nil {
-		return 0, err
+	if errors.Is(err, errNoRows) {
+		return 0, nil
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	return n, err
 }
 
 // keepForDigests keeps post p of group gid for the group's digest
@@ -232,18 +234,18 @@ func (a *acceptTx) keepForDigests(ctx context.Context, gid int64, p *Post) error
 	return keepForDigests(ctx, a.q, gid, p.Data, received)
 }
 
-// recipientsSQL selects every member and external member of group ?3
+// recipientsSQL selects every member and external member of group ?2
 // whose delivery mode is each (issue 13: digest recipients get the post
 // in their digest, none gets no mail), once each, without the external
 // members disabled for bouncing. An external address that is also a
 // member goes by the member's mode. (The
 // queue groups a claim's rows by domain; sorting here cost a fifth of a
 // post's time.)
-const recipientsSQL = `SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3 AND m.delivery = 'each'
+const recipientsSQL = `SELECT u.email AS a FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?2 AND m.delivery = 'each'
 	UNION ALL
-	SELECT address FROM list_addresses WHERE gid = ?3 AND kind = 'external' AND delivery = 'each'
-	  AND address NOT IN (SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?3)
-	  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?3 AND disabled = 1)`
+	SELECT address FROM list_addresses WHERE gid = ?2 AND kind = 'external' AND delivery = 'each'
+	  AND address NOT IN (SELECT u.email FROM memberships m JOIN users u ON u.uid = m.uid WHERE m.gid = ?2)
+	  AND address NOT IN (SELECT address FROM list_bounces WHERE gid = ?2 AND disabled = 1)`
 
 func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {

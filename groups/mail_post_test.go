@@ -15,9 +15,17 @@ func countRows(t *testing.T, s *Store, query string, args ...any) int {
 	return n
 }
 
+// queuedRecipients is how many recipients wait in the queue: in rows, and
+// in the bundles of posts not yet expanded.
+func queuedRecipients(t *testing.T, s *Store) int {
+	t.Helper()
+	return countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts WHERE state = 'queued'`) +
+		countRows(t, s, `SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM outbound_bundles`)
+}
+
 // TestAcceptPostsAtomic: in one batch, a post that breaks the rule leaves
-// no row at all; the good post is stored whole (message, one row per
-// recipient, archive entry).
+// no row at all; the good post is stored whole (message, its recipients,
+// archive entry).
 func TestAcceptPostsAtomic(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
@@ -41,8 +49,8 @@ func TestAcceptPostsAtomic(t *testing.T) {
 	if n := countRows(t, s, `SELECT COUNT(*) FROM outbound WHERE kind = 'post'`); n != 1 {
 		t.Fatalf("%d posts queued, want 1", n)
 	}
-	if n := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts`); n != 3 {
-		t.Fatalf("%d recipient rows, want 3", n)
+	if n := queuedRecipients(t, s); n != 3 {
+		t.Fatalf("%d recipients queued, want 3", n)
 	}
 	if n := countRows(t, s, `SELECT COUNT(*) FROM messages`); n != 1 {
 		t.Fatalf("%d archived, want 1", n)
@@ -90,6 +98,7 @@ func TestPruneOutbound(t *testing.T) {
 	if err := s.AcceptPosts(ctx, []*Post{p1, p2}); err != nil {
 		t.Fatal(err)
 	}
+	unbundleAll(t, s)
 	items, err := s.DueOutbound(ctx, time.Now(), 100, 0, nil)
 	if err != nil || len(items) != 4 {
 		t.Fatalf("claimed %d, %v", len(items), err)
@@ -112,7 +121,7 @@ func TestPruneOutbound(t *testing.T) {
 }
 
 // TestAcceptPostsBatchRecipients: every post of a batch gets its own row
-// per recipient of its own list, whether it is the first post to that
+// per recipient of its own list (once unbundled), whether it is the first post to that
 // list in the transaction or a later one, also after a refused post.
 func TestAcceptPostsBatchRecipients(t *testing.T) {
 	s := newStore(t)
@@ -137,6 +146,7 @@ func TestAcceptPostsBatchRecipients(t *testing.T) {
 			t.Errorf("post %d: %d recipients, err %v; want %d", i, p.Recipients, p.Err, want[i])
 		}
 	}
+	unbundleAll(t, s)
 	rows := countRows(t, s, `SELECT COUNT(*) FROM outbound_rcpts r JOIN outbound o ON o.oid = r.oid
 		WHERE o.gid = (SELECT gid FROM groups WHERE id = 'team') AND r.rcpt IN ('a@example.test', 'b@example.test', 'x@other.example')`)
 	if rows != 9 {
@@ -160,6 +170,7 @@ func TestQueuedPostOutlivesItsArchive(t *testing.T) {
 	if err := s.AcceptPosts(ctx, []*Post{p1}); err != nil || p1.Err != nil || p1.ArchiveUID == 0 {
 		t.Fatal(err, p1.Err, p1.ArchiveUID)
 	}
+	unbundleAll(t, s)
 	items, err := s.DueOutbound(ctx, time.Now(), 100, 0, nil)
 	if err != nil || len(items) == 0 {
 		t.Fatalf("due %d, %v", len(items), err)

@@ -90,6 +90,7 @@ func TestJoinAcknowledgementOnlyWhenVerified(t *testing.T) {
 	mustGroup(t, s, admin, GroupSpec{ID: str("club"), Name: str("Secret Club"), Public: boolp(false), Notify: boolp(false),
 		Masters: []string{"m@example.test"}, MailingList: &ListSpec{SendRestriction: str("anyone")}})
 	queued := func(rcpt string) []string {
+		unbundleAll(t, s)
 		rows, err := s.rdb.Query(`SELECT o.data FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid WHERE r.rcpt = ?
 			ORDER BY o.oid`, rcpt)
 		out, err := scanStrings(rows, err)

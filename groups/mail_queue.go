@@ -335,14 +335,16 @@ func (s *Store) reportFailures(ctx context.Context, tx *wtx, failed []Attempt, b
 }
 
 // PruneOutbound deletes queued messages older than before whose every
-// recipient row is done (sent or failed), with their rows, and returns
+// recipient row is done (sent or failed) and that have no bundle left
+// (mail_bundle.go), with their rows, and returns
 // how many messages went. Bounces that come back later for them find no
 // token and are refused as unknown.
 func (s *Store) PruneOutbound(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM outbound WHERE created_at < ?
-			AND NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.oid = outbound.oid AND r.state = 'queued')`, before.Unix())
+			AND NOT EXISTS (SELECT 1 FROM outbound_rcpts r WHERE r.oid = outbound.oid AND r.state = 'queued')
+			AND NOT EXISTS (SELECT 1 FROM outbound_bundles b WHERE b.oid = outbound.oid)`, before.Unix())
 		if err != nil {
 			return err
 		}

@@ -205,6 +205,7 @@ func noticeScenario(t *testing.T, lang, url string) string {
 		err = p.Err
 	}
 	step("post", err)
+	unbundleAll(t, s)
 	items, err := s.DueOutbound(ctx, now, 1000, 0, nil)
 	if err != nil {
 		t.Fatal(err)

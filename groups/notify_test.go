@@ -24,6 +24,7 @@ func tinyPNG(t *testing.T) []byte {
 
 func outbox(t *testing.T, s *Store) []string {
 	t.Helper()
+	unbundleAll(t, s)
 	rows, err := s.rdb.Query(`SELECT o.oid, o.data, r.rcpt FROM outbound o JOIN outbound_rcpts r ON r.oid = o.oid
 		ORDER BY o.oid, r.rid`)
 	if err != nil {

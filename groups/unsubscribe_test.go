@@ -37,6 +37,7 @@ func postTokens(t *testing.T, s *Store, now time.Time) map[string]string {
 	if err := s.AcceptPosts(ctx, []*Post{p}); err != nil || p.Err != nil {
 		t.Fatal(err, p.Err)
 	}
+	unbundleAll(t, s)
 	items, err := s.DueOutbound(ctx, now, 100, 0, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,8 @@ func newWorldDB(t *testing.T, opt func(*Options)) (w *world, db testdb.DB) {
 }
 
 // storeRows counts, beside the store, the archive rows of group and the
-// outbound queue's messages and recipient rows.
+// outbound queue's messages and recipients (rows, and the recipients of
+// posts not yet expanded from their bundle: groups.Unbundle).
 func storeRows(t *testing.T, tdb testdb.DB, group string) (archived, msgs, rcpts int) {
 	t.Helper()
 	db := tdb.SQL(t)
@@ -37,7 +38,7 @@ func storeRows(t *testing.T, tdb testdb.DB, group string) (archived, msgs, rcpts
 	}{
 		{&archived, `SELECT count(*) FROM messages m JOIN groups g ON g.gid = m.gid WHERE g.id = '` + group + `'`},
 		{&msgs, `SELECT count(*) FROM outbound`},
-		{&rcpts, `SELECT count(*) FROM outbound_rcpts`},
+		{&rcpts, `SELECT CAST((SELECT count(*) FROM outbound_rcpts) + (SELECT COALESCE(SUM(n), 0) FROM outbound_bundles) AS BIGINT)`},
 	} {
 		if err := db.QueryRow(q.sql).Scan(q.n); err != nil {
 			t.Fatalf("%s: %v", q.sql, err)

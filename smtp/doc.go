@@ -91,5 +91,8 @@
 // envelope sender with it (deliver.go), the store stores the parts.
 //
 // What it stores: nothing of its own; everything goes through the groups
-// store (tables outbound, outbound_rcpts, messages, list_bounces).
+// store (tables outbound, outbound_bundles, outbound_rcpts, messages,
+// list_bounces). A post is accepted with its recipients in a bundle; the
+// queue has the store make their rows as it has room for them
+// (inflight.go, groups.Store.Unbundle).
 package smtp

@@ -26,6 +26,15 @@ type inflight struct {
 
 // due takes up to a few batches per worker of due rows that are not in
 // flight, and marks them in flight.
+//
+// Posts are accepted with their recipients in a bundle (groups.Unbundle);
+// due first turns about as many bundled recipients into queue rows as
+// there is room for in flight: the workers' batches (limit) and the
+// slice that dispatch is handing them (limit more), as many as due took
+// before bundles. While the relay is stalled, dispatch waits for a free
+// worker and due is not called, so nothing is expanded and acceptance
+// writes only bundles; while it delivers, rows are made at the pace the
+// workers take them.
 func (f *inflight) due(ctx context.Context, q *Queue) ([]groups.OutboundItem, error) {
 	now := q.opts.Now()
 	limit := q.opts.Concurrency * q.opts.BatchSize
@@ -39,7 +48,15 @@ func (f *inflight) due(ctx context.Context, q *Queue) ([]groups.OutboundItem, er
 			busy[rid] = true
 		}
 	}
+	room := 2*limit - len(f.rids)
 	f.mu.Unlock()
+	if room > 0 {
+		// A failure here leaves the bundles for the next look; the rows
+		// already made still go.
+		if _, err := q.store.Unbundle(ctx, min(room, limit)); err != nil && ctx.Err() == nil {
+			q.log.Error("making queue rows of accepted posts", "err", err)
+		}
+	}
 	var items []groups.OutboundItem
 	var err error
 	if full {

@@ -51,7 +51,10 @@ func attempted(t *testing.T, tdb testdb.DB, oid int64) (map[string]rowState, map
 	db := tdb.SQL(t)
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		var left int
-		if err := db.QueryRow(tdb.Q(`SELECT count(*) FROM outbound_rcpts WHERE oid = ? AND attempts = 0`), oid).Scan(&left); err != nil {
+		// Untried: a row not attempted yet, or the post's recipients still
+		// in their bundle (no rows made yet).
+		if err := db.QueryRow(tdb.Q(`SELECT (SELECT count(*) FROM outbound_rcpts WHERE oid = ? AND attempts = 0)
+			+ (SELECT count(*) FROM outbound_bundles WHERE oid = ?)`), oid, oid).Scan(&left); err != nil {
 			t.Fatal(err)
 		}
 		if left == 0 {

@@ -31,6 +31,9 @@ func unsubTokens(t *testing.T, e *testEnv) map[string]string {
 	if err := e.store.AcceptPosts(ctx, []*groups.Post{p}); err != nil || p.Err != nil {
 		t.Fatal(err, p.Err)
 	}
+	if _, err := e.store.Unbundle(ctx, 100); err != nil { // as the queue does before it takes rows
+		t.Fatal(err)
+	}
 	items, err := e.store.DueOutbound(ctx, time.Now().Add(time.Minute), 100, 0, nil)
 	if err != nil {
 		t.Fatal(err)

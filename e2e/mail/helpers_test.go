@@ -112,7 +112,7 @@ func (e *env) count(query string, args ...any) int {
 func (e *env) settle() map[string][][]byte {
 	e.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
-	for e.count(`SELECT count(*) FROM outbound_rcpts WHERE state = 'queued'`) > 0 {
+	for e.count(`SELECT (SELECT count(*) FROM outbound_rcpts WHERE state = 'queued') + (SELECT count(*) FROM outbound_bundles)`) > 0 {
 		if time.Now().After(deadline) {
 			e.t.Fatalf("the outbound queue still holds rows after 60s\n%s", e.d.Logs)
 		}
@@ -121,11 +121,13 @@ func (e *env) settle() map[string][][]byte {
 	return e.relay.Received()
 }
 
-// queued is how many outbound recipient rows (any state) the daemon
+// queued is how many outbound recipients (rows in any state, and the
+// recipients of posts still in their bundle: groups.Unbundle) the daemon
 // holds, and of how many messages.
 func (e *env) queued() (msgs, rcpts int) {
 	e.t.Helper()
-	return e.count(`SELECT count(*) FROM outbound`), e.count(`SELECT count(*) FROM outbound_rcpts`)
+	return e.count(`SELECT count(*) FROM outbound`),
+		e.count(`SELECT CAST((SELECT count(*) FROM outbound_rcpts) + (SELECT coalesce(sum(n), 0) FROM outbound_bundles) AS BIGINT)`)
 }
 
 // imapMessages is how many messages user sees in mailbox over IMAP

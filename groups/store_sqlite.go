@@ -3,12 +3,11 @@ package groups
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"net/url"
 	"os"
 
-	"github.com/mattn/go-sqlite3"
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
 )
 
 // openSQLite opens the writer and the readers of the SQLite database at
@@ -52,7 +51,10 @@ func openDB(o Options, writer bool) (*sqlDB, error) {
 	} else {
 		q.Set("mode", "rw")
 	}
-	db := sql.OpenDB(sqliteConnector{dsn: "file:" + o.Path + "?" + q.Encode(), reader: !writer})
+	db, err := sql.Open("sqlite3", "file:"+o.Path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("groups: open %s: %w", o.Path, err)
+	}
 	if writer {
 		db.SetMaxOpenConns(1)
 	} else {
@@ -76,30 +78,3 @@ func (s *Store) beginWrite(ctx context.Context) (*sqlTx, error) {
 	}
 	return s.wdb.BeginTx(ctx, nil)
 }
-
-// sqliteConnector opens connections of the store's SQLite database. A
-// reader's connection maps up to readerMmap bytes of the database file
-// (PRAGMA mmap_size): a scan of a table bigger than SQLite's page cache
-// (2 MB by default), such as IMAP SEARCH TEXT over a big archive's text,
-// then reads the file's pages where the kernel keeps them instead of
-// with one pread each, whose cost grew faster than the table (issue 14's
-// cost curves). Writes still go through the WAL, as before.
-type sqliteConnector struct {
-	dsn    string
-	reader bool
-}
-
-const readerMmap = 1 << 30
-
-func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
-	d := &sqlite3.SQLiteDriver{}
-	if c.reader {
-		d.ConnectHook = func(conn *sqlite3.SQLiteConn) error {
-			_, err := conn.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", readerMmap), nil)
-			return err
-		}
-	}
-	return d.Open(c.dsn)
-}
-
-func (c sqliteConnector) Driver() driver.Driver { return &sqlite3.SQLiteDriver{} }

@@ -26,6 +26,19 @@ type ImapQuery struct {
 	UIDs []uint32
 }
 
+// span is the query's UID range, its upper bound filled in, and its
+// limit with the default.
+func (q ImapQuery) span() (hi int64, limit int) {
+	hi, limit = int64(q.Max), q.Limit
+	if q.Max == 0 {
+		hi = 1<<32 - 1
+	}
+	if limit <= 0 {
+		limit = 1000
+	}
+	return hi, limit
+}
+
 // ImapMessage is one archived post with the asking user's flags.
 type ImapMessage struct {
 	UID      uint32
@@ -65,13 +78,8 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 	if err != nil {
 		return nil, err
 	}
-	hi := int64(q.Max)
-	if q.Max == 0 {
-		hi = 1<<32 - 1
-	}
-	if q.Limit <= 0 {
-		q.Limit = 1000
-	}
+	var hi int64
+	hi, q.Limit = q.span()
 	args := []any{user, acc.gid, q.Min, hi}
 	only := ""
 	if len(q.UIDs) > 0 {

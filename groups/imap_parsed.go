@@ -24,13 +24,8 @@ func (s *Store) ImapParsedRecords(ctx context.Context, a Actor, groupID string, 
 	if err != nil {
 		return nil, err
 	}
-	hi := int64(q.Max)
-	if q.Max == 0 {
-		hi = 1<<32 - 1
-	}
-	if q.Limit <= 0 {
-		q.Limit = 1000
-	}
+	var hi int64
+	hi, q.Limit = q.span()
 	args := []any{acc.gid, q.Min, hi}
 	only := ""
 	if len(q.UIDs) > 0 {

@@ -36,7 +36,8 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 	// hashed, so that parallel guesses cannot all pass the check (issue
 	// 16 item 10); a success or an error that is no failure gives the
 	// slot back.
-	shared := s.sharedFailures(ctx, now, ipKey, acctKey) // other nodes' too (PostgreSQL)
+	read := s.readLogin(ctx, now, ipKey, acctKey, email) // other nodes' failures too (PostgreSQL)
+	shared := read.failures
 	ipFails, reserved := s.throttle.reserve(ipKey, now, shared[ipKey])
 	// The log names an address that is no account by a hash only
 	// (login_logname.go); that takes a look-up, which only the failures'
@@ -50,7 +51,7 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 	if shared != nil {
 		acctFails = shared[acctKey]
 	}
-	u, err := s.checkLogin(ctx, r, email, max(ipFails, acctFails))
+	u, err := s.checkLogin(ctx, r, email, max(ipFails, acctFails), read)
 	if errors.Is(err, ErrUnauthenticated) {
 		s.throttle.failed(now, acctKey)
 		s.recordFailures(ctx, now, ipKey, acctKey)
@@ -75,7 +76,7 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 
 // checkLogin waits as the recent failures ask, then checks the password
 // or an app password, with at most throttle.hashes hashes in flight.
-func (s *Store) checkLogin(ctx context.Context, r LoginRequest, email string, fails int) (*User, error) {
+func (s *Store) checkLogin(ctx context.Context, r LoginRequest, email string, fails int, read loginRead) (*User, error) {
 	if wait := s.throttle.delay(fails); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
@@ -89,7 +90,7 @@ func (s *Store) checkLogin(ctx context.Context, r LoginRequest, email string, fa
 		return nil, err
 	}
 	defer s.throttle.releaseHash()
-	u, err := s.Authenticate(ctx, email, r.Password)
+	u, err := s.authenticate(ctx, email, r.Password, read)
 	if errors.Is(err, ErrUnauthenticated) && !r.AccountPasswordOnly {
 		if u, err = s.appPasswordLogin(ctx, email, r.Password); err == nil {
 			u.ViaAppPassword = true

@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -16,29 +17,51 @@ import (
 // table's, which a success on any node clears. On SQLite nothing is
 // written: one process.
 
-// sharedFailures reads the failures within the window of each key, from
-// every node; nil on SQLite, and after an error (the in-memory counts
-// then hold).
-func (s *Store) sharedFailures(ctx context.Context, now time.Time, keys ...string) map[string]int {
+// loginRead is what a login reads from the database before it checks the
+// password, on PostgreSQL: the failures every node recorded within the
+// window for the address and the account, and the account's row, in one
+// statement (one round trip, where it was two). The row serves a login
+// that the login cache answers (Authenticate); one that hashes reads the
+// row again after the hash.
+type loginRead struct {
+	failures map[string]int // by key; nil on SQLite and after an error
+	user     *User          // nil: no such account
+	ok       bool           // user was read
+}
+
+// readLogin reads a login's loginRead; on SQLite, nothing (one process:
+// the in-memory counts hold, and the account row is read in-process
+// when needed).
+func (s *Store) readLogin(ctx context.Context, now time.Time, ipKey, acctKey, email string) loginRead {
 	if !s.d.pg {
-		return nil
+		return loginRead{}
 	}
-	out := map[string]int{}
-	rows, err := s.rdb.QueryContext(ctx, `SELECT key, n FROM login_failures
-		WHERE key IN (?, ?) AND first_at > ?`, keys[0], keys[1], s.windowStart(now))
+	since := s.windowStart(now)
+	var ipN, acctN, uid, created sql.NullInt64
+	var addr, name sql.NullString
+	var admin sql.NullBool
+	err := s.rdb.QueryRowContext(ctx, `SELECT
+		(SELECT n FROM login_failures WHERE key = ? AND first_at > ?),
+		(SELECT n FROM login_failures WHERE key = ? AND first_at > ?),
+		u.uid, u.email, u.name, u.admin, u.created_at
+		FROM (SELECT 1 AS one) o LEFT JOIN users u ON u.email = ?`,
+		ipKey, since, acctKey, since, email).Scan(&ipN, &acctN, &uid, &addr, &name, &admin, &created)
 	if err != nil {
 		s.log.Error("reading failed logins", "err", err)
-		return nil
+		return loginRead{}
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var n int
-		if rows.Scan(&k, &n) == nil {
-			out[k] = n
-		}
+	r := loginRead{failures: map[string]int{}, ok: true}
+	if ipN.Valid {
+		r.failures[ipKey] = int(ipN.Int64)
 	}
-	return out
+	if acctN.Valid {
+		r.failures[acctKey] = int(acctN.Int64)
+	}
+	if uid.Valid {
+		r.user = &User{uid: uid.Int64, Email: addr.String, Name: name.String, Admin: admin.Bool,
+			Created: unixTime(created.Int64), External: !s.IsInternal(addr.String)}
+	}
+	return r
 }
 
 func (s *Store) windowStart(now time.Time) int64 {

@@ -214,9 +214,24 @@ func emitMembershipsGone(ctx context.Context, tx *wtx, uid int64, email string) 
 // Authenticate checks an email and password and returns the user, or
 // ErrUnauthenticated. Throttling is the caller's (the auth service's).
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	return s.authenticate(ctx, email, password, loginRead{})
+}
+
+// authenticate is Authenticate; when the login cache answers and read
+// holds the account row (Login read it already, readLogin), it takes
+// that row rather than reading it again.
+func (s *Store) authenticate(ctx context.Context, email, password string, read loginRead) (*User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.opts.Now()
-	if !s.auth.hit(email, password, now) {
+	hit := s.auth.hit(email, password, now)
+	if hit && read.ok {
+		if read.user == nil {
+			s.auth.forget(email)
+			return nil, errorf(ErrUnauthenticated, "wrong email or password")
+		}
+		return read.user, nil
+	}
+	if !hit {
 		ok, err := s.auth.shared(email, password, func() (bool, error) {
 			var hash string
 			// Others may wait for this answer: their requests must not

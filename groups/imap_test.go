@@ -2,6 +2,8 @@ package groups
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,5 +80,59 @@ func TestImapSearchFindsPostsBeforeAndAfterIndexing(t *testing.T) {
 	hits, err = s.ImapTextMatches(ctx, alice, "team", "ZEBRA", true)
 	if err != nil || len(hits) != 2 || !hits[uint32(p3.ArchiveUID)] {
 		t.Fatalf("after indexing: %v %v", hits, err)
+	}
+}
+
+// One IndexArchive call takes a batch of posts at once (a few statements
+// for all of them): posts of two groups, one a search indexed already,
+// one purged after it was archived; every one leaves the list, each
+// remaining post is found by its own word, and nothing is indexed twice.
+func TestIndexArchiveBatch(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "alice@example.test")
+	alice := user("alice@example.test")
+	for _, id := range []string{"team", "other", "gone"} {
+		mustGroup(t, s, alice, GroupSpec{ID: str(id), Name: str(id), Notify: boolp(false)})
+	}
+	var posts []*Post
+	for i, list := range []string{"team", "other", "gone", "team", "other", "team", "team"} {
+		posts = append(posts, &Post{List: list + "@lists.example.test", Sender: "alice@example.test",
+			Data: []byte(fmt.Sprintf("Subject: s\r\n\r\nword%d\r\n", i))})
+	}
+	if err := s.AcceptPosts(ctx, posts[:4]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImapTextMatches(ctx, alice, "team", "word0", true); err != nil { // indexes team's so far
+		t.Fatal(err)
+	}
+	if err := s.AcceptPosts(ctx, posts[4:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Purge(ctx, alice, "gone", []string{FeatureMessage}); err != nil {
+		t.Fatal(err)
+	}
+	todo := countRows(t, s, `SELECT COUNT(*) FROM imap_text_todo`)
+	if n, err := s.IndexArchive(ctx, 100); err != nil || n != todo || n < 4 {
+		t.Fatalf("IndexArchive took %d of %d: %v", n, todo, err)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM imap_text_todo`); n != 0 {
+		t.Fatalf("%d posts still to index", n)
+	}
+	if n := countRows(t, s, `SELECT COUNT(*) FROM imap_text`); n != 6 {
+		t.Fatalf("%d search texts, want 6 (7 posts, 1 purged)", n)
+	}
+	for i, p := range posts {
+		if p.Err != nil {
+			t.Fatal(p.Err)
+		}
+		list := strings.TrimSuffix(p.List, "@lists.example.test")
+		if list == "gone" {
+			continue
+		}
+		hits, err := s.ImapTextMatches(ctx, alice, list, fmt.Sprintf("word%d", i), true)
+		if err != nil || len(hits) != 1 || !hits[uint32(p.ArchiveUID)] {
+			t.Fatalf("word%d in %s: %v %v", i, list, hits, err)
+		}
 	}
 }

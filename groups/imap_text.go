@@ -3,7 +3,6 @@ package groups
 import (
 	"bytes"
 	"context"
-	"errors"
 	"strings"
 )
 
@@ -114,31 +113,95 @@ func (s *Store) IndexArchive(ctx context.Context, limit int) (int, error) {
 	if err != nil || len(todo) == 0 {
 		return 0, err
 	}
-	err = s.write(ctx, func(tx *wtx) error {
-		for _, m := range todo {
-			var gid, uid int64
-			err := tx.QueryRowContext(ctx, `SELECT gid, uid FROM messages WHERE mid = ?`, m.mid).Scan(&gid, &uid)
-			switch {
-			case errors.Is(err, errNoRows): // purged: only the list entry is left
-			case err != nil:
-				return err
-			case m.gid == nil || gid != *m.gid || uid != *m.uid:
-				continue // the mid names another post now: the next round takes it
-			default:
-				if err := m.write(ctx, tx, gid, uid); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM imap_text_todo WHERE mid = ?`, m.mid); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err = s.write(ctx, func(tx *wtx) error { return s.storeIndexed(ctx, tx, todo) })
 	if err != nil {
 		return 0, err
 	}
 	return len(todo), nil
+}
+
+// indexRows is how many posts one statement of storeIndexed covers.
+const indexRows = 100
+
+// storeIndexed writes what was extracted of the posts todo and takes
+// them off the list, a few statements for the whole batch (each a round
+// trip on PostgreSQL, where four per post were): the posts as they are
+// now, their text, their parse, the list entries. A post purged since
+// only leaves the list; one whose mid names another post now stays for
+// the next round.
+func (s *Store) storeIndexed(ctx context.Context, tx *wtx, todo []indexItem) error {
+	for len(todo) > 0 {
+		batch := todo[:min(indexRows, len(todo))]
+		todo = todo[len(batch):]
+		now, err := postsNow(ctx, tx, batch)
+		if err != nil {
+			return err
+		}
+		var text, parsed, done []any
+		for _, m := range batch {
+			cur, ok := now[m.mid]
+			switch {
+			case !ok: // purged: only the list entry is left
+			case m.gid == nil || cur[0] != *m.gid || cur[1] != *m.uid:
+				continue // the mid names another post now: the next round takes it
+			default:
+				if m.text {
+					text = append(text, cur[0], cur[1], m.header, m.body)
+				}
+				if m.parsed && m.envelope != nil && m.structure != nil { // nil: ImapParse could not
+					parsed = append(parsed, m.mid, m.envelope, m.structure)
+				}
+			}
+			done = append(done, m.mid)
+		}
+		// DO NOTHING keeps the text a search wrote meanwhile.
+		if err := insertRows(ctx, tx, `INSERT INTO imap_text (gid, uid, header, body) VALUES `, 4, text); err != nil {
+			return err
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO imap_parsed (mid, envelope, structure) VALUES `, 3, parsed); err != nil {
+			return err
+		}
+		if len(done) > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM imap_text_todo WHERE mid IN (`+marks(len(done))+`)`, done...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// postsNow reads the group and UID of each post of batch still archived.
+func postsNow(ctx context.Context, tx *wtx, batch []indexItem) (map[int64][2]int64, error) {
+	mids := make([]any, len(batch))
+	for i, m := range batch {
+		mids[i] = m.mid
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT mid, gid, uid FROM messages WHERE mid IN (`+marks(len(mids))+`)`, mids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	now := map[int64][2]int64{}
+	for rows.Next() {
+		var mid, gid, uid int64
+		if err := rows.Scan(&mid, &gid, &uid); err != nil {
+			return nil, err
+		}
+		now[mid] = [2]int64{gid, uid}
+	}
+	return now, rows.Err()
+}
+
+// insertRows runs insert (ending in VALUES) with a row of width
+// arguments for each width of args, ON CONFLICT DO NOTHING; nothing when
+// args is empty.
+func insertRows(ctx context.Context, tx *wtx, insert string, width int, args []any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	row := "(" + marks(width) + ")"
+	_, err := tx.ExecContext(ctx, insert+row+strings.Repeat(", "+row, len(args)/width-1)+` ON CONFLICT DO NOTHING`, args...)
+	return err
 }
 
 // indexItem is a post waiting for its search text, extracted, and for

@@ -13,24 +13,51 @@ import (
 // accepting transaction. It returns the post's IMAP UID and its row id
 // (messages.mid).
 func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Time, messageID string, data []byte) (uid, mid int64, err error) {
-	if uid, err = a.nextUID(ctx, l.gid); err != nil {
-		return 0, 0, err
-	}
 	head, pieces := splitPieces(data)
-	err = a.q.QueryRowContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING mid`, l.gid, uid, messageID, received.Unix(), len(data), head).Scan(&mid)
+	if uid, mid, err = a.archiveAtOnce(ctx, l.gid, received, messageID, len(data), head); errors.Is(err, errNoRows) {
+		uid, mid, err = a.archiveStepwise(ctx, l.gid, received, messageID, len(data), head)
+	}
 	if err != nil {
 		return 0, 0, err
 	}
 	if err := insertPieces(ctx, a.q, mid, pieces); err != nil {
 		return 0, 0, err
 	}
-	// The search text is written later (IndexArchive).
-	if _, err := a.q.ExecContext(ctx, `INSERT INTO imap_text_todo (mid) VALUES (?) ON CONFLICT DO NOTHING`, mid); err != nil {
-		return 0, 0, err
-	}
 	a.tx.emit(Change{Kind: ChangeData, GroupID: l.id, Feature: FeatureMessage, Ref: uid})
 	return uid, mid, nil
+}
+
+// archiveStepwise takes the group's next UID, stores the post's row and
+// puts it on the indexer's list (its search text is written later,
+// IndexArchive): three statements.
+func (a *acceptTx) archiveStepwise(ctx context.Context, gid int64, received time.Time, messageID string, size int, head []byte) (uid, mid int64, err error) {
+	if uid, err = a.nextUID(ctx, gid); err != nil {
+		return 0, 0, err
+	}
+	err = a.q.QueryRowContext(ctx, `INSERT INTO messages (gid, uid, message_id, received, size, data)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING mid`, gid, uid, messageID, received.Unix(), size, head).Scan(&mid)
+	if err != nil {
+		return 0, 0, err
+	}
+	_, err = a.q.ExecContext(ctx, `INSERT INTO imap_text_todo (mid) VALUES (?) ON CONFLICT DO NOTHING`, mid)
+	return uid, mid, err
+}
+
+// archiveAtOnce is archiveStepwise in one statement, on PostgreSQL (its
+// data-modifying WITH: one round trip where there were three). errNoRows
+// when it cannot: on SQLite, and for a group's first post, whose UID
+// counter archiveStepwise creates.
+func (a *acceptTx) archiveAtOnce(ctx context.Context, gid int64, received time.Time, messageID string, size int, head []byte) (uid, mid int64, err error) {
+	if !a.tx.d.pg {
+		return 0, 0, errNoRows
+	}
+	err = a.q.QueryRowContext(ctx, `WITH
+		n AS (UPDATE imap_mailboxes SET uidnext = uidnext + 1 WHERE gid = ?::bigint RETURNING gid, uidnext - 1 AS uid),
+		m AS (INSERT INTO messages (gid, uid, message_id, received, size, data)
+			SELECT n.gid, n.uid, ?::text, ?::bigint, ?::bigint, ?::bytea FROM n RETURNING mid, uid),
+		t AS (INSERT INTO imap_text_todo (mid) SELECT mid FROM m ON CONFLICT DO NOTHING)
+		SELECT uid, mid FROM m`, gid, messageID, received.Unix(), size, head).Scan(&uid, &mid)
+	return uid, mid, err
 }
 
 // nextUID is imapNextUID through the statement cache; the first message

@@ -1,6 +1,10 @@
 # bench/lib.sh — sourced by the bench scripts: which store the daemons use.
 #   DB=sqlite (default) | postgres   the store
 #   NODES=1 (default) | 2            daemons on one PostgreSQL database
+#   BLOBS=fs                         with DB=postgres NODES=1, folder
+#                                    contents as files in data_dir
+#                                    ([database] blobs = "fs", read by
+#                                    bench_db_toml: bench/webdav.sh)
 #   GROUPD_BENCH_POSTGRES=<dsn>      a server to use (its user may CREATE
 #                                    DATABASE); without it DB=postgres
 #                                    starts a throwaway PostgreSQL with
@@ -16,6 +20,10 @@ DB=${DB:-sqlite}
 NODES=${NODES:-1}
 BENCH_PG_DIR=""
 BENCH_DBS=()
+if [ "${BLOBS:-}" = fs ] && [ "$DB/$NODES" != postgres/1 ]; then
+	echo "BLOBS=fs is for DB=postgres NODES=1 (two nodes would need one shared data_dir/blobs)" >&2
+	exit 2
+fi
 case "$DB/$NODES" in
 sqlite/1 | postgres/*) ;;
 *) echo "DB=$DB NODES=$NODES: want DB=sqlite (one node) or DB=postgres" >&2; exit 2 ;;
@@ -54,6 +62,9 @@ bench_fresh_db() {
 bench_db_toml() {
 	[ "$DB" = postgres ] || return 0
 	printf '[database]\ndriver = "postgres"\ndsn = "%s"\nnode_id = "node-%s"\n' "$BENCH_DSN_RUN" "$1"
+	if [ "${BLOBS:-}" = fs ]; then
+		printf 'blobs = "fs"\n'
+	fi
 }
 
 bench_backend_stop() {

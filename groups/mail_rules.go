@@ -25,8 +25,9 @@ type MailTarget struct {
 	List      string // the list address
 	GroupID   string
 	GroupName string
-	Archive   bool   // the group's message feature is on
-	Token     string // MailBounces: the VERP token ("" without one); MailRequest: the held post's token; MailUnsubscribe: the unsubscribe token
+	Archive   bool     // the group's message feature is on
+	Token     string   // MailBounces: the VERP token ("" without one); MailRequest: the held post's token; MailUnsubscribe: the unsubscribe token
+	row       *listRow // the list's row as resolved, for MayPostTo in the same command
 }
 
 // Rules a post can break, in the order MayPost checks them.
@@ -91,6 +92,18 @@ func (s *Store) MayPost(ctx context.Context, list, sender string) error {
 		return err
 	}
 	return l.markHold(s.mayPost(ctx, s.rdb, l, normAddr(sender)))
+}
+
+// MayPostTo is MayPost for the list of a target ResolveMailAddress just
+// gave, in the same SMTP command: it takes the list's row read then
+// instead of reading it again (a round trip on PostgreSQL). The mail
+// server asks it at RCPT; the transaction that accepts the post applies
+// the rule again to the row as it is then.
+func (s *Store) MayPostTo(ctx context.Context, t *MailTarget, sender string) error {
+	if t.row == nil || t.Kind != MailList {
+		return s.MayPost(ctx, t.List, sender)
+	}
+	return t.row.markHold(s.mayPost(ctx, s.rdb, t.row, normAddr(sender)))
 }
 
 // holds reports whether list l holds a post whose posting rule answered
@@ -204,7 +217,7 @@ func (s *Store) ResolveMailAddress(ctx context.Context, addr string, from Sender
 		}
 		return nil, err
 	}
-	return &MailTarget{Kind: kind, Address: addr, List: l.address, GroupID: l.id, GroupName: l.name, Archive: l.message}, nil
+	return &MailTarget{Kind: kind, Address: addr, List: l.address, GroupID: l.id, GroupName: l.name, Archive: l.message, row: l}, nil
 }
 
 func (s *Store) resolveBounce(ctx context.Context, addr, token string) (*MailTarget, error) {

@@ -8,10 +8,11 @@
 // exactly as an unknown local part does (groups.Store.ResolveMailAddress
 // decides, with the envelope sender and whether the session is trusted).
 // The list's posting rule, groups.Store.MayPost, is asked at RCPT with the
-// envelope sender and at DATA with each header From address. An accepted
-// post gets the list headers (RFC 2369, RFC 2919, Precedence, X-Loop) and
-// is committed with one queue row per recipient and its archive entry in
-// one SQLite transaction (grouped across sessions) before 250 is answered.
+// envelope sender (MayPostTo, on the list row the resolution read) and at
+// DATA with each header From address. An accepted post gets the list
+// headers (RFC 2369, RFC 2919, Precedence, X-Loop) and is committed with
+// its queue row, its recipients (one bundle row) and its archive entry in
+// one store transaction (grouped across sessions) before 250 is answered.
 // Mail carrying the list's X-Loop, automatic mail (Auto-Submitted other
 // than "no") and bounces (null sender) are accepted and not fanned out.
 // Without a From rewrite (Options.FromRewrite, for DMARC) the sender's

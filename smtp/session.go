@@ -80,7 +80,7 @@ func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 		return mapStoreErr(err)
 	}
 	if t.Kind == groups.MailList && s.from != "" {
-		if err := st.MayPost(ctx, t.List, s.from); held(err) {
+		if err := st.MayPostTo(ctx, t, s.from); held(err) {
 			if s.moderated == nil {
 				s.moderated = map[string]bool{}
 			}

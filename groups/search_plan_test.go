@@ -2,6 +2,8 @@ package groups
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +39,34 @@ func TestSearchPlanKept(t *testing.T) {
 	if generic == 0 || custom > 5 {
 		t.Fatalf("the term statement ran %d times on a generic plan and was planned anew %d times; want it kept after the first 5",
 			generic, custom)
+	}
+}
+
+// TestSearchManyTermsPerGroup: a search reads on in growing pages when
+// the terms it walks are many per group (several words of one name
+// start with the prefix), so the statements stay few: 5 groups of 20
+// matching terms each are 100 rows, read in pages of 16, 32 and 64, not
+// in 7 pages of 16. Every group is found once.
+func TestSearchManyTermsPerGroup(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	addUsers(t, s, "alice@example.test")
+	alice := user("alice@example.test")
+	var words []string
+	for c := 'a'; c < 'a'+19; c++ {
+		words = append(words, "s"+string(c))
+	}
+	for i := range 5 {
+		mustGroup(t, s, alice, GroupSpec{ID: str(fmt.Sprintf("s-%d", i)), Name: str(strings.Join(words, " ")),
+			Notify: boolp(false)})
+	}
+	before := s.d.stmts.Load()
+	got, err := s.Autocomplete(ctx, alice, "s", 10)
+	n := s.d.stmts.Load() - before
+	if err != nil || len(got) != 5 {
+		t.Fatalf("search: %+v, %v", got, err)
+	}
+	if n > 4 { // the actor's account row, then the pages
+		t.Fatalf("the search ran %d statements, want at most 4", n)
 	}
 }

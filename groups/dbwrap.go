@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 // sqlDB is a database handle whose statements pass through the dialect
@@ -84,3 +85,14 @@ func (x *sqlTx) QueryRow(q string, args ...any) *sql.Row {
 
 // isUnique reports whether err violates a UNIQUE or PRIMARY KEY constraint.
 func (x *sqlTx) isUnique(err error) bool { return x.d.isUnique(err) }
+
+// marks is n comma-separated placeholders.
+func marks(n int) string { return "?" + strings.Repeat(", ?", n-1) }
+
+func int64Args(xs []int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}

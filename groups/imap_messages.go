@@ -83,7 +83,7 @@ func (s *Store) ImapMessages(ctx context.Context, a Actor, groupID string, q Ima
 	args := []any{user, acc.gid, q.Min, hi}
 	only := ""
 	if len(q.UIDs) > 0 {
-		only = ` AND m.uid IN (?` + strings.Repeat(", ?", len(q.UIDs)-1) + `)`
+		only = ` AND m.uid IN (` + marks(len(q.UIDs)) + `)`
 		for _, u := range q.UIDs {
 			args = append(args, u)
 		}

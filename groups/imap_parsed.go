@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"strings"
 )
 
 // ImapParsed is what Options.ImapParse made of an archived message when
@@ -29,7 +28,7 @@ func (s *Store) ImapParsedRecords(ctx context.Context, a Actor, groupID string, 
 	args := []any{acc.gid, q.Min, hi}
 	only := ""
 	if len(q.UIDs) > 0 {
-		only = ` AND m.uid IN (?` + strings.Repeat(", ?", len(q.UIDs)-1) + `)`
+		only = ` AND m.uid IN (` + marks(len(q.UIDs)) + `)`
 		for _, u := range q.UIDs {
 			args = append(args, u)
 		}

@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"strings"
 )
 
 // imapStatusBatch is how many groups one ImapStatuses query covers.
@@ -45,7 +44,7 @@ func (s *Store) imapStatusBatch(ctx context.Context, uid int64, ids []string, ou
 		COALESCE((SELECT MAX(f.modseq) FROM imap_flags f WHERE f.user_id = ? AND f.gid = g.gid), 0)
 		FROM groups g JOIN memberships ms ON ms.gid = g.gid
 		LEFT JOIN imap_mailboxes im ON im.gid = g.gid
-		WHERE ms.uid = ? AND g.f_message = 1 AND g.id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+		WHERE ms.uid = ? AND g.f_message = 1 AND g.id IN (`+marks(len(ids))+`)`, args...)
 	if err != nil {
 		return err
 	}

@@ -94,18 +94,20 @@ func (s *Store) search(ctx context.Context, uid int64, vis string, mine bool, q 
 		if err != nil || n < w.page || len(w.seen) >= w.want {
 			return w.out, err
 		}
-		// Many terms the actor may not see (others' private groups):
-		// read on in bigger pages, so that the statements stay few.
+		// The page held terms of groups already seen (a group's several
+		// words that match): read on in bigger pages, so that the
+		// statements stay few.
 		w.page = max(w.page, min(2*w.page, maxTermPage))
 	}
 }
 
 // termPage is how many term rows a statement of a search reads: about
-// half as many again as the groups it wants (a fifth of a fixture's
-// groups are private, and a group's several terms may match), rounded up
-// to a power of two, at least 16; each later page of the same search is
-// twice the one before, up to maxTermPage. The page is written into the statement
-// as a literal (next), from this small set of values: PostgreSQL then
+// half as many again as the groups it wants (a group's several words may
+// match; groups the actor may not see take no rows, the statement leaves
+// them out), rounded up to a power of two, at least 16; each later page
+// of the same search is twice the one before, up to maxTermPage. The
+// page is written into the statement as a literal (next), from this
+// small set of values: PostgreSQL then
 // plans the statement once and keeps the plan, where a LIMIT that is a
 // parameter made it plan each execution anew (0.3 ms, more than the
 // execution) because a generic plan could not know the page was small.

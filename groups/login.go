@@ -78,6 +78,7 @@ func (s *Store) Login(ctx context.Context, r LoginRequest) (*User, error) {
 // or an app password, with at most throttle.hashes hashes in flight.
 func (s *Store) checkLogin(ctx context.Context, r LoginRequest, email string, fails int, read loginRead) (*User, error) {
 	if wait := s.throttle.delay(fails); wait > 0 {
+		read.ok = false // the row read before the wait may be stale after it
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

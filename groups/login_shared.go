@@ -58,8 +58,7 @@ func (s *Store) readLogin(ctx context.Context, now time.Time, ipKey, acctKey, em
 		r.failures[acctKey] = int(acctN.Int64)
 	}
 	if uid.Valid {
-		r.user = &User{uid: uid.Int64, Email: addr.String, Name: name.String, Admin: admin.Bool,
-			Created: unixTime(created.Int64), External: !s.IsInternal(addr.String)}
+		r.user = s.userFromRow(uid.Int64, addr.String, name.String, admin.Bool, created.Int64)
 	}
 	return r
 }

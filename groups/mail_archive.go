@@ -14,7 +14,11 @@ import (
 // (messages.mid).
 func (a *acceptTx) archivePost(ctx context.Context, l *listRow, received time.Time, messageID string, data []byte) (uid, mid int64, err error) {
 	head, pieces := splitPieces(data)
-	if uid, mid, err = a.archiveAtOnce(ctx, l.gid, received, messageID, len(data), head); errors.Is(err, errNoRows) {
+	err = errNoRows
+	if a.tx.d.pg {
+		uid, mid, err = a.archiveAtOnce(ctx, l.gid, received, messageID, len(data), head)
+	}
+	if errors.Is(err, errNoRows) { // SQLite, or the group's first post
 		uid, mid, err = a.archiveStepwise(ctx, l.gid, received, messageID, len(data), head)
 	}
 	if err != nil {
@@ -43,14 +47,10 @@ func (a *acceptTx) archiveStepwise(ctx context.Context, gid int64, received time
 	return uid, mid, err
 }
 
-// archiveAtOnce is archiveStepwise in one statement, on PostgreSQL (its
+// archiveAtOnce is archiveStepwise in one statement, for PostgreSQL (its
 // data-modifying WITH: one round trip where there were three). errNoRows
-// when it cannot: on SQLite, and for a group's first post, whose UID
-// counter archiveStepwise creates.
+// for a group's first post, whose UID counter archiveStepwise creates.
 func (a *acceptTx) archiveAtOnce(ctx context.Context, gid int64, received time.Time, messageID string, size int, head []byte) (uid, mid int64, err error) {
-	if !a.tx.d.pg {
-		return 0, 0, errNoRows
-	}
 	err = a.q.QueryRowContext(ctx, `WITH
 		n AS (UPDATE imap_mailboxes SET uidnext = uidnext + 1 WHERE gid = ?::bigint RETURNING gid, uidnext - 1 AS uid),
 		m AS (INSERT INTO messages (gid, uid, message_id, received, size, data)

@@ -94,8 +94,7 @@ func markCarried(ctx context.Context, tx *wtx, carried []Carried) error {
 			for _, r := range chunk {
 				args = append(args, r)
 			}
-			_, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET txn = ? WHERE rid IN (?`+
-				strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+			_, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET txn = ? WHERE rid IN (`+marks(len(chunk))+`)`, args...)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package groups
 
 import (
 	"context"
-	"strings"
 )
 
 // A post to a list is accepted with its recipients in one bundle row
@@ -98,15 +97,4 @@ func expandBundles(ctx context.Context, tx *wtx, oids []int64) (int, error) {
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
-}
-
-// marks is n comma-separated placeholders.
-func marks(n int) string { return "?" + strings.Repeat(", ?", n-1) }
-
-func int64Args(xs []int64) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
 }

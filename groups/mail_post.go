@@ -169,11 +169,10 @@ func (a *acceptTx) deliver(ctx context.Context, l *listRow, p *Post) error {
 	if mid != 0 {
 		data = []byte{}
 	}
-	oid, err := a.queueCopied(ctx, l.gid, row, data, &p.Recipients)
-	if errors.Is(err, errNoRows) {
-		if oid, err = insertOutboundQ(ctx, a.tx, a.q, row, data); err != nil {
-			return err
-		}
+	var oid int64
+	if first, ok := a.fanout[l.gid]; ok && a.tx.d.pg {
+		oid, p.Recipients, err = a.queueCopied(ctx, first, row, data)
+	} else if oid, err = insertOutboundQ(ctx, a.tx, a.q, row, data); err == nil {
 		p.Recipients, err = a.recipients(ctx, l.gid, oid)
 	}
 	if err != nil {
@@ -215,31 +214,21 @@ func (a *acceptTx) recipients(ctx context.Context, gid, oid int64) (int, error) 
 
 // queueCopied is insertOutboundQ and recipients in one statement, on
 // PostgreSQL (a data-modifying WITH: one round trip where there were
-// two), for a post whose recipients are copied from the batch's first
-// post to the list; it sets *n to their number. errNoRows when it
-// cannot: on SQLite, and for the first post to a list in the batch.
-func (a *acceptTx) queueCopied(ctx context.Context, gid int64, o outboundRow, data []byte, n *int) (int64, error) {
-	first, ok := a.fanout[gid]
-	if !ok || !a.tx.d.pg {
-		return 0, errNoRows
-	}
-	var mid any
-	if o.mid != 0 {
-		mid = o.mid
-	}
-	var oid int64
-	err := a.q.QueryRowContext(ctx, `WITH
-		o AS (INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING oid),
+// two), for a post whose recipients are copied from post first, the
+// batch's first post to the list; it returns the queue row and the
+// number of recipients.
+func (a *acceptTx) queueCopied(ctx context.Context, first int64, o outboundRow, data []byte) (oid int64, n int, err error) {
+	err = a.q.QueryRowContext(ctx, `WITH
+		o AS (`+insertOutboundSQL+`),
 		b AS (INSERT INTO outbound_bundles (oid, rcpts, n) SELECT o.oid, f.rcpts, f.n
 			FROM o, outbound_bundles f WHERE f.oid = ? RETURNING n)
 		SELECT o.oid, COALESCE((SELECT b.n FROM b), 0) FROM o`,
-		o.from, data, a.tx.unix(), gid, o.kind, o.verp, o.salt, o.subject, mid, first).Scan(&oid, n)
+		append(o.args(data, a.tx.unix()), first)...).Scan(&oid, &n)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	a.tx.emit(Change{Kind: ChangeOutbound, Ref: oid})
-	return oid, nil
+	return oid, n, nil
 }
 
 // keepForDigests keeps post p of group gid for the group's digest
@@ -306,6 +295,24 @@ type outboundRow struct {
 	mid     int64 // the archived copy holding the data; 0 for none
 }
 
+// insertOutboundSQL inserts a message row of the queue, with
+// outboundRow.args, and returns its oid.
+const insertOutboundSQL = `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING oid`
+
+// args are the values of insertOutboundSQL for o with data, queued at
+// now (unix seconds); a gid or mid of 0 is NULL.
+func (o outboundRow) args(data []byte, now int64) []any {
+	var gid, mid any
+	if o.gid != 0 {
+		gid = o.gid
+	}
+	if o.mid != 0 {
+		mid = o.mid
+	}
+	return []any{o.from, data, now, gid, o.kind, o.verp, o.salt, o.subject, mid}
+}
+
 // insertOutbound inserts the message row of the queue, with the mail
 // columns of schema 3 set, and announces it on the change feed.
 func insertOutbound(ctx context.Context, tx *wtx, o outboundRow, data []byte) (int64, error) {
@@ -314,16 +321,8 @@ func insertOutbound(ctx context.Context, tx *wtx, o outboundRow, data []byte) (i
 
 // insertOutboundQ is insertOutbound with the statement run on q.
 func insertOutboundQ(ctx context.Context, tx *wtx, q querier, o outboundRow, data []byte) (int64, error) {
-	var gid, mid any
-	if o.gid != 0 {
-		gid = o.gid
-	}
-	if o.mid != 0 {
-		mid = o.mid
-	}
 	var oid int64
-	err := q.QueryRowContext(ctx, `INSERT INTO outbound (mail_from, data, created_at, gid, kind, verp, salt, subject, mid)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING oid`, o.from, data, tx.unix(), gid, o.kind, o.verp, o.salt, o.subject, mid).Scan(&oid)
+	err := q.QueryRowContext(ctx, insertOutboundSQL, o.args(data, tx.unix())...).Scan(&oid)
 	if err != nil {
 		return 0, err
 	}

@@ -273,7 +273,7 @@ func updateRows(ctx context.Context, tx *wtx, set string, attempts []Attempt) er
 			}
 			args = append(append(args, k.code, k.text), chunk...)
 			_, err := tx.ExecContext(ctx, `UPDATE outbound_rcpts SET `+set+`, attempts = attempts + 1, lease = 0,
-				code = ?, last_error = ? WHERE rid IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+				code = ?, last_error = ? WHERE rid IN (`+marks(len(chunk))+`)`, args...)
 			if err != nil {
 				return err
 			}

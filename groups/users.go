@@ -67,19 +67,24 @@ func (s *Store) GetUser(ctx context.Context, a Actor, email string) (*User, erro
 }
 
 func (s *Store) userByEmail(ctx context.Context, q querier, email string) (*User, error) {
-	u := &User{}
-	var created int64
+	var uid, created int64
+	var addr, name string
+	var admin bool
 	err := q.QueryRowContext(ctx, `SELECT uid, email, name, admin, created_at FROM users WHERE email = ?`,
-		strings.ToLower(email)).Scan(&u.uid, &u.Email, &u.Name, &u.Admin, &created)
+		strings.ToLower(email)).Scan(&uid, &addr, &name, &admin, &created)
 	if errors.Is(err, errNoRows) {
 		return nil, errorf(ErrNotFound, "no user %s", email)
 	}
 	if err != nil {
 		return nil, err
 	}
-	u.Created = unixTime(created)
-	u.External = !s.IsInternal(u.Email)
-	return u, nil
+	return s.userFromRow(uid, addr, name, admin, created), nil
+}
+
+// userFromRow is the User of a users row (uid, email, name, admin,
+// created_at).
+func (s *Store) userFromRow(uid int64, email, name string, admin bool, created int64) *User {
+	return &User{uid: uid, Email: email, Name: name, Admin: admin, Created: unixTime(created), External: !s.IsInternal(email)}
 }
 
 // ListUsers lists accounts in email order. Admin only.

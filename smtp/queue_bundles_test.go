@@ -65,14 +65,5 @@ func TestStalledQueueLeavesBundles(t *testing.T) {
 	w.relay.mu.Lock()
 	w.relay.delay = 0
 	w.relay.mu.Unlock()
-	got := w.relay.waitRcpts(t, posts*perPost)
-	w.relay.quiet(t, 200*time.Millisecond, posts*perPost)
-	if len(got) != perPost {
-		t.Fatalf("%d addresses got mail, want %d", len(got), perPost)
-	}
-	for rcpt, copies := range got {
-		if len(copies) != posts {
-			t.Errorf("%s got %d copies, want %d", rcpt, len(copies), posts)
-		}
-	}
+	w.relay.eachGot(t, posts, perPost)
 }

@@ -163,6 +163,22 @@ func (r *relay) quiet(t testing.TB, d time.Duration, want int) {
 	}
 }
 
+// eachGot asserts that addrs addresses get posts copies each and that
+// nothing more comes.
+func (r *relay) eachGot(t testing.TB, posts, addrs int) {
+	t.Helper()
+	got := r.waitRcpts(t, posts*addrs)
+	r.quiet(t, 200*time.Millisecond, posts*addrs)
+	if len(got) != addrs {
+		t.Fatalf("%d addresses got mail, want %d", len(got), addrs)
+	}
+	for rcpt, copies := range got {
+		if len(copies) != posts {
+			t.Errorf("%s got %d copies, want %d", rcpt, len(copies), posts)
+		}
+	}
+}
+
 func keys(m map[string][][]byte) []string {
 	var out []string
 	for k := range m {
